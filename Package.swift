@@ -1,0 +1,138 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Toolgate: one controlled entrance for AI traffic (OpenAPI → MCP, MCP bridge, AI gateway).
+/// Layering follows ../shared/design.md: a target imports only from layers below it.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "toolgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "toolgate", targets: ["toolgate"]),
+        .executable(name: "toolgate-demo-api", targets: ["toolgate-demo-api"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+    ],
+    targets: [
+        // Layer 0: JSON value, JSON-RPC codec, MCP lifecycle. No I/O.
+        .target(
+            name: "MCPCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 1: the gateway's vocabulary and ports.
+        .target(name: "GatewayCore", dependencies: ["MCPCore"], swiftSettings: swiftSettings),
+        // Layer 2: OpenAPI documents → tool definitions + operation bindings.
+        .target(
+            name: "OpenAPIImport",
+            dependencies: [
+                "GatewayCore", "MCPCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 2: the middleware chain every tool call and model call passes.
+        .target(name: "GatewayPolicy", dependencies: ["GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
+        // Layer 3: operation binding + arguments → HTTP request → MCP result.
+        .target(
+            name: "RESTUpstream",
+            dependencies: [
+                "GatewayCore", "MCPCore", "OpenAPIImport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 4: transports, catalog, policy wiring.
+        .target(
+            name: "GatewayServer",
+            dependencies: [
+                "MCPCore", "GatewayCore", "GatewayPolicy",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The demo upstream API (implements specs/demo-api.yaml) used by the quick start and tests.
+        .target(
+            name: "DemoAPI",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 5: test harness pieces (live upstreams, fixture loading).
+        .target(
+            name: "GatewayTesting",
+            dependencies: [
+                "MCPCore", "GatewayCore", "DemoAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 5: the CLI, the only place that wires concrete adapters.
+        .executableTarget(
+            name: "toolgate",
+            dependencies: [
+                "MCPCore", "GatewayCore", "OpenAPIImport", "GatewayPolicy", "RESTUpstream", "GatewayServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "toolgate-demo-api",
+            dependencies: [
+                "DemoAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "MCPCoreTests", dependencies: ["MCPCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OpenAPIImportTests",
+            dependencies: ["OpenAPIImport", "MCPCore", "GatewayCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "GatewayPolicyTests", dependencies: ["GatewayPolicy", "GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RESTUpstreamTests",
+            dependencies: [
+                "RESTUpstream", "OpenAPIImport", "GatewayCore", "MCPCore", "GatewayTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayServerTests",
+            dependencies: [
+                "GatewayServer", "GatewayPolicy", "GatewayCore", "MCPCore", "RESTUpstream", "OpenAPIImport", "GatewayTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,10 @@
+import MCPCore
+
+/// A source of tools: an imported OpenAPI document, a stdio child, a remote MCP server.
+public protocol ToolProvider: Sendable {
+    /// The tools, in a stable order.
+    func tools() async throws(GatewayError) -> [MCPTool]
+    /// Runs one tool. Unknown tool → `GatewayError` with `.unknownTool`; upstream failures are
+    /// `isError` results, not thrown errors.
+    func call(_ call: ToolCall, context: CallContext) async throws(GatewayError) -> MCPToolResult
+}

@@ -1,0 +1,97 @@
+extension JSONValue {
+    /// Compact JSON text (no newlines, so it is safe for newline-delimited transports).
+    public func serialized() -> String {
+        var output = [UInt8]()
+        output.reserveCapacity(256)
+        write(to: &output, pretty: false, indent: 0)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Compact JSON as UTF-8 bytes.
+    public func serializedBytes() -> [UInt8] {
+        var output = [UInt8]()
+        output.reserveCapacity(256)
+        write(to: &output, pretty: false, indent: 0)
+        return output
+    }
+
+    /// Indented JSON text for people.
+    public func prettySerialized() -> String {
+        var output = [UInt8]()
+        write(to: &output, pretty: true, indent: 0)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends this value's JSON encoding to `output`.
+    public func write(to output: inout [UInt8], pretty: Bool = false, indent: Int = 0) {
+        switch self {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let bool): output.append(contentsOf: (bool ? "true" : "false").utf8)
+        case .int(let int): output.append(contentsOf: String(int).utf8)
+        case .double(let double):
+            if double.isFinite {
+                if double.rounded() == double, abs(double) < 1e15 {
+                    output.append(contentsOf: String(Int64(double)).utf8)
+                } else {
+                    output.append(contentsOf: "\(double)".utf8)
+                }
+            } else {
+                output.append(contentsOf: "null".utf8)
+            }
+        case .string(let string): Self.writeString(string, to: &output)
+        case .array(let array):
+            output.append(UInt8(ascii: "["))
+            for (position, element) in array.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                if pretty { Self.newline(indent + 1, &output) }
+                element.write(to: &output, pretty: pretty, indent: indent + 1)
+            }
+            if pretty, !array.isEmpty { Self.newline(indent, &output) }
+            output.append(UInt8(ascii: "]"))
+        case .object(let object):
+            output.append(UInt8(ascii: "{"))
+            var first = true
+            for (key, value) in object {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                if pretty { Self.newline(indent + 1, &output) }
+                Self.writeString(key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                if pretty { output.append(UInt8(ascii: " ")) }
+                value.write(to: &output, pretty: pretty, indent: indent + 1)
+            }
+            if pretty, !object.isEmpty { Self.newline(indent, &output) }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func newline(_ indent: Int, _ output: inout [UInt8]) {
+        output.append(0x0A)
+        for _ in 0..<indent { output.append(contentsOf: [0x20, 0x20]) }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ string: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case 0x22: output.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x00..<0x20:
+                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue: CustomStringConvertible {
+    public var description: String { serialized() }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+
+extension MCPServerSession {
+    func handleRequest(id: JSONRPCID, method: String, params: JSONValue?) async -> JSONRPCMessage? {
+        let admission = lifecycle.withLock { $0.admit(method: method) }
+        if let admission { return .error(id: id, error: admission) }
+        if method == "tools/call" {
+            return await runCancellable(id: id) { session in
+                await session.respond(id: id) { () async throws(JSONRPCError) in try await session.callTool(id: id, params: params) }
+            }
+        }
+        return await respond(id: id) { () async throws(JSONRPCError) in try await self.dispatch(method: method, params: params) }
+    }
+
+    private func respond(id: JSONRPCID, _ body: () async throws(JSONRPCError) -> JSONValue) async -> JSONRPCMessage {
+        do {
+            return .result(id: id, result: try await body())
+        } catch {
+            return .error(id: id, error: error)
+        }
+    }
+
+    /// Runs a request in its own task so `notifications/cancelled` can stop it; a cancelled request gets no response.
+    private func runCancellable(
+        id: JSONRPCID, _ work: @escaping @Sendable (MCPServerSession) async -> JSONRPCMessage
+    ) async -> JSONRPCMessage? {
+        let task = Task { () -> JSONRPCMessage? in await work(self) }
+        let duplicate = inFlight.withLock { tasks -> Bool in
+            if tasks[id] != nil { return true }
+            tasks[id] = task
+            return false
+        }
+        if duplicate {
+            task.cancel()
+            return .error(id: id, error: .invalidRequest("Invalid Request: id \(id) is already in use by a request in flight"))
+        }
+        let reply = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+        inFlight.withLock { _ = $0.removeValue(forKey: id) }
+        if task.isCancelled {
+            logger.debug("request cancelled", metadata: ["id": "\(id)"])
+            return nil
+        }
+        return reply
+    }
+
+    private func dispatch(method: String, params: JSONValue?) async throws(JSONRPCError) -> JSONValue {
+        switch method {
+        case "initialize": return try initialize(params: params)
+        case "ping": return .object([:])
+        case "tools/list": return try await listTools(params: params)
+        case "logging/setLevel":
+            guard let raw = params?["level"]?.stringValue, let level = MCPLogLevel(rawValue: raw) else {
+                throw .invalidParams("Invalid params: 'level' must be one of \(MCPLogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            logLevel.withLock { $0 = level }
+            return .object([:])
+        case "resources/list": return ["resources": []]
+        case "resources/templates/list": return ["resourceTemplates": []]
+        case "prompts/list": return ["prompts": []]
+        case "resources/read":
+            let uri = params?["uri"]?.stringValue ?? ""
+            throw JSONRPCError(code: .resourceNotFound, message: "Resource not found: '\(uri)'", data: ["uri": .string(uri)])
+        case "prompts/get":
+            throw .invalidParams("Invalid params: unknown prompt '\(params?["name"]?.stringValue ?? "")'")
+        default:
+            throw .methodNotFound("Method not found: '\(method)'")
+        }
+    }
+
+    private func initialize(params: JSONValue?) throws(JSONRPCError) -> JSONValue {
+        let version = try lifecycle.withLock { $0.initialize(params: params) }.get()
+        let capabilities: JSONObject = [
+            "tools": ["listChanged": false],
+            "resources": ["subscribe": false, "listChanged": false],
+            "prompts": ["listChanged": false],
+            "logging": [:],
+        ]
+        var result: JSONObject = [
+            "protocolVersion": .string(version.rawValue),
+            "capabilities": .object(capabilities),
+            "serverInfo": configuration.serverInfo.jsonValue,
+        ]
+        if let instructions = configuration.instructions { result["instructions"] = .string(instructions) }
+        logger.info("session initialized", metadata: ["version": "\(version)", "client": "\(lifecycle.withLock { $0.clientInfo?.name ?? "?" })"])
+        return .object(result)
+    }
+
+    private func listTools(params: JSONValue?) async throws(JSONRPCError) -> JSONValue {
+        let tools = try await handler.listTools()
+        let version = protocolVersion ?? .latest
+        var offset = 0
+        if let cursorValue = params?["cursor"], !cursorValue.isNull {
+            guard let cursor = cursorValue.stringValue, let decoded = MCPCursor.decode(cursor), decoded <= tools.count else {
+                throw .invalidParams("Invalid params: 'cursor' is not a cursor this server issued")
+            }
+            offset = decoded
+        }
+        let end = min(tools.count, offset + configuration.toolsPageSize)
+        var result: JSONObject = ["tools": .array(tools[offset..<end].map { $0.jsonValue(for: version) })]
+        if end < tools.count { result["nextCursor"] = .string(MCPCursor.encode(end)) }
+        return .object(result)
+    }
+
+    private func callTool(id: JSONRPCID, params: JSONValue?) async throws(JSONRPCError) -> JSONValue {
+        guard let name = params?["name"]?.stringValue else {
+            throw .invalidParams("Invalid params: tools/call needs a string 'name'")
+        }
+        var arguments = JSONObject()
+        if let raw = params?["arguments"], !raw.isNull {
+            guard let object = raw.objectValue else {
+                throw .invalidParams("Invalid params: 'arguments' must be an object")
+            }
+            arguments = object
+        }
+        let version = protocolVersion ?? .latest
+        let meta = params?["_meta"]
+        var reporter: MCPProgressReporter?
+        if let token = meta?["progressToken"], JSONRPCID(token) != nil {
+            reporter = MCPProgressReporter(token: token, send: send)
+        }
+        defer { reporter?.finish() }
+        let call = MCPToolCall(requestID: id, name: name, arguments: arguments, meta: meta, protocolVersion: version, progress: reporter)
+        let result = try await handler.callTool(call)
+        return result.jsonValue(for: version)
+    }
+
+    func handleNotification(method: String, params: JSONValue?) {
+        switch method {
+        case "notifications/initialized":
+            lifecycle.withLock { $0.initialized() }
+        case "notifications/cancelled":
+            guard let raw = params?["requestId"], let id = JSONRPCID(raw) else { return }
+            let task = inFlight.withLock { $0[id] }
+            task?.cancel()
+        default:
+            logger.debug("notification ignored", metadata: ["method": "\(method)"])
+        }
+    }
+}
+
+/// Opaque `tools/list` cursors: base64 of a page offset, so any instance can continue a listing.
+enum MCPCursor {
+    static func encode(_ offset: Int) -> String {
+        Data("tg1:\(offset)".utf8).base64EncodedString()
+    }
+
+    static func decode(_ cursor: String) -> Int? {
+        guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
+            text.hasPrefix("tg1:"), let offset = Int(text.dropFirst(4)), offset >= 0
+        else { return nil }
+        return offset
+    }
+}

@@ -1,0 +1,118 @@
+import Logging
+import Synchronization
+
+/// One MCP server session (one stdio connection, one HTTP session): lifecycle, version
+/// negotiation, routing, cancellation, progress and pagination. It performs no I/O itself: the
+/// transport feeds it received texts and sends what it returns; `send` carries the notifications
+/// a request emits while it runs (progress).
+///
+/// Call `receive` concurrently: a slow `tools/call` never holds up a `ping`.
+public final class MCPServerSession: Sendable {
+    /// Static facts a session announces.
+    public struct Configuration: Sendable {
+        public var serverInfo: MCPImplementation
+        public var instructions: String?
+        /// Tools per `tools/list` page.
+        public var toolsPageSize: Int
+
+        public init(serverInfo: MCPImplementation, instructions: String? = nil, toolsPageSize: Int = 200) {
+            self.serverInfo = serverInfo
+            self.instructions = instructions
+            self.toolsPageSize = max(1, toolsPageSize)
+        }
+    }
+
+    let configuration: Configuration
+    let handler: any MCPServerHandler
+    let send: @Sendable (JSONRPCMessage) async -> Void
+    let codec = JSONRPCCodec()
+    let logger: Logger
+    let lifecycle = Mutex(MCPLifecycle())
+    let logLevel = Mutex(MCPLogLevel.info)
+    let inFlight = Mutex<[JSONRPCID: Task<JSONRPCMessage?, Never>]>([:])
+
+    public init(
+        configuration: Configuration, handler: any MCPServerHandler, logger: Logger,
+        send: @escaping @Sendable (JSONRPCMessage) async -> Void
+    ) {
+        self.configuration = configuration
+        self.handler = handler
+        self.logger = logger
+        self.send = send
+    }
+
+    /// The negotiated revision, once `initialize` has been answered.
+    public var protocolVersion: MCPProtocolVersion? { lifecycle.withLock { $0.version } }
+
+    /// The log level the client last set with `logging/setLevel`.
+    public var clientLogLevel: MCPLogLevel { logLevel.withLock { $0 } }
+
+    /// Handles one received JSON text and returns what to answer (nil: nothing, e.g. a notification).
+    public func receive(_ bytes: some Collection<UInt8>) async -> MCPReply? {
+        switch codec.decode(bytes) {
+        case .single(let decoded):
+            return await handle(decoded).map(MCPReply.message)
+        case .batch(let entries):
+            return await handleBatch(entries)
+        }
+    }
+
+    /// Handles one decoded message.
+    public func handle(_ message: JSONRPCMessage) async -> JSONRPCMessage? {
+        switch message {
+        case .request(let id, let method, let params):
+            return await handleRequest(id: id, method: method, params: params)
+        case .notification(let method, let params):
+            handleNotification(method: method, params: params)
+            return nil
+        case .result, .error:
+            // Answers to server-initiated requests: this engine sends none yet, so they are dropped.
+            return nil
+        }
+    }
+
+    private func handle(_ decoded: Result<JSONRPCMessage, JSONRPCDecodeFailure>) async -> JSONRPCMessage? {
+        switch decoded {
+        case .success(let message): return await handle(message)
+        case .failure(let failure): return failure.response
+        }
+    }
+
+    private func handleBatch(_ entries: [Result<JSONRPCMessage, JSONRPCDecodeFailure>]) async -> MCPReply? {
+        guard let version = protocolVersion, version.acceptsBatches else {
+            return .message(.error(id: nil, error: .invalidRequest("Invalid Request: JSON-RPC batches are only accepted in protocol revision 2025-03-26")))
+        }
+        guard !entries.isEmpty else {
+            return .message(.error(id: nil, error: .invalidRequest("Invalid Request: empty batch")))
+        }
+        let replies = await withTaskGroup(of: (Int, JSONRPCMessage?).self) { group in
+            for (position, entry) in entries.enumerated() {
+                group.addTask {
+                    if case .success(.request(let id, "initialize", _)) = entry {
+                        return (position, .error(id: id, error: .invalidRequest("Invalid Request: initialize must not be part of a batch")))
+                    }
+                    return (position, await self.handle(entry))
+                }
+            }
+            var collected: [(Int, JSONRPCMessage)] = []
+            for await (position, reply) in group {
+                if let reply { collected.append((position, reply)) }
+            }
+            return collected.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return replies.isEmpty ? nil : .batch(replies)
+    }
+}
+
+/// What a session answers to one received text.
+public enum MCPReply: Sendable, Hashable {
+    case message(JSONRPCMessage)
+    case batch([JSONRPCMessage])
+
+    public var jsonValue: JSONValue {
+        switch self {
+        case .message(let message): return message.jsonValue
+        case .batch(let messages): return .array(messages.map(\.jsonValue))
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import MCPCore
+import Yams
+
+/// Reads OpenAPI documents (JSON or YAML) into `JSONValue` trees.
+public struct DocumentLoader: Sendable {
+    /// Documents larger than this are refused.
+    public var maxBytes: Int
+
+    public init(maxBytes: Int = 64 << 20) {
+        self.maxBytes = maxBytes
+    }
+
+    /// Reads and parses a file.
+    public func load(path: String) throws(ImportError) -> JSONValue {
+        let url = URL(fileURLWithPath: path)
+        let data: Data
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            if let size = attributes[.size] as? Int, size > maxBytes {
+                throw ImportError(.unreadable, "\(path): the document is \(size) bytes, over the \(maxBytes)-byte limit")
+            }
+            data = try Data(contentsOf: url)
+        } catch let error as ImportError {
+            throw error
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
+            throw ImportError(.unreadable, "\(path): \(reason)", underlying: error)
+        }
+        return try parse(data, name: path)
+    }
+
+    /// Parses document bytes: JSON when the first non-blank character opens an object, YAML otherwise.
+    public func parse(_ data: Data, name: String) throws(ImportError) -> JSONValue {
+        let bytes = [UInt8](data)
+        let firstByte = bytes.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        if firstByte == UInt8(ascii: "{") {
+            do {
+                return try JSONParser().parse(bytes)
+            } catch {
+                throw ImportError(.unparseable, "\(name): invalid JSON: \(error.description)", underlying: error)
+            }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ImportError(.unparseable, "\(name): the document is not UTF-8 text")
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text, YAMLConversion.resolver) else {
+                throw ImportError(.unparseable, "\(name): the document is empty")
+            }
+            return YAMLConversion.value(of: node)
+        } catch let error as ImportError {
+            throw error
+        } catch {
+            throw ImportError(.unparseable, "\(name): invalid YAML: \(error)", underlying: error)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import MCPCore
+
+extension ImportRun {
+    /// Media types in order of preference for a request body.
+    static func preferredMediaType(_ types: [String]) -> String? {
+        let lowered = types.map { ($0, $0.lowercased()) }
+        if let json = lowered.first(where: { isJSON($0.1) }) { return json.0 }
+        for wanted in ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "application/octet-stream"] {
+            if let match = lowered.first(where: { $0.1.hasPrefix(wanted) }) { return match.0 }
+        }
+        return types.first
+    }
+
+    /// Adds the request body's arguments: an object body's properties become top-level arguments;
+    /// any other body (array, scalar, union, free-form object) becomes one `body` argument.
+    func buildBody(
+        operation: JSONValue, pointer: String, names: inout ArgumentNames, properties: inout JSONObject, required: inout [JSONValue]
+    ) -> BodyBinding? {
+        guard let rawBody = operation["requestBody"] else { return nil }
+        let (body, bodyPointer) = resolve(rawBody, pointer: JSONPointer.join(pointer, "requestBody"))
+        guard let content = body["content"]?.objectValue, !content.isEmpty,
+            let mediaType = Self.preferredMediaType(Array(content.keys))
+        else {
+            diagnostics.add(.warning, bodyPointer, "request body has no 'content'; not exposed")
+            return nil
+        }
+        let isRequired = body["required"]?.boolValue ?? false
+        let schemaPointer = JSONPointer.join(bodyPointer, "content", mediaType, "schema")
+        let schema = translator.translate(content[mediaType]?["schema"] ?? .object([:]), pointer: schemaPointer)
+
+        if case .object(let object) = schema, let fields = object["properties"]?.objectValue, !fields.isEmpty,
+            object["type"] == nil || object["type"] == "object",
+            object["oneOf"] == nil, object["anyOf"] == nil, object["allOf"] == nil, object["not"] == nil
+        {
+            let bodyRequired = Set((object["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+            var bindings: [FieldBinding] = []
+            for (property, propertySchema) in fields {
+                let argument = names.claim(property, location: "body")
+                properties[argument] = propertySchema
+                if isRequired, bodyRequired.contains(property) { required.append(.string(argument)) }
+                bindings.append(FieldBinding(argument: argument, property: property))
+            }
+            return BodyBinding(mediaType: mediaType, required: isRequired, shape: .fields(bindings))
+        }
+        let argument = names.claim("body", location: "body")
+        var bodySchema = schema
+        if let description = body["description"]?.stringValue, case .object(var object) = bodySchema, object["description"] == nil {
+            object["description"] = .string(description)
+            bodySchema = .object(object)
+        }
+        properties[argument] = bodySchema
+        if isRequired { required.append(.string(argument)) }
+        return BodyBinding(mediaType: mediaType, required: isRequired, shape: .whole(argument: argument))
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import MCPCore
+import OrderedCollections
+
+extension ImportRun {
+    func buildTool(path: String, method: String, operation: JSONValue, item: JSONObject, pointer: String) -> ImportedTool {
+        translator.beginDocument(mode: .input)
+        var names = ArgumentNames()
+        var properties = JSONObject()
+        var required: [JSONValue] = []
+
+        let parameters = collectParameters(path: path, operation: operation, item: item, pointer: pointer)
+        var bindings: [ParameterBinding] = []
+        for location in ParameterLocation.allCases {
+            for parameter in parameters where parameter.location == location {
+                let argument = names.claim(parameter.name, location: location.rawValue)
+                var schema = translator.translate(parameter.schema, pointer: parameter.schemaPointer)
+                if let description = parameter.description, case .object(var object) = schema, object["description"] == nil {
+                    object["description"] = .string(description)
+                    schema = .object(object)
+                }
+                properties[argument] = schema
+                if parameter.required { required.append(.string(argument)) }
+                bindings.append(
+                    ParameterBinding(
+                        argument: argument, name: parameter.name, location: location, required: parameter.required,
+                        style: parameter.style, explode: parameter.explode, allowReserved: parameter.allowReserved,
+                        contentMediaType: parameter.contentMediaType
+                    )
+                )
+            }
+        }
+
+        let body = buildBody(operation: operation, pointer: pointer, names: &names, properties: &properties, required: &required)
+
+        var inputSchema: JSONObject = ["type": "object", "properties": .object(properties)]
+        if !required.isEmpty { inputSchema["required"] = .array(required) }
+        inputSchema["additionalProperties"] = false
+        translator.finishDocument(&inputSchema)
+
+        let operationID = operation["operationId"]?.stringValue
+        let raw = operationID.flatMap { $0.isEmpty ? nil : $0 } ?? "\(method)_\(path)"
+        let name = namer.name(for: raw, disambiguator: "\(method) \(path)")
+        if let operationID, ToolNamer.sanitize(operationID) != name {
+            diagnostics.add(.info, JSONPointer.join(pointer, "operationId"), "operationId '\(operationID)' is exposed as tool '\(name)'")
+        }
+
+        let summary = operation["summary"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let tool = MCPTool(
+            name: name,
+            title: summary.flatMap { $0.isEmpty ? nil : String($0.prefix(120)) },
+            description: describe(operation: operation, method: method, path: path),
+            inputSchema: .object(inputSchema),
+            outputSchema: options.outputSchemas ? outputSchema(operation: operation, pointer: pointer) : nil,
+            annotations: annotations(method: method, title: summary)
+        )
+        let binding = OperationBinding(
+            method: method.uppercased(), pathTemplate: path,
+            serverURL: serverURL(operation: operation, item: item, pointer: pointer),
+            parameters: bindings, body: body, operationID: operationID, pointer: pointer
+        )
+        return ImportedTool(tool: tool, binding: binding)
+    }
+
+    private func describe(operation: JSONValue, method: String, path: String) -> String {
+        let parts = [operation["summary"]?.stringValue, operation["description"]?.stringValue]
+            .compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }
+        var text = parts.count == 2 && parts[1].hasPrefix(parts[0]) ? parts[1] : parts.joined(separator: "\n\n")
+        if text.isEmpty { text = "\(method.uppercased()) \(path)" }
+        if operation["deprecated"] == .bool(true) { text = "Deprecated. " + text }
+        if text.count > options.maxDescriptionLength {
+            text = String(text.prefix(max(1, options.maxDescriptionLength - 1))) + "…"
+        }
+        return text
+    }
+
+    private func annotations(method: String, title: String?) -> MCPToolAnnotations {
+        var annotations = MCPToolAnnotations(title: title.flatMap { $0.isEmpty ? nil : String($0.prefix(120)) }, openWorldHint: true)
+        switch method {
+        case "get", "head", "options":
+            annotations.readOnlyHint = true
+        case "delete":
+            annotations.readOnlyHint = false
+            annotations.destructiveHint = true
+            annotations.idempotentHint = true
+        case "put":
+            annotations.readOnlyHint = false
+            annotations.idempotentHint = true
+        default:
+            annotations.readOnlyHint = false
+        }
+        return annotations
+    }
+
+    private func outputSchema(operation: JSONValue, pointer: String) -> JSONValue? {
+        guard let responses = operation["responses"]?.objectValue else { return nil }
+        for (status, rawResponse) in responses where status.hasPrefix("2") {
+            let response = resolve(rawResponse, pointer: JSONPointer.join(pointer, "responses", status))
+            guard let content = response.value["content"]?.objectValue,
+                let (mediaType, media) = content.elements.first(where: { Self.isJSON($0.key) }),
+                let schema = media["schema"]
+            else { continue }
+            translator.beginDocument(mode: .output)
+            let translated = translator.translate(schema, pointer: JSONPointer.join(response.pointer, "content", mediaType, "schema"))
+            guard case .object(var object) = translated, object["type"] == "object" else { return nil }
+            translator.finishDocument(&object)
+            return .object(object)
+        }
+        return nil
+    }
+
+    static func isJSON(_ mediaType: String) -> Bool {
+        let base = mediaType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return base == "application/json" || base.hasSuffix("+json")
+    }
+}

@@ -1,0 +1,93 @@
+/// How one tool's arguments become one HTTP request: the executor's contract with the importer.
+public struct OperationBinding: Sendable, Hashable {
+    /// Upper-case HTTP method.
+    public var method: String
+    /// The path template as written in the document (`/pets/{petId}`).
+    public var pathTemplate: String
+    /// The operation's server URL (operation, path or document level), variables filled with defaults.
+    public var serverURL: String?
+    public var parameters: [ParameterBinding]
+    public var body: BodyBinding?
+    public var operationID: String?
+    /// Where the operation sits in the document.
+    public var pointer: String
+
+    public init(
+        method: String, pathTemplate: String, serverURL: String?, parameters: [ParameterBinding],
+        body: BodyBinding?, operationID: String?, pointer: String
+    ) {
+        self.method = method
+        self.pathTemplate = pathTemplate
+        self.serverURL = serverURL
+        self.parameters = parameters
+        self.body = body
+        self.operationID = operationID
+        self.pointer = pointer
+    }
+}
+
+/// Where a parameter travels.
+public enum ParameterLocation: String, Sendable, Hashable, CaseIterable {
+    case path, query, header, cookie
+}
+
+/// One parameter: which argument feeds it and how it is serialised.
+public struct ParameterBinding: Sendable, Hashable {
+    /// The argument name in the tool's input schema.
+    public var argument: String
+    /// The parameter's name on the wire.
+    public var name: String
+    public var location: ParameterLocation
+    public var required: Bool
+    /// OpenAPI `style` (defaults applied: `simple` for path/header, `form` for query/cookie).
+    public var style: String
+    public var explode: Bool
+    public var allowReserved: Bool
+    /// When the parameter uses `content` instead of `schema`: its media type (the value is serialised as such).
+    public var contentMediaType: String?
+
+    public init(
+        argument: String, name: String, location: ParameterLocation, required: Bool, style: String,
+        explode: Bool, allowReserved: Bool = false, contentMediaType: String? = nil
+    ) {
+        self.argument = argument
+        self.name = name
+        self.location = location
+        self.required = required
+        self.style = style
+        self.explode = explode
+        self.allowReserved = allowReserved
+        self.contentMediaType = contentMediaType
+    }
+}
+
+/// The request body: its media type and which arguments make it up.
+public struct BodyBinding: Sendable, Hashable {
+    public enum Shape: Sendable, Hashable {
+        /// The body is an object whose properties are top-level arguments (argument → property).
+        case fields([FieldBinding])
+        /// The whole body is one argument.
+        case whole(argument: String)
+    }
+
+    public var mediaType: String
+    public var required: Bool
+    public var shape: Shape
+
+    public init(mediaType: String, required: Bool, shape: Shape) {
+        self.mediaType = mediaType
+        self.required = required
+        self.shape = shape
+    }
+}
+
+/// One body property lifted to a top-level argument.
+public struct FieldBinding: Sendable, Hashable {
+    public var argument: String
+    public var property: String
+
+    public init(argument: String, property: String) {
+        self.argument = argument
+        self.property = property
+    }
+}

@@ -1,0 +1,128 @@
+import AsyncHTTPClient
+import Logging
+import MCPCore
+import NIOCore
+import NIOHTTP1
+import OpenAPIImport
+
+/// Executes operation bindings over HTTP with one shared, pooled `HTTPClient`, and turns every
+/// answer — or failure — into an MCP tool result. It never throws: upstream faults are `isError`
+/// results with a clear message.
+public struct RESTExecutor: Sendable {
+    /// Limits for one call.
+    public struct Limits: Sendable {
+        /// Whole-request deadline.
+        public var timeout: Duration
+        /// Bodies beyond this many bytes are cut, with a marker.
+        public var maxResponseBytes: Int
+
+        public init(timeout: Duration = .seconds(30), maxResponseBytes: Int = 2 << 20) {
+            self.timeout = timeout
+            self.maxResponseBytes = maxResponseBytes
+        }
+    }
+
+    let client: HTTPClient
+    public var limits: Limits
+    let builder = RequestBuilder()
+    let logger: Logger
+
+    public init(client: HTTPClient, limits: Limits = Limits(), logger: Logger) {
+        self.client = client
+        self.limits = limits
+        self.logger = logger
+    }
+
+    /// A client configured for gateway use: a large per-host pool, no redirects to follow blindly.
+    public static func makeHTTPClient(connectTimeout: Duration = .seconds(10)) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout.connect = .init(connectTimeout)
+        configuration.decompression = .enabled(limit: .ratio(50))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Builds, sends and maps one call. Cancelling the calling task cancels the HTTP request.
+    public func execute(_ binding: OperationBinding, arguments: JSONObject, baseURL: String? = nil) async -> MCPToolResult {
+        let prepared: PreparedRequest
+        do {
+            prepared = try builder.build(binding, arguments: arguments, baseURL: baseURL)
+        } catch {
+            return .error("Invalid arguments: \(error.message)")
+        }
+        return await send(prepared)
+    }
+
+    /// Sends a prepared request and maps the answer.
+    public func send(_ prepared: PreparedRequest) async -> MCPToolResult {
+        var request = HTTPClientRequest(url: prepared.url)
+        request.method = HTTPMethod(rawValue: prepared.method)
+        for (name, value) in prepared.headers { request.headers.add(name: name, value: value) }
+        if let body = prepared.body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let target = "\(prepared.method) \(Self.redactedURL(prepared.url))"
+        let started = ContinuousClock.now
+        do {
+            let response = try await client.execute(request, timeout: .init(limits.timeout))
+            var collected = [UInt8]()
+            var truncated = false
+            for try await chunk in response.body {
+                let room = limits.maxResponseBytes - collected.count
+                if chunk.readableBytes > room {
+                    collected += chunk.readableBytesView.prefix(room)
+                    truncated = true
+                    break
+                }
+                collected += chunk.readableBytesView
+            }
+            logger.debug(
+                "upstream answered",
+                metadata: ["target": "\(target)", "status": "\(response.status.code)", "ms": "\((ContinuousClock.now - started).milliseconds)"]
+            )
+            let answer = UpstreamAnswer(
+                status: Int(response.status.code), reason: response.status.reasonPhrase,
+                contentType: response.headers.first(name: "content-type"), body: collected, truncated: truncated,
+                limit: limits.maxResponseBytes, url: prepared.url
+            )
+            return ResponseMapper.map(answer)
+        } catch is CancellationError {
+            return .error("Upstream request cancelled: \(target)")
+        } catch {
+            logger.info("upstream request failed", metadata: ["target": "\(target)", "error": "\(error)"])
+            return .error("Upstream request failed: \(target): \(Self.describe(error, timeout: limits.timeout))")
+        }
+    }
+
+    static func describe(_ error: any Error, timeout: Duration) -> String {
+        if let httpError = error as? HTTPClientError {
+            switch httpError {
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return "no answer within \(timeout) (timeout)"
+            case .connectTimeout: return "connection timed out"
+            case .remoteConnectionClosed: return "the upstream closed the connection before answering"
+            case .tlsHandshakeTimeout: return "TLS handshake timed out"
+            default: break
+            }
+        }
+        if error is CancellationError { return "cancelled" }
+        let text = String(describing: error)
+        if text.lowercased().contains("connection refused") || text.contains("ECONNREFUSED") || text.contains("errno: 111") {
+            return "connection refused (is the upstream running?)"
+        }
+        if text.contains("NIOSSL") || text.contains("TLS") || text.contains("handshake") { return "TLS error: \(text)" }
+        if text.contains("resolve") || text.contains("DNS") { return "the host name could not be resolved" }
+        return text
+    }
+
+    /// The URL without its query string (query parameters may carry API keys).
+    static func redactedURL(_ url: String) -> String {
+        guard let question = url.firstIndex(of: "?") else { return url }
+        return String(url[..<question]) + "?…"
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import GatewayCore
+import GatewayPolicy
+import GatewayServer
+import Logging
+import MCPCore
+import OpenAPIImport
+import RESTUpstream
+
+/// `toolgate stdio --spec FILE`: serves a document's operations as MCP tools over stdio.
+struct StdioCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stdio",
+        abstract: "Serve an OpenAPI document's operations as MCP tools over stdio (for desktop clients)."
+    )
+
+    @Option(name: .long, help: "The OpenAPI document (JSON or YAML).")
+    var spec: String
+
+    @OptionGroup var importOptions: ImportFlags
+
+    @Option(name: .long, help: "Tools per tools/list page.")
+    var pageSize: Int = 200
+
+    @Option(name: .long, help: "Upstream request timeout in seconds.")
+    var timeout: Double = 30
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.bootstrap()
+        let imported: ImportResult
+        do {
+            imported = try OpenAPIImporter(options: importOptions.options).importDocument(path: spec)
+        } catch {
+            throw CommandFailure.exit(error.description)
+        }
+        for diagnostic in imported.diagnostics where diagnostic.severity >= .warning {
+            logger.warning("import diagnostic", metadata: ["pointer": "\(diagnostic.pointer)", "message": "\(diagnostic.message)"])
+        }
+        logger.info("serving tools over stdio", metadata: ["spec": "\(spec)", "tools": "\(imported.tools.count)"])
+
+        let client = RESTExecutor.makeHTTPClient()
+        let executor = RESTExecutor(
+            client: client, limits: .init(timeout: .milliseconds(Int64(timeout * 1000))), logger: logger
+        )
+        let provider = OpenAPIToolProvider(imported: imported, executor: executor, baseURL: importOptions.baseURL)
+        let name = imported.title ?? "openapi"
+        let handler = GatewayToolHandler(server: name, transport: "stdio", provider: provider)
+        let configuration = MCPServerSession.Configuration(
+            serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(name)"),
+            instructions: "Tools generated from the OpenAPI document '\(name)'. Each tool calls one HTTP operation.",
+            toolsPageSize: pageSize
+        )
+        await StdioTransport(logger: logger).run { send in
+            MCPServerSession(configuration: configuration, handler: handler, logger: logger, send: send)
+        }
+        try? await client.shutdown()
+    }
+}
