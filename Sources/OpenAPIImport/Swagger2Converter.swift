@@ -93,7 +93,7 @@ enum Swagger2Converter {
             }
             return .object(out)
         case .array(let array):
-            return .array(array.map(rewriteRefs))
+            return .array(array.map { rewriteRefs($0) })
         default:
             return value
         }

@@ -33,10 +33,13 @@ public struct RESTExecutor: Sendable {
         self.logger = logger
     }
 
-    /// A client configured for gateway use: a large per-host pool, no redirects to follow blindly.
-    public static func makeHTTPClient(connectTimeout: Duration = .seconds(10)) -> HTTPClient {
+    /// A client configured for gateway use: a large per-host pool, no redirects followed, and
+    /// (unless `retryConnects`) an immediate error when the upstream refuses the connection, so an
+    /// agent learns at once that the API is down instead of after the connect timeout.
+    public static func makeHTTPClient(connectTimeout: Duration = .seconds(10), retryConnects: Bool = false) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.connectionPool.retryConnectionEstablishment = retryConnects
         configuration.redirectConfiguration = .disallow
         configuration.timeout.connect = .init(connectTimeout)
         configuration.decompression = .enabled(limit: .ratio(50))
