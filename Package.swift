@@ -114,7 +114,6 @@ let package = Package(
         .testTarget(
             name: "OpenAPIImportTests",
             dependencies: ["OpenAPIImport", "MCPCore", "GatewayCore"],
-            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GatewayPolicyTests", dependencies: ["GatewayPolicy", "GatewayCore", "MCPCore"], swiftSettings: swiftSettings),

@@ -51,6 +51,11 @@ public struct JSONRPCDecodeFailure: Error, Sendable, Hashable {
     public var id: JSONRPCID?
     public var error: JSONRPCError
 
+    public init(id: JSONRPCID?, error: JSONRPCError) {
+        self.id = id
+        self.error = error
+    }
+
     /// The error response to send back.
     public var response: JSONRPCMessage { .error(id: id, error: error) }
 }

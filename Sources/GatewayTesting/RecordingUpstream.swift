@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// One request as the upstream received it, byte for byte.
+public struct RecordedRequest: Sendable {
+    public var method: String
+    /// The raw request target: percent-encoded path plus query, exactly as sent.
+    public var target: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    /// The first value of a header (case-insensitive name).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    /// The body as UTF-8 text.
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// A fake upstream HTTP API that records every request and answers according to the path:
+///
+/// - `/status/{code}` answers with that status and a JSON error body;
+/// - `/slow/{ms}` waits that long, then answers `{"slow":true}`;
+/// - `/image` answers a PNG; `/text` plain text; `/empty` 204; `/big/{bytes}` a JSON string that long;
+/// - `/redirect` answers 302 to another host;
+/// - anything else answers 200 with `{"method":…,"target":…,"body":…}`.
+public final class RecordingUpstream: Sendable {
+    private let recorded = Mutex<[RecordedRequest]>([])
+
+    public init() {}
+
+    /// Every request received so far, in order.
+    public var requests: [RecordedRequest] { recorded.withLock { $0 } }
+
+    /// The last request received.
+    public var last: RecordedRequest? { recorded.withLock { $0.last } }
+
+    /// The router to serve (see `withLiveServer`).
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.on("**", method: .get) { request, context in try await self.answer(request, context) }
+        for method in [HTTPRequest.Method.post, .put, .patch, .delete, .head, .options] {
+            router.on("**", method: method) { request, context in try await self.answer(request, context) }
+        }
+        return router
+    }
+
+    private func answer(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 16 << 20)
+        let record = RecordedRequest(
+            method: request.method.rawValue, target: request.uri.description,
+            headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(buffer: body)
+        )
+        recorded.withLock { $0.append(record) }
+        let path = request.uri.path
+        let segments = path.split(separator: "/").map(String.init)
+        switch segments.first {
+        case "status":
+            let code = Int(segments.dropFirst().first ?? "") ?? 500
+            return json(#"{"error":"upstream said \#(code)"}"#, status: .init(code: code))
+        case "slow":
+            let milliseconds = Int(segments.dropFirst().first ?? "") ?? 1000
+            try await Task.sleep(for: .milliseconds(milliseconds))
+            return json(#"{"slow":true}"#)
+        case "image":
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]
+            return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
+        case "text":
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "plain words")))
+        case "empty":
+            return Response(status: .noContent)
+        case "big":
+            let size = Int(segments.dropFirst().first ?? "") ?? 1024
+            return json("\"" + String(repeating: "x", count: size) + "\"")
+        case "redirect":
+            return Response(status: .found, headers: [.location: "http://example.invalid/elsewhere"])
+        default:
+            let echo = #"{"method":"\#(record.method)","target":"\#(escape(record.target))","body":"\#(escape(record.bodyText))"}"#
+            return json(echo)
+        }
+    }
+
+    private func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    }
+
+    private func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,58 @@
+import MCPCore
+import Testing
+
+@Suite("JSON parser and serializer")
+struct JSONParserTests {
+    let parser = JSONParser()
+
+    @Test("keeps object key order and the integer/float distinction")
+    func orderAndNumbers() throws {
+        let value = try parser.parse(#"{"z":1,"a":2.5,"m":-0,"big":12345678901234,"e":1e3}"#)
+        #expect(value.objectValue.map { Array($0.keys) } == ["z", "a", "m", "big", "e"])
+        #expect(value["z"] == .int(1))
+        #expect(value["a"] == .double(2.5))
+        #expect(value["big"] == .int(12_345_678_901_234))
+        #expect(value["e"] == .double(1000))
+        #expect(value.serialized() == #"{"z":1,"a":2.5,"m":0,"big":12345678901234,"e":1000}"#)
+    }
+
+    @Test("decodes escapes and surrogate pairs, and re-escapes control characters")
+    func escapes() throws {
+        let value = try parser.parse(#"["a\"b\\c\/d\n\t", "\u00e9\ud83d\ude00", "\u0001"]"#)
+        #expect(value.arrayValue?[0] == .string("a\"b\\c/d\n\t"))
+        #expect(value.arrayValue?[1] == .string("é😀"))
+        #expect(value.serialized() == #"["a\"b\\c/d\n\t","é😀","\u0001"]"#)
+    }
+
+    @Test(
+        "refuses invalid JSON with the offset of the problem",
+        arguments: [
+            ("{bad", 1), ("[1,]", 3), ("{\"a\" 1}", 5), ("01", 1), ("\"unterminated", 13), ("tru", 0), ("[1] x", 4),
+            ("\"\u{01}\"", 1), ("1.", 2), ("{\"a\":1,}", 7),
+        ]
+    )
+    func invalid(text: String, offset: Int) {
+        #expect {
+            _ = try parser.parse(text)
+        } throws: { error in
+            (error as? JSONParseError)?.offset == offset
+        }
+    }
+
+    @Test("refuses nesting deeper than the limit instead of overflowing the stack")
+    func depthLimit() throws {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(throws: JSONParseError.self) { try parser.parse(deep) }
+        let fine = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: Never.self) { try parser.parse(fine) }
+    }
+
+    @Test("round-trips through serialization")
+    func roundTrip() throws {
+        let text = #"{"a":[1,2,{"b":null,"c":true,"d":false}],"e":"x y","f":-3.25}"#
+        let value = try parser.parse(text)
+        #expect(try parser.parse(value.serialized()) == value)
+        #expect(try parser.parse(value.prettySerialized()) == value)
+        #expect(!value.serialized().contains("\n"))
+    }
+}
