@@ -29,8 +29,13 @@ public struct RecordedRequest: Sendable {
 /// - anything else answers 200 with `{"method":…,"target":…,"body":…}`.
 public final class RecordingUpstream: Sendable {
     private let recorded = Mutex<[RecordedRequest]>([])
+    private let arrivalsContinuation: AsyncStream<RecordedRequest>.Continuation
+    /// Each request as it arrives (before it is answered), for tests that await an arrival.
+    public let arrivals: AsyncStream<RecordedRequest>
 
-    public init() {}
+    public init() {
+        (arrivals, arrivalsContinuation) = AsyncStream.makeStream(of: RecordedRequest.self)
+    }
 
     /// Every request received so far, in order.
     public var requests: [RecordedRequest] { recorded.withLock { $0 } }
@@ -56,6 +61,7 @@ public final class RecordingUpstream: Sendable {
             headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(buffer: body)
         )
         recorded.withLock { $0.append(record) }
+        arrivalsContinuation.yield(record)
         let path = request.uri.path
         let segments = path.split(separator: "/").map(String.init)
         switch segments.first {

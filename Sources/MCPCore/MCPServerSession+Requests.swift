@@ -25,14 +25,14 @@ extension MCPServerSession {
     private func runCancellable(
         id: JSONRPCID, _ work: @escaping @Sendable (MCPServerSession) async -> JSONRPCMessage
     ) async -> JSONRPCMessage? {
-        let task = Task { () -> JSONRPCMessage? in await work(self) }
-        let duplicate = inFlight.withLock { tasks -> Bool in
-            if tasks[id] != nil { return true }
+        // Registered under the lock as it is created, so a cancellation can never miss a running request.
+        let registered = inFlight.withLock { tasks -> Task<JSONRPCMessage?, Never>? in
+            if tasks[id] != nil { return nil }
+            let task = Task { () -> JSONRPCMessage? in await work(self) }
             tasks[id] = task
-            return false
+            return task
         }
-        if duplicate {
-            task.cancel()
+        guard let task = registered else {
             return .error(id: id, error: .invalidRequest("Invalid Request: id \(id) is already in use by a request in flight"))
         }
         let reply = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }

@@ -6,6 +6,9 @@ import Synchronization
 final class TestHandler: MCPServerHandler {
     let tools: [MCPTool]
     let cancelledCalls = Mutex(0)
+    /// Yields once each time a `slow` call has started.
+    let slowStarted: AsyncStream<Void>
+    private let slowStartedContinuation: AsyncStream<Void>.Continuation
 
     init(toolCount: Int = 3) {
         var tools = [
@@ -17,6 +20,7 @@ final class TestHandler: MCPServerHandler {
             tools.append(MCPTool(name: "extra\(index)", description: "Extra", inputSchema: ["type": "object"]))
         }
         self.tools = tools
+        (slowStarted, slowStartedContinuation) = AsyncStream.makeStream(of: Void.self)
     }
 
     func listTools() async throws(JSONRPCError) -> [MCPTool] { tools }
@@ -27,6 +31,7 @@ final class TestHandler: MCPServerHandler {
             return MCPToolResult(content: [.text(JSONValue.object(call.arguments).serialized())], structuredContent: .object(call.arguments))
         case "slow":
             let milliseconds = call.arguments["ms"]?.intValue ?? 60_000
+            slowStartedContinuation.yield()
             do {
                 try await Task.sleep(for: .milliseconds(milliseconds))
             } catch {

@@ -1,0 +1,86 @@
+import GatewayTesting
+import MCPCore
+import RESTUpstream
+import Testing
+
+/// Each tool call must reach the live upstream as exactly the request the operation describes.
+@Suite("Requests on the wire")
+struct RequestShapeTests {
+    @Test("path values are percent-encoded so they can never change the path")
+    func pathEncoding() async throws {
+        try await UpstreamHarness.withUpstream { upstream, provider in
+            let result = try await UpstreamHarness.call(provider, "getFile", ["path": "../admin?x=1#y/z é"])
+            #expect(!result.isError)
+            #expect(upstream.last?.target == "/files/..%2Fadmin%3Fx%3D1%23y%2Fz%20%C3%A9")
+            let dots = try await UpstreamHarness.call(provider, "getFile", ["path": ".."])
+            #expect(dots.isError)
+            #expect(dots.text.contains("'path'"))
+            #expect(upstream.requests.count == 1, "a refused call sends nothing")
+        }
+    }
+
+    @Test("query styles: form (exploded and not), spaceDelimited, pipeDelimited, deepObject")
+    func queryStyles() async throws {
+        try await UpstreamHarness.withUpstream { upstream, provider in
+            let result = try await UpstreamHarness.call(
+                provider, "getFile",
+                [
+                    "path": "p", "tags": ["a", "b c"], "ids": [1, 2], "words": ["x", "y"], "pipes": ["m", "n"],
+                    "filter": ["color": "red", "size": 2], "q": "a&b=c",
+                ]
+            )
+            #expect(!result.isError)
+            #expect(
+                upstream.last?.target
+                    == "/files/p?tags=a&tags=b%20c&ids=1,2&words=x%20y&pipes=m%7Cn&filter%5Bcolor%5D=red&filter%5Bsize%5D=2&q=a%26b%3Dc"
+            )
+        }
+    }
+
+    @Test("label and matrix path styles")
+    func pathStyles() async throws {
+        try await UpstreamHarness.withUpstream { upstream, provider in
+            _ = try await UpstreamHarness.call(provider, "styledPath", ["color": ["blue", "black"], "point": ["x": 1, "y": 2]])
+            #expect(upstream.last?.target == "/label/.blue,black/matrix/;x=1;y=2")
+        }
+    }
+
+    @Test("headers and cookies are sent; CR/LF in a header value is refused before any request")
+    func headers() async throws {
+        try await UpstreamHarness.withUpstream { upstream, provider in
+            _ = try await UpstreamHarness.call(provider, "getFile", ["path": "p", "X-Trace": "abc-1", "session": "s 1"])
+            #expect(upstream.last?.header("X-Trace") == "abc-1")
+            #expect(upstream.last?.header("Cookie") == "session=s%201")
+            let injected = try await UpstreamHarness.call(provider, "getFile", ["path": "p", "X-Trace": "a\r\nX-Admin: 1"])
+            #expect(injected.isError)
+            #expect(injected.text.contains("'X-Trace'"))
+            #expect(upstream.requests.count == 1)
+        }
+    }
+
+    @Test("JSON and form bodies carry exactly the given fields")
+    func bodies() async throws {
+        try await UpstreamHarness.withUpstream { upstream, provider in
+            _ = try await UpstreamHarness.call(provider, "createPet", ["tags": ["x"], "name": "Bo", "age": 3])
+            #expect(upstream.last?.method == "POST")
+            #expect(upstream.last?.bodyText == #"{"name":"Bo","age":3,"tags":["x"]}"#)
+            #expect(upstream.last?.header("Content-Type") == "application/json")
+            _ = try await UpstreamHarness.call(provider, "sendForm", ["name": "Bo B&", "address": ["city": "Oslo"]])
+            #expect(upstream.last?.bodyText == "name=Bo+B%26&address%5Bcity%5D=Oslo")
+            #expect(upstream.last?.header("Content-Type") == "application/x-www-form-urlencoded")
+        }
+    }
+
+    @Test("arguments that fail the input schema are refused, naming the field, before any request")
+    func validation() async throws {
+        try await UpstreamHarness.withUpstream { upstream, provider in
+            let missing = try await UpstreamHarness.call(provider, "createPet", ["age": 3])
+            #expect(missing.isError && missing.text.contains("missing required argument 'name'"))
+            let wrongType = try await UpstreamHarness.call(provider, "createPet", ["name": "x", "age": "three"])
+            #expect(wrongType.isError && wrongType.text.contains("argument 'age' must be integer"))
+            let unknown = try await UpstreamHarness.call(provider, "createPet", ["name": "x", "colour": "red"])
+            #expect(unknown.isError && unknown.text.contains("unknown argument 'colour'"))
+            #expect(upstream.requests.isEmpty)
+        }
+    }
+}
