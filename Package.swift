@@ -122,14 +122,16 @@ let package = Package(
             dependencies: [
                 "RESTUpstream", "OpenAPIImport", "GatewayCore", "MCPCore", "GatewayTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "GatewayPolicy", "GatewayCore", "MCPCore", "RESTUpstream", "OpenAPIImport", "GatewayTesting",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "GatewayServer", "GatewayPolicy", "GatewayCore", "MCPCore", "RESTUpstream", "OpenAPIImport", "GatewayTesting", "DemoAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -30,6 +30,9 @@ struct LineReader: Sendable {
                     if discarding > 0 {
                         continuation.yield(.tooLong(discarding + index - start))
                         discarding = 0
+                    } else if pending.count + index - start > maxLineBytes {
+                        continuation.yield(.tooLong(pending.count + index - start))
+                        pending.removeAll(keepingCapacity: true)
                     } else {
                         pending.append(contentsOf: chunk[start..<index])
                         continuation.yield(.line(pending))
