@@ -30,8 +30,13 @@ public struct StdioTransport: Sendable {
                 switch line {
                 case .line(let bytes):
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                    group.addTask {
-                        if let reply = await session.receive(bytes) { await writer.write(reply.jsonValue) }
+                    switch await session.dispatch(bytes) {
+                    case .done(let reply):
+                        if let reply { await writer.write(reply.jsonValue) }
+                    case .run(let work):
+                        group.addTask {
+                            if let reply = await work() { await writer.write(reply.jsonValue) }
+                        }
                     }
                 case .tooLong(let length):
                     logger.warning("stdin line too long; discarded", metadata: ["bytes": "\(length)", "limit": "\(maxLineBytes)"])

@@ -49,11 +49,30 @@ public final class MCPServerSession: Sendable {
 
     /// Handles one received JSON text and returns what to answer (nil: nothing, e.g. a notification).
     public func receive(_ bytes: some Collection<UInt8>) async -> MCPReply? {
+        switch await dispatch(bytes) {
+        case .done(let reply): return reply
+        case .run(let work): return await work()
+        }
+    }
+
+    /// Decodes one received text and either handles it at once — `initialize`, notifications and
+    /// responses, whose effects later messages depend on — or returns the work to run concurrently.
+    ///
+    /// A transport that reads messages in order awaits `dispatch` before reading the next one and
+    /// runs `.run` work in a child task: state changes keep their order, slow calls overlap.
+    public func dispatch(_ bytes: some Collection<UInt8>) async -> MCPDispatch {
         switch codec.decode(bytes) {
-        case .single(let decoded):
-            return await handle(decoded).map(MCPReply.message)
+        case .single(.success(let message)):
+            switch message {
+            case .request(_, let method, _) where method != "initialize":
+                return .run { await self.handle(message).map(MCPReply.message) }
+            default:
+                return .done(await handle(message).map(MCPReply.message))
+            }
+        case .single(.failure(let failure)):
+            return .done(.message(failure.response))
         case .batch(let entries):
-            return await handleBatch(entries)
+            return .run { await self.handleBatch(entries) }
         }
     }
 
@@ -102,6 +121,14 @@ public final class MCPServerSession: Sendable {
         }
         return replies.isEmpty ? nil : .batch(replies)
     }
+}
+
+/// How a transport should proceed with one received text (see `MCPServerSession.dispatch`).
+public enum MCPDispatch: Sendable {
+    /// Handled; send the reply, if any.
+    case done(MCPReply?)
+    /// Run this concurrently and send its reply, if any.
+    case run(@Sendable () async -> MCPReply?)
 }
 
 /// What a session answers to one received text.
