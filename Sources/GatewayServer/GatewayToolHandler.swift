@@ -2,6 +2,7 @@ import GatewayCore
 import GatewayPolicy
 import Logging
 import MCPCore
+import Synchronization
 
 /// Serves one virtual server's tools to an MCP session: every `tools/call` runs through the
 /// policy chain and then the provider. Transports know only `MCPServerHandler`; providers know
@@ -12,19 +13,30 @@ public struct GatewayToolHandler: MCPServerHandler {
     let provider: any ToolProvider
     let policies: ToolPolicyChain
     let identity: Identity
+    let discovery: ToolDiscovery
+    let searchIndex = SearchIndexCache()
 
     public init(
         server: String, transport: String, provider: any ToolProvider, policies: ToolPolicyChain = ToolPolicyChain(),
-        identity: Identity = .anonymous
+        identity: Identity = .anonymous, discovery: ToolDiscovery = ToolDiscovery(mode: .off)
     ) {
         self.server = server
         self.transport = transport
         self.provider = provider
         self.policies = policies
         self.identity = identity
+        self.discovery = discovery
     }
 
     public func listTools() async throws(JSONRPCError) -> [MCPTool] {
+        let tools = try await providerTools()
+        if discovery.applies(toolCount: tools.count) {
+            return ToolDiscovery.metaTools(serverName: server, toolCount: tools.count)
+        }
+        return tools
+    }
+
+    private func providerTools() async throws(JSONRPCError) -> [MCPTool] {
         do {
             return try await provider.tools()
         } catch {
@@ -33,6 +45,17 @@ public struct GatewayToolHandler: MCPServerHandler {
     }
 
     public func callTool(_ call: MCPToolCall) async throws(JSONRPCError) -> MCPToolResult {
+        if discovery.mode != .off, [ToolDiscovery.searchName, ToolDiscovery.describeName, ToolDiscovery.callName].contains(call.name) {
+            let tools = try await providerTools()
+            if discovery.applies(toolCount: tools.count) {
+                return try await discover(call, tools: tools)
+            }
+        }
+        return try await run(call)
+    }
+
+    /// Runs a real tool through the policy chain and the provider.
+    func run(_ call: MCPToolCall) async throws(JSONRPCError) -> MCPToolResult {
         let context = CallContext(
             identity: identity, server: server, transport: transport, requestID: call.requestID,
             protocolVersion: call.protocolVersion
@@ -45,6 +68,20 @@ public struct GatewayToolHandler: MCPServerHandler {
             }
         } catch {
             throw error.jsonRPCError
+        }
+    }
+}
+
+/// The discovery search index, built on first use.
+final class SearchIndexCache: Sendable {
+    private let index = Mutex<ToolSearchIndex?>(nil)
+
+    func index(for tools: [MCPTool]) -> ToolSearchIndex {
+        index.withLock { cached in
+            if let cached { return cached }
+            let built = ToolSearchIndex(tools: tools)
+            cached = built
+            return built
         }
     }
 }

@@ -12,11 +12,18 @@ public struct ImportOptions: Sendable {
     public var outputSchemas: Bool
     /// Schema nodes a tool's input schema may inline before references go to `$defs`.
     public var schemaNodeBudget: Int
+    /// Which operations become tools.
+    public var selection: ToolSelection
+    /// Per-operation changes, keyed by operationId or by generated tool name.
+    public var overrides: [String: ToolOverride]
 
     public init(
         baseURL: String? = nil, maxNameLength: Int = 64, namePrefix: String = "", maxDescriptionLength: Int = 1024,
-        outputSchemas: Bool = false, schemaNodeBudget: Int = 4000
+        outputSchemas: Bool = false, schemaNodeBudget: Int = 4000, selection: ToolSelection = ToolSelection(),
+        overrides: [String: ToolOverride] = [:]
     ) {
+        self.selection = selection
+        self.overrides = overrides
         self.baseURL = baseURL
         self.maxNameLength = maxNameLength
         self.namePrefix = namePrefix

@@ -17,11 +17,11 @@ struct ResolvedParameter {
 
 extension ImportRun {
     /// Path-item and operation parameters merged (the operation wins on the same name and location).
-    func collectParameters(path: String, operation: JSONValue, item: JSONObject, pointer: String) -> [ResolvedParameter] {
+    func collectParameters(path: String, operation: JSONValue, item: JSONObject, itemPointer: String, pointer: String) -> [ResolvedParameter] {
         var merged: [String: ResolvedParameter] = [:]
         var order: [String] = []
         let sources: [(JSONValue?, String)] = [
-            (item["parameters"], JSONPointer.join(String(pointer[..<(pointer.lastIndex(of: "/") ?? pointer.endIndex)]), "parameters")),
+            (item["parameters"], JSONPointer.join(itemPointer, "parameters")),
             (operation["parameters"], JSONPointer.join(pointer, "parameters")),
         ]
         for (list, listPointer) in sources {

@@ -3,13 +3,13 @@ import MCPCore
 import OrderedCollections
 
 extension ImportRun {
-    func buildTool(path: String, method: String, operation: JSONValue, item: JSONObject, pointer: String) -> ImportedTool {
+    func buildTool(path: String, method: String, operation: JSONValue, item: JSONObject, itemPointer: String, pointer: String) -> ImportedTool {
         translator.beginDocument(mode: .input)
         var names = ArgumentNames()
         var properties = JSONObject()
         var required: [JSONValue] = []
 
-        let parameters = collectParameters(path: path, operation: operation, item: item, pointer: pointer)
+        let parameters = collectParameters(path: path, operation: operation, item: item, itemPointer: itemPointer, pointer: pointer)
         var bindings: [ParameterBinding] = []
         for location in ParameterLocation.allCases {
             for parameter in parameters where parameter.location == location {
@@ -33,14 +33,23 @@ extension ImportRun {
 
         let body = buildBody(operation: operation, pointer: pointer, names: &names, properties: &properties, required: &required)
 
+        let operationID = operation["operationId"]?.stringValue
+        let raw = operationID.flatMap { $0.isEmpty ? nil : $0 } ?? "\(method)_\(path)"
+        let override = options.overrides[raw] ?? options.overrides[ToolNamer.sanitize(raw)]
+        let fixed = override?.fixedArguments ?? [:]
+        for argument in fixed.keys {
+            if properties.removeValue(forKey: argument) == nil {
+                diagnostics.add(.warning, pointer, "override fixes argument '\(argument)', which the operation does not have")
+            }
+        }
+        required.removeAll { fixed[$0.stringValue ?? ""] != nil }
+
         var inputSchema: JSONObject = ["type": "object", "properties": .object(properties)]
         if !required.isEmpty { inputSchema["required"] = .array(required) }
         inputSchema["additionalProperties"] = false
         translator.finishDocument(&inputSchema)
 
-        let operationID = operation["operationId"]?.stringValue
-        let raw = operationID.flatMap { $0.isEmpty ? nil : $0 } ?? "\(method)_\(path)"
-        let name = namer.name(for: raw, disambiguator: "\(method) \(path)")
+        let name = namer.name(for: override?.name ?? raw, disambiguator: "\(method) \(path)")
         if let operationID, ToolNamer.sanitize(operationID) != name {
             diagnostics.add(.info, JSONPointer.join(pointer, "operationId"), "operationId '\(operationID)' is exposed as tool '\(name)'")
         }
@@ -49,7 +58,7 @@ extension ImportRun {
         let tool = MCPTool(
             name: name,
             title: summary.flatMap { $0.isEmpty ? nil : String($0.prefix(120)) },
-            description: describe(operation: operation, method: method, path: path),
+            description: override?.description ?? describe(operation: operation, method: method, path: path),
             inputSchema: .object(inputSchema),
             outputSchema: options.outputSchemas ? outputSchema(operation: operation, pointer: pointer) : nil,
             annotations: annotations(method: method, title: summary)
@@ -57,7 +66,7 @@ extension ImportRun {
         let binding = OperationBinding(
             method: method.uppercased(), pathTemplate: path,
             serverURL: serverURL(operation: operation, item: item, pointer: pointer),
-            parameters: bindings, body: body, operationID: operationID, pointer: pointer
+            parameters: bindings, body: body, operationID: operationID, pointer: pointer, fixedArguments: fixed
         )
         return ImportedTool(tool: tool, binding: binding)
     }

@@ -14,9 +14,9 @@ final class ImportRun {
     var namer: ToolNamer
     var diagnostics = DiagnosticLog()
 
-    init(root: JSONValue, version: String, location: String?, options: ImportOptions) {
+    init(root: JSONValue, version: String, location: String?, options: ImportOptions, diagnostics: DiagnosticLog) {
         var document = root
-        var early = DiagnosticLog()
+        var early = diagnostics
         if version == "2.0" {
             document = Swagger2Converter.convert(root, diagnostics: &early)
         }
@@ -33,6 +33,7 @@ final class ImportRun {
         var tools: [ImportedTool] = []
         var operationCount = 0
         var skipped = 0
+        var excluded = 0
         let paths = root["paths"]?.objectValue ?? [:]
         if root["paths"] == nil {
             diagnostics.add(.info, "", "the document has no 'paths': no tools")
@@ -44,22 +45,28 @@ final class ImportRun {
                 diagnostics.add(.warning, itemPointer, "a path item must be an object; skipped")
                 continue
             }
-            for (method, operation) in itemObject where Self.methods.contains(method) {
+            for (method, rawOperation) in itemObject where Self.methods.contains(method) {
                 operationCount += 1
-                let pointer = JSONPointer.join(item.pointer, method)
+                // Not in the specification, but real multi-file documents (DigitalOcean) put operations behind $ref.
+                let (operation, pointer) = resolve(rawOperation, pointer: JSONPointer.join(item.pointer, method))
                 guard operation.objectValue != nil else {
                     diagnostics.add(.warning, pointer, "an operation must be an object; skipped")
                     skipped += 1
                     continue
                 }
-                tools.append(buildTool(path: path, method: method, operation: operation, item: itemObject, pointer: pointer))
+                let tags = operation["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                guard options.selection.admits(method: method, path: path, operationID: operation["operationId"]?.stringValue, tags: tags) else {
+                    excluded += 1
+                    continue
+                }
+                tools.append(buildTool(path: path, method: method, operation: operation, item: itemObject, itemPointer: item.pointer, pointer: pointer))
             }
         }
         var all = diagnostics
         all.append(contentsOf: translator.diagnostics)
         return ImportResult(
             tools: tools, diagnostics: all.items, specVersion: version, title: root["info"]?["title"]?.stringValue,
-            operationCount: operationCount, skippedCount: skipped
+            operationCount: operationCount, skippedCount: skipped, excludedCount: excluded
         )
     }
 

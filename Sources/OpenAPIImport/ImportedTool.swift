@@ -20,13 +20,16 @@ public struct ImportResult: Sendable {
     public var title: String?
     /// Operations found in the document (before any filtering).
     public var operationCount: Int
-    /// Operations that produced no tool.
+    /// Operations that produced no tool because they are malformed.
     public var skippedCount: Int
+    /// Operations left out by the selection (tags, operationIds, methods, paths).
+    public var excludedCount: Int
 
     public init(
         tools: [ImportedTool], diagnostics: [Diagnostic], specVersion: String, title: String?,
-        operationCount: Int, skippedCount: Int
+        operationCount: Int, skippedCount: Int, excludedCount: Int = 0
     ) {
+        self.excludedCount = excludedCount
         self.tools = tools
         self.diagnostics = diagnostics
         self.specVersion = specVersion

@@ -34,7 +34,14 @@ public struct OpenAPIImporter: Sendable {
         } else {
             throw ImportError(.notOpenAPI, "\(location ?? "document"): no 'openapi' or 'swagger' field, so it is not an OpenAPI document")
         }
-        let run = ImportRun(root: root, version: version, location: location, options: options)
+        var early = DiagnosticLog()
+        var document = root
+        if let location, !location.contains("://") {
+            var bundler = ExternalReferenceBundler(loader: loader)
+            document = bundler.bundle(root, location: location)
+            early.append(contentsOf: bundler.diagnostics)
+        }
+        let run = ImportRun(root: document, version: version, location: location, options: options, diagnostics: early)
         return run.run()
     }
 }

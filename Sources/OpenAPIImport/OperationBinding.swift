@@ -1,3 +1,6 @@
+import MCPCore
+import OrderedCollections
+
 /// How one tool's arguments become one HTTP request: the executor's contract with the importer.
 public struct OperationBinding: Sendable, Hashable {
     /// Upper-case HTTP method.
@@ -11,11 +14,14 @@ public struct OperationBinding: Sendable, Hashable {
     public var operationID: String?
     /// Where the operation sits in the document.
     public var pointer: String
+    /// Arguments the configuration fixes (hidden from the client, always sent).
+    public var fixedArguments: JSONObject
 
     public init(
         method: String, pathTemplate: String, serverURL: String?, parameters: [ParameterBinding],
-        body: BodyBinding?, operationID: String?, pointer: String
+        body: BodyBinding?, operationID: String?, pointer: String, fixedArguments: JSONObject = [:]
     ) {
+        self.fixedArguments = fixedArguments
         self.method = method
         self.pathTemplate = pathTemplate
         self.serverURL = serverURL

@@ -27,7 +27,8 @@ extension SchemaTranslator {
             case "type":
                 if let type = translateType(value, pointer: here) { out["type"] = type }
             case "properties":
-                guard let properties = value.objectValue else {
+                // Some documents put the whole map behind a $ref; follow it.
+                guard let properties = (value["$ref"] != nil ? follow(value) : value).objectValue else {
                     diagnostics.add(.warning, here, "'properties' must be an object; ignored")
                     continue
                 }

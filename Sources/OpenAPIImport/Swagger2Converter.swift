@@ -32,6 +32,7 @@ enum Swagger2Converter {
         }
         out["components"] = .object(components)
         if let tags = source["tags"] { out["tags"] = tags }
+        if let bundle = rewritten[ExternalReferenceBundler.bundleKey] { out[ExternalReferenceBundler.bundleKey] = bundle }
         if let security = source["security"] { out["security"] = security }
 
         let consumes = mediaTypes(source["consumes"], fallback: "application/json")
@@ -68,6 +69,7 @@ enum Swagger2Converter {
     /// Members of these objects are names (of properties, definitions...), not keywords.
     private static let nameMaps: Set<String> = [
         "properties", "definitions", "parameters", "responses", "patternProperties", "securityDefinitions", "paths",
+        ExternalReferenceBundler.bundleKey,
     ]
 
     /// Rewrites 2.0 reference targets to their 3.0 places, leaving examples untouched.

@@ -30,6 +30,8 @@ public struct OpenAPIToolProvider: ToolProvider {
         if !problems.isEmpty {
             return .error("Invalid arguments for '\(call.name)': " + problems.joined(separator: "; "))
         }
-        return await executor.execute(imported.binding, arguments: call.arguments, baseURL: baseURL)
+        var arguments = call.arguments
+        for (name, value) in imported.binding.fixedArguments { arguments[name] = value }
+        return await executor.execute(imported.binding, arguments: arguments, baseURL: baseURL)
     }
 }

@@ -63,6 +63,7 @@ struct ImportCommand: ParsableCommand {
             "operations": .int(Int64(result.operationCount)),
             "tools": .int(Int64(result.tools.count)),
             "skipped": .int(Int64(result.skippedCount)),
+            "excluded": .int(Int64(result.excludedCount)),
             "errors": .int(Int64(result.diagnostics.filter { $0.severity == .error }.count)),
             "warnings": .int(Int64(result.diagnostics.filter { $0.severity == .warning }.count)),
         ]
@@ -81,7 +82,7 @@ struct ImportCommand: ParsableCommand {
         }
         let counts = summary(result)
         lines.append(
-            "operations: \(counts["operations"]!), tools: \(counts["tools"]!), skipped: \(counts["skipped"]!), "
+            "operations: \(counts["operations"]!), tools: \(counts["tools"]!), skipped: \(counts["skipped"]!), excluded: \(counts["excluded"]!), "
                 + "warnings: \(counts["warnings"]!), errors: \(counts["errors"]!)"
         )
         return lines.joined(separator: "\n")

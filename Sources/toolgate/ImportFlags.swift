@@ -15,7 +15,34 @@ struct ImportFlags: ParsableArguments {
     @Flag(name: .long, help: "Declare outputSchema for operations whose 2xx JSON answer is an object.")
     var outputSchemas = false
 
+    @Option(name: .long, help: "Keep only operations with this tag (repeatable).")
+    var includeTag: [String] = []
+
+    @Option(name: .long, help: "Leave out operations with this tag (repeatable).")
+    var excludeTag: [String] = []
+
+    @Option(name: .long, help: "Keep only operations whose operationId matches this glob (repeatable).")
+    var includeOperation: [String] = []
+
+    @Option(name: .long, help: "Leave out operations whose operationId matches this glob (repeatable).")
+    var excludeOperation: [String] = []
+
+    @Option(name: .long, help: "Keep only operations with this HTTP method (repeatable).")
+    var includeMethod: [String] = []
+
+    @Option(name: .long, help: "Keep only operations whose path matches this glob, e.g. '/pets*' (repeatable).")
+    var includePath: [String] = []
+
+    @Option(name: .long, help: "Leave out operations whose path matches this glob (repeatable).")
+    var excludePath: [String] = []
+
     var options: ImportOptions {
-        ImportOptions(baseURL: baseURL, maxNameLength: maxNameLength, namePrefix: namePrefix, outputSchemas: outputSchemas)
+        let selection = ToolSelection(
+            includeTags: includeTag, excludeTags: excludeTag, includeOperations: includeOperation, excludeOperations: excludeOperation,
+            methods: includeMethod, includePaths: includePath, excludePaths: excludePath
+        )
+        return ImportOptions(
+            baseURL: baseURL, maxNameLength: maxNameLength, namePrefix: namePrefix, outputSchemas: outputSchemas, selection: selection
+        )
     }
 }

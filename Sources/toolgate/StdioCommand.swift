@@ -22,6 +22,12 @@ struct StdioCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Tools per tools/list page.")
     var pageSize: Int = 200
 
+    @Option(name: .long, help: "Discovery mode: auto (when there are more tools than --discovery-threshold), on or off.")
+    var discovery: DiscoveryMode = .auto
+
+    @Option(name: .long, help: "Tool count above which discovery mode replaces the full list (auto mode).")
+    var discoveryThreshold: Int = 40
+
     @Option(name: .long, help: "Upstream request timeout in seconds.")
     var timeout: Double = 30
 
@@ -46,7 +52,10 @@ struct StdioCommand: AsyncParsableCommand {
         )
         let provider = OpenAPIToolProvider(imported: imported, executor: executor, baseURL: importOptions.baseURL)
         let name = imported.title ?? "openapi"
-        let handler = GatewayToolHandler(server: name, transport: "stdio", provider: provider)
+        let handler = GatewayToolHandler(
+            server: name, transport: "stdio", provider: provider,
+            discovery: ToolDiscovery(mode: discovery.mode, threshold: discoveryThreshold)
+        )
         let configuration = MCPServerSession.Configuration(
             serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(name)"),
             instructions: "Tools generated from the OpenAPI document '\(name)'. Each tool calls one HTTP operation.",
@@ -57,4 +66,11 @@ struct StdioCommand: AsyncParsableCommand {
         }
         try? await client.shutdown()
     }
+}
+
+/// `--discovery` values.
+enum DiscoveryMode: String, ExpressibleByArgument, CaseIterable {
+    case auto, on, off
+
+    var mode: ToolDiscovery.Mode { ToolDiscovery.Mode(rawValue: rawValue)! }
 }

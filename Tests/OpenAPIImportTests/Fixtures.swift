@@ -11,7 +11,7 @@ enum Fixtures {
     }
 
     static func golden(_ name: String) -> URL {
-        repository.appendingPathComponent("fixtures/golden/\(name).json")
+        repository.appendingPathComponent("fixtures/golden/\(name.replacingOccurrences(of: "/", with: "_")).json")
     }
 
     /// `../shared/specs-corpus` beside the repository, when present.

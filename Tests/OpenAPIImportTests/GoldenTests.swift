@@ -7,7 +7,7 @@ import Testing
 /// Regenerate after an intended change with `UPDATE_GOLDEN=1 swift test --filter GoldenTests`, then review the diff.
 @Suite("Golden imports")
 struct GoldenTests {
-    @Test("import output matches the golden file", arguments: ["names.yaml", "arguments.yaml", "recursive.yaml", "swagger2.json", "yaml-scalars.yaml"])
+    @Test("import output matches the golden file", arguments: ["names.yaml", "arguments.yaml", "recursive.yaml", "swagger2.json", "yaml-scalars.yaml", "multifile/root.yaml"])
     func golden(fixture: String) throws {
         let rendered = Fixtures.render(try Fixtures.load(fixture)).prettySerialized() + "\n"
         let url = Fixtures.golden(fixture)

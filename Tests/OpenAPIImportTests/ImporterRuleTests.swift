@@ -123,4 +123,43 @@ struct ImporterRuleTests {
         try Data("openapi: 4.0.0\n".utf8).write(to: future)
         #expect { try importer.importDocument(path: future.path) } throws: { ($0 as? ImportError)?.message.contains("4.0.0") == true }
     }
+
+    @Test("multi-file documents: relative references across files, cycles across files, refs in extensions left alone")
+    func multiFile() throws {
+        let result = try Fixtures.load("multifile/root.yaml")
+        #expect(result.tools.map(\.tool.name) == ["listPets", "createPet", "getPet", "createOwner"])
+        let create = try #require(Fixtures.tool(result, "createPet"))
+        #expect(create.tool.inputSchema["properties"]?["owner"]?["properties"]?["pets"]?["items"]?["$ref"] == "#/$defs/pet")
+        #expect(Fixtures.tool(result, "listPets")?.tool.inputSchema["properties"]?["limit"]?["maximum"] == 50)
+        #expect(Fixtures.tool(result, "getPet")?.tool.inputSchema["properties"]?["id"]?["type"] == "string", "a reference back into the root document")
+        #expect(result.diagnostics.filter { $0.severity == .error }.map(\.message) == ["reference target 'common/missing-file.yaml' cannot be read: no such file"])
+    }
+
+    @Test("selection by tag, operationId glob, method and path glob; exclusions are counted")
+    func selection() throws {
+        let all = try Fixtures.load("multifile/root.yaml")
+        func names(_ selection: ToolSelection) throws -> [String] {
+            try Fixtures.load("multifile/root.yaml", options: ImportOptions(selection: selection)).tools.map(\.tool.name)
+        }
+        #expect(try names(ToolSelection(methods: ["GET"])) == ["listPets", "getPet"])
+        #expect(try names(ToolSelection(includeOperations: ["create*"])) == ["createPet", "createOwner"])
+        #expect(try names(ToolSelection(excludeOperations: ["create*"], excludePaths: ["/pets/*"])) == ["listPets"])
+        #expect(try names(ToolSelection(methods: ["post"], includePaths: ["/pets*"])) == ["createPet"])
+        let tagged = try Fixtures.load("arguments.yaml", options: ImportOptions(selection: ToolSelection(includeTags: ["none"])))
+        #expect(tagged.tools.isEmpty && tagged.excludedCount == tagged.operationCount)
+        #expect(all.excludedCount == 0)
+    }
+
+    @Test("overrides rename, redescribe and hide arguments with fixed values")
+    func overrides() throws {
+        let options = ImportOptions(overrides: [
+            "updateItem": ToolOverride(name: "item update!", description: "Change an item.", fixedArguments: ["verbose": "no", "id_query": "x"]),
+        ])
+        let result = try Fixtures.load("arguments.yaml", options: options)
+        let tool = try #require(Fixtures.tool(result, "item_update"))
+        #expect(tool.tool.description == "Change an item.")
+        #expect(tool.tool.inputSchema["properties"]?["verbose"] == nil)
+        #expect(tool.tool.inputSchema["properties"]?["id_query"] == nil)
+        #expect(tool.binding.fixedArguments == ["verbose": "no", "id_query": "x"])
+    }
 }

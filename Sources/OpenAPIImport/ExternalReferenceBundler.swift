@@ -1,0 +1,142 @@
+import Foundation
+import MCPCore
+
+/// Makes a multi-file document self-contained: every `$ref` to another file (`common.yaml`,
+/// `../models/pet.yaml#/Pet`) is loaded relative to the file that holds it, copied once under the
+/// root's `x-toolgate-bundle`, and the reference is rewritten to point there. References stay
+/// references, so cycles across files cost nothing; the rest of the importer sees one document.
+///
+/// `$ref`s inside examples and vendor extensions are data, not references, and are left alone.
+struct ExternalReferenceBundler {
+    static let bundleKey = "x-toolgate-bundle"
+    /// Members of these objects are names (of properties, paths, components...), not keywords.
+    static let nameMaps: Set<String> = [
+        "properties", "patternProperties", "definitions", "schemas", "parameters", "responses", "requestBodies",
+        "headers", "securitySchemes", "links", "callbacks", "pathItems", "paths", "webhooks", "$defs", "content", "encoding",
+    ]
+    /// Top-level sections that never hold references we need.
+    static let skippedSections: Set<String> = ["info", "tags", "externalDocs", "servers", "security"]
+
+    let loader: DocumentLoader
+    private(set) var diagnostics = DiagnosticLog()
+    private var documents: [String: JSONValue] = [:]
+    private var bundled: [String: String] = [:]
+    private var bundle = JSONObject()
+    private var pending: [(key: String, file: String, pointer: String)] = []
+    private var usedNames: Set<String> = []
+    private var rootFile: String?
+
+    init(loader: DocumentLoader) {
+        self.loader = loader
+    }
+
+    /// Rewrites `root` (read from `location`) so that every external reference points into its bundle.
+    mutating func bundle(_ root: JSONValue, location: String?) -> JSONValue {
+        guard case .object(var object) = root, let location else { return root }
+        let base = URL(fileURLWithPath: location).standardizedFileURL.path
+        documents[base] = root
+        rootFile = base
+        for (key, value) in object where !Self.skippedSections.contains(key) && !key.hasPrefix("x-") {
+            object[key] = rewrite(value, file: base, pointer: "/" + JSONPointer.escape(key), namesOnly: Self.nameMaps.contains(key))
+        }
+        while let next = pending.popLast() {
+            let here = "/\(Self.bundleKey)/\(JSONPointer.escape(next.key))"
+            let display = relative(next.file) + (next.pointer.isEmpty ? "" : "#" + next.pointer)
+            let target: JSONValue?
+            switch load(next.file) {
+            case .success(let document):
+                target = JSONPointer.resolve(next.pointer, in: document)
+                if target == nil { diagnostics.add(.error, here, "reference target '\(display)' does not exist") }
+            case .failure(let error):
+                target = nil
+                diagnostics.add(.error, here, "reference target '\(display)' cannot be read: \(error.message.replacingOccurrences(of: next.file + ": ", with: ""))")
+            }
+            guard let target else {
+                bundle[next.key] = .object([:])
+                continue
+            }
+            bundle[next.key] = rewrite(target, file: next.file, pointer: next.pointer, namesOnly: false)
+        }
+        if !bundle.isEmpty { object[Self.bundleKey] = .object(bundle) }
+        return .object(object)
+    }
+
+    private mutating func load(_ file: String) -> Result<JSONValue, ImportError> {
+        if let document = documents[file] { return .success(document) }
+        do {
+            let document = try loader.load(path: file)
+            documents[file] = document
+            return .success(document)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// A path relative to the root document's folder, for messages.
+    private func relative(_ file: String) -> String {
+        guard let rootFile else { return file }
+        let folder = URL(fileURLWithPath: rootFile).deletingLastPathComponent().path + "/"
+        return file.hasPrefix(folder) ? String(file.dropFirst(folder.count)) : file
+    }
+
+    private mutating func rewrite(_ value: JSONValue, file: String, pointer: String, namesOnly: Bool) -> JSONValue {
+        switch value {
+        case .object(let object):
+            var out = JSONObject(minimumCapacity: object.count)
+            for (key, member) in object {
+                let here = pointer + "/" + JSONPointer.escape(key)
+                if key == "$ref", case .string(let ref) = member {
+                    // In a map of names too: `properties: {$ref: other.yaml}` is a (non-standard) reference to the map.
+                    out[key] = .string(localReference(for: ref, from: file, at: here))
+                } else if namesOnly {
+                    out[key] = rewrite(member, file: file, pointer: here, namesOnly: false)
+                } else if key == "example" || key == "examples" || key.hasPrefix("x-") {
+                    out[key] = member
+                } else {
+                    out[key] = rewrite(member, file: file, pointer: here, namesOnly: Self.nameMaps.contains(key) && member.objectValue != nil)
+                }
+            }
+            return .object(out)
+        case .array(let array):
+            return .array(array.enumerated().map { rewrite($1, file: file, pointer: pointer + "/\($0)", namesOnly: false) })
+        default:
+            return value
+        }
+    }
+
+    /// The local pointer (`#/...`) a reference written in `file` should use.
+    private mutating func localReference(for ref: String, from file: String, at pointer: String) -> String {
+        let parts = ref.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+        let filePart = String(parts.first ?? "")
+        let fragment = parts.count > 1 ? String(parts[1]) : ""
+        if filePart.hasPrefix("http://") || filePart.hasPrefix("https://") {
+            diagnostics.add(.warning, pointer, "remote reference '\(ref)' is not fetched; the value accepts anything")
+            return ref
+        }
+        let target = filePart.isEmpty
+            ? file
+            : URL(fileURLWithPath: filePart.removingPercentEncoding ?? filePart, relativeTo: URL(fileURLWithPath: file).deletingLastPathComponent())
+                .standardizedFileURL.path
+        if target == rootFile { return "#" + fragment }
+        let key = target + "#" + fragment
+        if let existing = bundled[key] { return "#/\(Self.bundleKey)/\(JSONPointer.escape(existing))" }
+        let name = uniqueName(for: target, fragment: fragment)
+        bundled[key] = name
+        pending.append((name, target, fragment))
+        return "#/\(Self.bundleKey)/\(JSONPointer.escape(name))"
+    }
+
+    private mutating func uniqueName(for file: String, fragment: String) -> String {
+        let last = fragment.split(separator: "/").last.map { JSONPointer.unescape(String($0)) }
+        var base = last ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        if base.isEmpty { base = "external" }
+        var name = base
+        var counter = 2
+        while usedNames.contains(name) {
+            name = "\(base)_\(counter)"
+            counter += 1
+        }
+        usedNames.insert(name)
+        return name
+    }
+}
