@@ -20,7 +20,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
-        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
     ],
@@ -36,12 +35,13 @@ let package = Package(
         ),
         // Layer 1: the gateway's vocabulary and ports.
         .target(name: "GatewayCore", dependencies: ["MCPCore"], swiftSettings: swiftSettings),
+        // libyaml (Debian: libyaml-dev), read event by event straight into JSON values.
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Layer 2: OpenAPI documents → tool definitions + operation bindings.
         .target(
             name: "OpenAPIImport",
             dependencies: [
-                "GatewayCore", "MCPCore",
-                .product(name: "Yams", package: "Yams"),
+                "GatewayCore", "MCPCore", "CLibYAML",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings

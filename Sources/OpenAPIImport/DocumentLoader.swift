@@ -1,6 +1,5 @@
 import Foundation
 import MCPCore
-import Yams
 
 /// Reads OpenAPI documents (JSON or YAML) into `JSONValue` trees.
 public struct DocumentLoader: Sendable {
@@ -41,18 +40,13 @@ public struct DocumentLoader: Sendable {
                 throw ImportError(.unparseable, "\(name): invalid JSON: \(error.description)", underlying: error)
             }
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ImportError(.unparseable, "\(name): the document is not UTF-8 text")
-        }
+        let value: JSONValue
         do {
-            guard let node = try Yams.compose(yaml: text, YAMLConversion.resolver) else {
-                throw ImportError(.unparseable, "\(name): the document is empty")
-            }
-            return YAMLConversion.value(of: node)
-        } catch let error as ImportError {
-            throw error
+            value = try YAMLReader.parse(bytes)
         } catch {
-            throw ImportError(.unparseable, "\(name): invalid YAML: \(error)", underlying: error)
+            throw ImportError(.unparseable, "\(name): invalid YAML: \(error.description)", underlying: error)
         }
+        if value.isNull { throw ImportError(.unparseable, "\(name): the document is empty") }
+        return value
     }
 }

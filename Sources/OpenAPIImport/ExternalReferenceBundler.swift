@@ -32,7 +32,7 @@ struct ExternalReferenceBundler {
 
     /// Rewrites `root` (read from `location`) so that every external reference points into its bundle.
     mutating func bundle(_ root: JSONValue, location: String?) -> JSONValue {
-        guard case .object(var object) = root, let location else { return root }
+        guard case .object(var object) = root, let location, Self.hasExternalReference(root) else { return root }
         let base = URL(fileURLWithPath: location).standardizedFileURL.path
         documents[base] = root
         rootFile = base
@@ -59,6 +59,30 @@ struct ExternalReferenceBundler {
         }
         if !bundle.isEmpty { object[Self.bundleKey] = .object(bundle) }
         return .object(object)
+    }
+
+    /// A quick walk: does any `$ref` (outside examples and extensions) name another file?
+    static func hasExternalReference(_ root: JSONValue) -> Bool {
+        guard case .object(let object) = root else { return false }
+        return object.contains { key, value in
+            !skippedSections.contains(key) && !key.hasPrefix("x-") && containsExternal(value, namesOnly: nameMaps.contains(key))
+        }
+    }
+
+    private static func containsExternal(_ value: JSONValue, namesOnly: Bool) -> Bool {
+        switch value {
+        case .object(let object):
+            for (key, member) in object {
+                if key == "$ref", case .string(let ref) = member, !ref.hasPrefix("#") { return true }
+                if !namesOnly, key == "example" || key == "examples" || key.hasPrefix("x-") { continue }
+                if containsExternal(member, namesOnly: !namesOnly && nameMaps.contains(key) && member.objectValue != nil) { return true }
+            }
+            return false
+        case .array(let array):
+            return array.contains { containsExternal($0, namesOnly: false) }
+        default:
+            return false
+        }
     }
 
     private mutating func load(_ file: String) -> Result<JSONValue, ImportError> {

@@ -54,7 +54,7 @@ extension ImportRun {
             diagnostics.add(.info, JSONPointer.join(pointer, "operationId"), "operationId '\(operationID)' is exposed as tool '\(name)'")
         }
 
-        let summary = operation["summary"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let summary = operation["summary"]?.stringValue?.trimmedWhitespace
         let tool = MCPTool(
             name: name,
             title: summary.flatMap { $0.isEmpty ? nil : String($0.prefix(120)) },
@@ -73,7 +73,7 @@ extension ImportRun {
 
     private func describe(operation: JSONValue, method: String, path: String) -> String {
         let parts = [operation["summary"]?.stringValue, operation["description"]?.stringValue]
-            .compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .compactMap { $0?.trimmedWhitespace }
             .filter { !$0.isEmpty }
         var text = parts.count == 2 && parts[1].hasPrefix(parts[0]) ? parts[1] : parts.joined(separator: "\n\n")
         if text.isEmpty { text = "\(method.uppercased()) \(path)" }
@@ -122,5 +122,13 @@ extension ImportRun {
     static func isJSON(_ mediaType: String) -> Bool {
         let base = mediaType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return base == "application/json" || base.hasSuffix("+json")
+    }
+}
+
+extension String {
+    /// Without leading and trailing whitespace (stdlib only: Foundation's version bridges to NSString).
+    var trimmedWhitespace: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
     }
 }

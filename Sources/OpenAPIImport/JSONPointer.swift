@@ -5,7 +5,7 @@ import MCPCore
 public enum JSONPointer {
     /// Escapes one reference token (`~` → `~0`, `/` → `~1`).
     public static func escape(_ token: String) -> String {
-        guard token.contains("~") || token.contains("/") else { return token }
+        guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
         return token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
@@ -37,8 +37,8 @@ public enum JSONPointer {
 
     static func unescape(_ token: String) -> String {
         var token = token
-        if token.contains("%") { token = token.removingPercentEncoding ?? token }
-        guard token.contains("~") else { return token }
+        if token.utf8.contains(UInt8(ascii: "%")) { token = token.removingPercentEncoding ?? token }
+        guard token.utf8.contains(UInt8(ascii: "~")) else { return token }
         return token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
     }
 }

@@ -1,56 +1,7 @@
 import MCPCore
-import OrderedCollections
-import Yams
 
-/// Turns a composed YAML node tree into a `JSONValue`, keeping key order and resolving scalars by
-/// the YAML 1.2 core schema (so `yes`, `on` and dates stay strings, as OpenAPI authors mean them).
+/// YAML 1.2 core-schema resolution of plain scalars.
 enum YAMLConversion {
-    /// Plain scalars are classified by hand (no regular expressions: they dominate load time on big documents).
-    static let resolver = Resolver.basic
-
-    static func value(of node: Node) -> JSONValue {
-        switch node {
-        case .scalar(let scalar):
-            return scalarValue(scalar)
-        case .sequence(let sequence):
-            return .array(sequence.map(value(of:)))
-        case .mapping(let mapping):
-            var object = JSONObject(minimumCapacity: mapping.count)
-            for (keyNode, valueNode) in mapping {
-                let key = keyNode.string ?? "\(value(of: keyNode))"
-                if case .scalar(let key) = keyNode, key.style == .plain, key.string == "<<" {
-                    merge(value(of: valueNode), into: &object)
-                } else {
-                    object[key] = value(of: valueNode)
-                }
-            }
-            return .object(object)
-        case .alias:
-            return .null
-        }
-    }
-
-    private static func merge(_ source: JSONValue, into object: inout JSONObject) {
-        switch source {
-        case .object(let members):
-            for (key, value) in members where object[key] == nil { object[key] = value }
-        case .array(let list):
-            for element in list { merge(element, into: &object) }
-        default:
-            break
-        }
-    }
-
-    private static func scalarValue(_ scalar: Node.Scalar) -> JSONValue {
-        let text = scalar.string
-        let explicitTag = scalar.tag.rawValue
-        if explicitTag == Tag.Name.str.rawValue { return .string(text) }
-        guard scalar.style == .plain || scalar.style == .any || !explicitTag.isEmpty && explicitTag != "!" else {
-            return .string(text)
-        }
-        return plainValue(text)
-    }
-
     /// The YAML 1.2 core schema: null, booleans, integers (decimal, 0o, 0x), floats.
     static func plainValue(_ text: String) -> JSONValue {
         switch text {

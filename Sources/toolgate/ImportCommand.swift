@@ -10,13 +10,13 @@ struct ImportCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case json, table
+        case json, table, summary
     }
 
     @Argument(help: "The OpenAPI document (JSON or YAML; OpenAPI 3.0, 3.1 or Swagger 2.0).")
     var file: String
 
-    @Option(help: "Output format: json (tools and diagnostics) or table.")
+    @Option(help: "Output format: json (tools and diagnostics), table, or summary (counts only).")
     var format: Format = .table
 
     @OptionGroup var importOptions: ImportFlags
@@ -33,6 +33,8 @@ struct ImportCommand: ParsableCommand {
             print(Self.json(result).serialized())
         case .table:
             print(Self.table(result))
+        case .summary:
+            print(Self.summary(result).serialized())
         }
     }
 

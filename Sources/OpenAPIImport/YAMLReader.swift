@@ -1,0 +1,130 @@
+import CLibYAML
+import MCPCore
+
+/// Builds a `JSONValue` straight from libyaml's event stream: no intermediate node tree, key
+/// order kept, anchors and aliases expanded, `<<` merge keys applied, scalars resolved by the
+/// YAML 1.2 core schema (so `yes`, `on` and dates stay strings, as OpenAPI authors mean them).
+struct YAMLReader {
+    /// A YAML syntax error with its position (1-based line and column).
+    struct SyntaxError: Error, CustomStringConvertible {
+        var message: String
+        var line: Int
+        var column: Int
+        var description: String { "\(message) at line \(line), column \(column)" }
+    }
+
+    private enum Frame {
+        case array([JSONValue], anchor: String?)
+        case object(JSONObject, pendingKey: String?, merging: Bool, anchor: String?)
+    }
+
+    private static let mergeKey = "<<"
+    private static let stringTag = "tag:yaml.org,2002:str"
+
+    /// Parses the first document of a YAML stream.
+    static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { throw SyntaxError(message: "libyaml could not start", line: 0, column: 0) }
+        defer { yaml_parser_delete(&parser) }
+        return try bytes.withUnsafeBufferPointer { buffer throws(SyntaxError) -> JSONValue in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            return try read(&parser)
+        }
+    }
+
+    private static func read(_ parser: inout yaml_parser_t) throws(SyntaxError) -> JSONValue {
+        var stack: [Frame] = []
+        var anchors: [String: JSONValue] = [:]
+        var result: JSONValue?
+        var event = yaml_event_t()
+
+        func deliver(_ value: JSONValue, anchor: String?) {
+            if let anchor { anchors[anchor] = value }
+            guard let top = stack.popLast() else {
+                result = value
+                return
+            }
+            switch top {
+            case .array(var items, let frameAnchor):
+                items.append(value)
+                stack.append(.array(items, anchor: frameAnchor))
+            case .object(var object, let pendingKey, let merging, let frameAnchor):
+                if merging {
+                    merge(value, into: &object)
+                    stack.append(.object(object, pendingKey: nil, merging: false, anchor: frameAnchor))
+                } else if let key = pendingKey {
+                    object[key] = value
+                    stack.append(.object(object, pendingKey: nil, merging: false, anchor: frameAnchor))
+                } else {
+                    // A non-scalar key (rare): its JSON text is the key.
+                    stack.append(.object(object, pendingKey: value.serialized(), merging: false, anchor: frameAnchor))
+                }
+            }
+        }
+
+        while result == nil {
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+                throw SyntaxError(message: problem, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+            }
+            defer { yaml_event_delete(&event) }
+            switch event.type {
+            case YAML_SCALAR_EVENT:
+                let scalar = event.data.scalar
+                let text = string(scalar.value, Int(scalar.length))
+                let anchor = scalar.anchor.map { String(cString: $0) }
+                if case .object(let object, nil, false, let frameAnchor)? = stack.last {
+                    stack.removeLast()
+                    let isMerge = scalar.style == YAML_PLAIN_SCALAR_STYLE && text == mergeKey
+                    stack.append(.object(object, pendingKey: isMerge ? nil : text, merging: isMerge, anchor: frameAnchor))
+                    continue
+                }
+                let tag = scalar.tag.map { String(cString: $0) }
+                let value: JSONValue
+                if tag == stringTag || (scalar.style != YAML_PLAIN_SCALAR_STYLE && tag == nil) || (tag != nil && tag!.hasPrefix("!") == false && !tag!.hasPrefix("tag:yaml.org,2002:")) {
+                    value = .string(text)
+                } else {
+                    value = YAMLConversion.plainValue(text)
+                }
+                deliver(value, anchor: anchor)
+            case YAML_SEQUENCE_START_EVENT:
+                stack.append(.array([], anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+            case YAML_MAPPING_START_EVENT:
+                stack.append(.object(JSONObject(), pendingKey: nil, merging: false, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                switch stack.popLast() {
+                case .array(let items, let anchor)?: deliver(.array(items), anchor: anchor)
+                case .object(let object, _, _, let anchor)?: deliver(.object(object), anchor: anchor)
+                case nil: break
+                }
+            case YAML_ALIAS_EVENT:
+                let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+                guard let value = anchors[name] else {
+                    throw SyntaxError(message: "unknown alias '*\(name)'", line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+                }
+                deliver(value, anchor: nil)
+            case YAML_DOCUMENT_END_EVENT, YAML_STREAM_END_EVENT:
+                if result == nil { result = .null }
+            default:
+                continue
+            }
+        }
+        return result ?? .null
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<UInt8>?, _ length: Int) -> String {
+        guard let pointer, length > 0 else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
+    }
+
+    private static func merge(_ source: JSONValue, into object: inout JSONObject) {
+        switch source {
+        case .object(let members):
+            for (key, value) in members where object[key] == nil { object[key] = value }
+        case .array(let list):
+            for element in list { merge(element, into: &object) }
+        default:
+            break
+        }
+    }
+}
