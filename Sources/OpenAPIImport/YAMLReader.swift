@@ -13,9 +13,23 @@ struct YAMLReader {
         var description: String { "\(message) at line \(line), column \(column)" }
     }
 
-    private enum Frame {
-        case array([JSONValue], anchor: String?)
-        case object(JSONObject, pendingKey: String?, merging: Bool, anchor: String?)
+    /// An open collection. A class, so appending mutates in place (no copy-on-write of big arrays).
+    private final class Frame {
+        let isObject: Bool
+        let anchor: String?
+        var items: [JSONValue] = []
+        var object = JSONObject()
+        var pendingKey: String?
+        var merging = false
+
+        init(isObject: Bool, anchor: String?) {
+            self.isObject = isObject
+            self.anchor = anchor
+        }
+
+        var expectsKey: Bool { isObject && pendingKey == nil && !merging }
+
+        func take() -> JSONValue { isObject ? .object(object) : .array(items) }
     }
 
     private static let mergeKey = "<<"
@@ -40,25 +54,21 @@ struct YAMLReader {
 
         func deliver(_ value: JSONValue, anchor: String?) {
             if let anchor { anchors[anchor] = value }
-            guard let top = stack.popLast() else {
+            guard let top = stack.last else {
                 result = value
                 return
             }
-            switch top {
-            case .array(var items, let frameAnchor):
-                items.append(value)
-                stack.append(.array(items, anchor: frameAnchor))
-            case .object(var object, let pendingKey, let merging, let frameAnchor):
-                if merging {
-                    merge(value, into: &object)
-                    stack.append(.object(object, pendingKey: nil, merging: false, anchor: frameAnchor))
-                } else if let key = pendingKey {
-                    object[key] = value
-                    stack.append(.object(object, pendingKey: nil, merging: false, anchor: frameAnchor))
-                } else {
-                    // A non-scalar key (rare): its JSON text is the key.
-                    stack.append(.object(object, pendingKey: value.serialized(), merging: false, anchor: frameAnchor))
-                }
+            if !top.isObject {
+                top.items.append(value)
+            } else if top.merging {
+                merge(value, into: &top.object)
+                top.merging = false
+            } else if let key = top.pendingKey {
+                top.object[key] = value
+                top.pendingKey = nil
+            } else {
+                // A non-scalar key (rare): its JSON text is the key.
+                top.pendingKey = value.serialized()
             }
         }
 
@@ -73,10 +83,12 @@ struct YAMLReader {
                 let scalar = event.data.scalar
                 let text = string(scalar.value, Int(scalar.length))
                 let anchor = scalar.anchor.map { String(cString: $0) }
-                if case .object(let object, nil, false, let frameAnchor)? = stack.last {
-                    stack.removeLast()
-                    let isMerge = scalar.style == YAML_PLAIN_SCALAR_STYLE && text == mergeKey
-                    stack.append(.object(object, pendingKey: isMerge ? nil : text, merging: isMerge, anchor: frameAnchor))
+                if let top = stack.last, top.expectsKey {
+                    if scalar.style == YAML_PLAIN_SCALAR_STYLE && text == mergeKey {
+                        top.merging = true
+                    } else {
+                        top.pendingKey = text
+                    }
                     continue
                 }
                 let tag = scalar.tag.map { String(cString: $0) }
@@ -88,15 +100,11 @@ struct YAMLReader {
                 }
                 deliver(value, anchor: anchor)
             case YAML_SEQUENCE_START_EVENT:
-                stack.append(.array([], anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+                stack.append(Frame(isObject: false, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
             case YAML_MAPPING_START_EVENT:
-                stack.append(.object(JSONObject(), pendingKey: nil, merging: false, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+                stack.append(Frame(isObject: true, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                switch stack.popLast() {
-                case .array(let items, let anchor)?: deliver(.array(items), anchor: anchor)
-                case .object(let object, _, _, let anchor)?: deliver(.object(object), anchor: anchor)
-                case nil: break
-                }
+                if let frame = stack.popLast() { deliver(frame.take(), anchor: frame.anchor) }
             case YAML_ALIAS_EVENT:
                 let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
                 guard let value = anchors[name] else {
