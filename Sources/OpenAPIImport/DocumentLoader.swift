@@ -31,7 +31,14 @@ public struct DocumentLoader: Sendable {
 
     /// Parses document bytes: JSON when the first non-blank character opens an object, YAML otherwise.
     public func parse(_ data: Data, name: String) throws(ImportError) -> JSONValue {
-        let bytes = [UInt8](data)
+        try parse([UInt8](data), name: name)
+    }
+
+    /// Parses document bytes: JSON when the first non-blank character opens an object, YAML otherwise.
+    public func parse(_ bytes: [UInt8], name: String) throws(ImportError) -> JSONValue {
+        guard bytes.count <= maxBytes else {
+            throw ImportError(.unreadable, "\(name): the document is \(bytes.count) bytes, over the \(maxBytes)-byte limit")
+        }
         let firstByte = bytes.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
         if firstByte == UInt8(ascii: "{") {
             do {

@@ -38,6 +38,9 @@ final class ImportRun {
         if root["paths"] == nil {
             diagnostics.add(.info, "", "the document has no 'paths': no tools")
         }
+        if options.baseURL == nil, version != "2.0", root["servers"]?.arrayValue?.isEmpty ?? true {
+            diagnostics.add(.warning, "/servers", "the document declares no server: the base URL must come from configuration (--base-url)")
+        }
         for (path, rawItem) in paths {
             let itemPointer = JSONPointer.join("/paths", path)
             let item = resolve(rawItem, pointer: itemPointer)

@@ -19,6 +19,12 @@ public struct OpenAPIImporter: Sendable {
         return try importDocument(root, location: path)
     }
 
+    /// Imports a document given as bytes (fetched from `location`, a URL or a path).
+    public func importDocument(bytes: [UInt8], location: String) throws(ImportError) -> ImportResult {
+        let root = try loader.parse(bytes, name: location)
+        return try importDocument(root, location: location)
+    }
+
     /// Imports an already parsed document; `location` (a path or URL) resolves relative server URLs.
     public func importDocument(_ root: JSONValue, location: String? = nil) throws(ImportError) -> ImportResult {
         guard case .object = root else {

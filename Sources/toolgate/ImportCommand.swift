@@ -3,7 +3,7 @@ import MCPCore
 import OpenAPIImport
 
 /// `toolgate import FILE`: shows the tools a document becomes, with every diagnostic.
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import an OpenAPI document and print the MCP tools it becomes."
@@ -13,7 +13,7 @@ struct ImportCommand: ParsableCommand {
         case json, table, summary
     }
 
-    @Argument(help: "The OpenAPI document (JSON or YAML; OpenAPI 3.0, 3.1 or Swagger 2.0).")
+    @Argument(help: "The OpenAPI document: a file or an http(s) URL (JSON or YAML; OpenAPI 3.0, 3.1 or Swagger 2.0).")
     var file: String
 
     @Option(help: "Output format: json (tools and diagnostics), table, or summary (counts only).")
@@ -21,10 +21,10 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var importOptions: ImportFlags
 
-    func run() throws {
+    func run() async throws {
         let result: ImportResult
         do {
-            result = try OpenAPIImporter(options: importOptions.options).importDocument(path: file)
+            result = try await SpecLoader.load(file, options: importOptions.options)
         } catch {
             throw CommandFailure.exit(error.description)
         }

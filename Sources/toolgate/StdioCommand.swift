@@ -14,7 +14,7 @@ struct StdioCommand: AsyncParsableCommand {
         abstract: "Serve an OpenAPI document's operations as MCP tools over stdio (for desktop clients)."
     )
 
-    @Option(name: .long, help: "The OpenAPI document (JSON or YAML).")
+    @Option(name: .long, help: "The OpenAPI document: a file or an http(s) URL (JSON or YAML).")
     var spec: String
 
     @OptionGroup var importOptions: ImportFlags
@@ -37,7 +37,7 @@ struct StdioCommand: AsyncParsableCommand {
         let logger = logging.bootstrap()
         let imported: ImportResult
         do {
-            imported = try OpenAPIImporter(options: importOptions.options).importDocument(path: spec)
+            imported = try await SpecLoader.load(spec, options: importOptions.options)
         } catch {
             throw CommandFailure.exit(error.description)
         }

@@ -14,7 +14,8 @@ CORPUS_DOCUMENTS = [
     "oai-petstore-v3.0.yaml", "oai-petstore-expanded-v3.0.yaml", "oai-webhook-example-v3.1.yaml",
     "openai-openapi-v3.1.yaml", "stripe-spec3-2023-05-30-v3.0.yaml", "github-api.github.com-2022-07-v3.0.yaml",
     "oai-petstore-v2.0.json", "swagger-petstore-v2-formdata-swagger2.0.json", "slack-web-api-swagger2.0.json",
-    "kubernetes-v1.32-swagger2.0.json",
+    "kubernetes-v1.32-swagger2.0.json", "oai-petstore-separate-v2.0/spec/swagger.yaml",
+    "digitalocean-v2-multifile/DigitalOcean-public.v2.yaml",
 ]
 
 
@@ -71,3 +72,23 @@ def test_bad_input_is_a_one_line_error(toolgate, args, fragment):
     assert completed.returncode != 0
     assert fragment in completed.stderr
     assert completed.stdout == ""
+
+
+def test_import_from_url(toolgate, tmp_path):
+    """A document served over HTTP on 127.0.0.1 imports like the file; a 404 is a one-line error."""
+    import http.server
+    import threading
+    import functools
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(REPO / "specs"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        document = import_json(toolgate, f"{base}/demo-api.yaml")
+        assert document["summary"]["tools"] == 8
+        missing = subprocess.run([toolgate, "import", f"{base}/nope.yaml"], capture_output=True, text=True, timeout=60)
+        assert missing.returncode != 0 and "HTTP 404" in missing.stderr
+    finally:
+        server.shutdown()
