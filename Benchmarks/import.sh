@@ -34,7 +34,8 @@ for entry in "${documents[@]}"; do
     expected=${entry##*:}
     times=(); memory=()
     for _ in $(seq "$runs"); do
-        out=$( { /usr/bin/time -f "%e %M" "$bin" import --format summary "$corpus/$name" > /tmp/toolgate-bench.out; } 2>&1 | tail -1)
+        /usr/bin/time -o /tmp/toolgate-bench.time -f "%e %M" "$bin" import --format summary "$corpus/$name" > /tmp/toolgate-bench.out
+        out=$(tail -1 /tmp/toolgate-bench.time)
         tools=$(python3 -c "import json; print(json.load(open('/tmp/toolgate-bench.out'))['tools'])")
         [ "$tools" = "$expected" ] || { echo "error: $name gave $tools tools, expected $expected" >&2; exit 1; }
         times+=("${out% *}"); memory+=("${out#* }")
@@ -45,8 +46,9 @@ for entry in "${documents[@]}"; do
     if "$venv/bin/python" -c "import fastmcp" 2>/dev/null; then
         ftimes=(); fmemory=()
         for _ in $(seq "$runs"); do
-            if out=$( { /usr/bin/time -f "%e %M" timeout 600 "$venv/bin/python" Benchmarks/fastmcp_import.py "$corpus/$name" > /tmp/fastmcp-bench.out 2>/dev/null; } 2>&1 | tail -1) \
-                && [ "$(cat /tmp/fastmcp-bench.out)" -gt 0 ] 2>/dev/null; then
+            if /usr/bin/time -o /tmp/fastmcp-bench.time -f "%e %M" timeout 600 "$venv/bin/python" Benchmarks/fastmcp_import.py "$corpus/$name" > /tmp/fastmcp-bench.out 2> /dev/null \
+                && [ "$(cat /tmp/fastmcp-bench.out)" -gt 0 ] 2> /dev/null; then
+                out=$(tail -1 /tmp/fastmcp-bench.time)
                 ftimes+=("${out% *}"); fmemory+=("${out#* }")
             fi
         done

@@ -16,11 +16,16 @@ public struct CallContext: Sendable {
     public var protocolVersion: MCPProtocolVersion
     /// When the gateway received the call.
     public var receivedAt: ContinuousClock.Instant
+    /// The caller's request headers (HTTP transports). Upstreams never see them unless the
+    /// configuration allow-lists a header by name.
+    public var callerHeaders: [(name: String, value: String)]
 
     public init(
         identity: Identity = .anonymous, server: String, transport: String, requestID: JSONRPCID? = nil,
-        protocolVersion: MCPProtocolVersion = .latest, receivedAt: ContinuousClock.Instant = .now
+        protocolVersion: MCPProtocolVersion = .latest, receivedAt: ContinuousClock.Instant = .now,
+        callerHeaders: [(name: String, value: String)] = []
     ) {
+        self.callerHeaders = callerHeaders
         self.identity = identity
         self.server = server
         self.transport = transport

@@ -25,7 +25,7 @@ public struct RecordedRequest: Sendable {
 /// - `/status/{code}` answers with that status and a JSON error body;
 /// - `/slow/{ms}` waits that long, then answers `{"slow":true}`;
 /// - `/image` answers a PNG; `/text` plain text; `/empty` 204; `/big/{bytes}` a JSON string that long;
-/// - `/redirect` answers 302 to another host;
+/// - `/redirect` answers 302 to another host; `/oauth/token` issues OAuth 2 tokens;
 /// - anything else answers 200 with `{"method":…,"target":…,"body":…}`.
 public final class RecordingUpstream: Sendable {
     private let recorded = Mutex<[RecordedRequest]>([])
@@ -82,6 +82,11 @@ public final class RecordingUpstream: Sendable {
         case "big":
             let size = Int(segments.dropFirst().first ?? "") ?? 1024
             return json("\"" + String(repeating: "x", count: size) + "\"")
+        case "oauth" where segments.count > 1:
+            // A client-credentials token endpoint: token-N for its N-th request; `?ttl=` sets expires_in.
+            let count = recorded.withLock { $0.filter { $0.target.hasPrefix("/oauth/") }.count }
+            let ttl = request.uri.queryParameters.get("ttl", as: Int.self) ?? 3600
+            return json(#"{"access_token":"token-\#(count)","token_type":"Bearer","expires_in":\#(ttl)}"#)
         case "redirect":
             return Response(status: .found, headers: [.location: "http://example.invalid/elsewhere"])
         default:

@@ -66,7 +66,8 @@ extension ImportRun {
         let binding = OperationBinding(
             method: method.uppercased(), pathTemplate: path,
             serverURL: serverURL(operation: operation, item: item, pointer: pointer),
-            parameters: bindings, body: body, operationID: operationID, pointer: pointer, fixedArguments: fixed
+            parameters: bindings, body: body, operationID: operationID, pointer: pointer, fixedArguments: fixed,
+            security: securityRequirements(of: operation)
         )
         return ImportedTool(tool: tool, binding: binding)
     }

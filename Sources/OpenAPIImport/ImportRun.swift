@@ -69,7 +69,10 @@ final class ImportRun {
         all.append(contentsOf: translator.diagnostics)
         return ImportResult(
             tools: tools, diagnostics: all.items, specVersion: version, title: root["info"]?["title"]?.stringValue,
-            operationCount: operationCount, skippedCount: skipped, excludedCount: excluded
+            operationCount: operationCount, skippedCount: skipped, excludedCount: excluded,
+            securitySchemes: (root["components"]?["securitySchemes"]?.objectValue ?? [:]).reduce(into: [:]) { schemes, entry in
+                schemes[entry.key] = SecurityScheme(resolve(entry.value, pointer: "/components/securitySchemes").value)
+            }
         )
     }
 
@@ -108,5 +111,13 @@ final class ImportRun {
             diagnostics.add(.warning, "/servers", "server URL '\(url)' is relative: set a base URL in the configuration (--base-url)")
         }
         return url
+    }
+}
+
+extension ImportRun {
+    /// An operation's security requirements (its own, else the document's), as lists of scheme names.
+    func securityRequirements(of operation: JSONValue) -> [[String]] {
+        guard let requirements = (operation["security"] ?? root["security"])?.arrayValue else { return [] }
+        return requirements.compactMap { $0.objectValue.map { Array($0.keys) } }
     }
 }

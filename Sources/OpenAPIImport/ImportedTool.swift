@@ -24,11 +24,14 @@ public struct ImportResult: Sendable {
     public var skippedCount: Int
     /// Operations left out by the selection (tags, operationIds, methods, paths).
     public var excludedCount: Int
+    /// The document's security schemes by name.
+    public var securitySchemes: [String: SecurityScheme]
 
     public init(
         tools: [ImportedTool], diagnostics: [Diagnostic], specVersion: String, title: String?,
-        operationCount: Int, skippedCount: Int, excludedCount: Int = 0
+        operationCount: Int, skippedCount: Int, excludedCount: Int = 0, securitySchemes: [String: SecurityScheme] = [:]
     ) {
+        self.securitySchemes = securitySchemes
         self.excludedCount = excludedCount
         self.tools = tools
         self.diagnostics = diagnostics

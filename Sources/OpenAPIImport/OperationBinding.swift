@@ -16,11 +16,15 @@ public struct OperationBinding: Sendable, Hashable {
     public var pointer: String
     /// Arguments the configuration fixes (hidden from the client, always sent).
     public var fixedArguments: JSONObject
+    /// The operation's security requirements: alternatives, each a list of scheme names that apply
+    /// together (empty: no authentication needed).
+    public var security: [[String]]
 
     public init(
         method: String, pathTemplate: String, serverURL: String?, parameters: [ParameterBinding],
-        body: BodyBinding?, operationID: String?, pointer: String, fixedArguments: JSONObject = [:]
+        body: BodyBinding?, operationID: String?, pointer: String, fixedArguments: JSONObject = [:], security: [[String]] = []
     ) {
+        self.security = security
         self.fixedArguments = fixedArguments
         self.method = method
         self.pathTemplate = pathTemplate

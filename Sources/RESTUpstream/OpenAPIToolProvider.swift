@@ -1,3 +1,4 @@
+import Foundation
 import GatewayCore
 import MCPCore
 import OpenAPIImport
@@ -9,13 +10,30 @@ public struct OpenAPIToolProvider: ToolProvider {
     let executor: RESTExecutor
     let baseURL: String?
     let validator = ArgumentValidator()
+    let hostPolicy: HostPolicy
+    let authenticator: UpstreamAuthenticator
+    let secrets: [String]
 
-    /// `baseURL` overrides the document's server URLs.
-    public init(imported: ImportResult, executor: RESTExecutor, baseURL: String? = nil) {
+    /// `baseURL` overrides the document's server URLs; `credentials` are the gateway's own for
+    /// this API; `allowedHosts` adds hosts (beside the document's and the base URL's), and
+    /// `privateHosts` names hosts that may be private addresses (the base URL's host always may).
+    public init(
+        imported: ImportResult, executor: RESTExecutor, baseURL: String? = nil, credentials: UpstreamCredentials = UpstreamCredentials(),
+        allowedHosts: Set<String> = [], privateHosts: Set<String> = []
+    ) {
         self.toolList = imported.mcpTools
         self.byName = Dictionary(imported.tools.map { ($0.tool.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.executor = executor
         self.baseURL = baseURL
+        let configured = privateHosts.union([baseURL].compactMap { $0.flatMap(HostPolicy.host(of:)) })
+        var hosts = allowedHosts.union(configured)
+        if baseURL == nil { hosts.formUnion(imported.tools.compactMap { $0.binding.serverURL.flatMap(HostPolicy.host(of:)) }) }
+        self.hostPolicy = HostPolicy(allowedHosts: hosts, configuredHosts: configured)
+        let tokens = credentials.clientCredentials.map { _ in OAuth2TokenCache(client: executor.client) }
+        self.authenticator = UpstreamAuthenticator(
+            credentials: credentials, schemes: imported.securitySchemes, tokens: tokens, timeout: executor.limits.timeout
+        )
+        self.secrets = credentials.secrets.sorted { $0.count > $1.count }
     }
 
     public func tools() async throws(GatewayError) -> [MCPTool] {
@@ -32,6 +50,25 @@ public struct OpenAPIToolProvider: ToolProvider {
         }
         var arguments = call.arguments
         for (name, value) in imported.binding.fixedArguments { arguments[name] = value }
-        return await executor.execute(imported.binding, arguments: arguments, baseURL: baseURL)
+        let result = await executor.execute(
+            imported.binding, arguments: arguments, baseURL: baseURL, guard: hostPolicy, authenticator: authenticator,
+            callerHeaders: context.callerHeaders
+        )
+        return scrub(result)
+    }
+
+    /// Replaces every configured secret in the result's text with `[redacted]` (an upstream may echo one back).
+    private func scrub(_ result: MCPToolResult) -> MCPToolResult {
+        guard !secrets.isEmpty else { return result }
+        var scrubbed = result
+        scrubbed.content = result.content.map { content in
+            guard case .text(var text) = content else { return content }
+            for secret in secrets where text.contains(secret) { text = text.replacingOccurrences(of: secret, with: "[redacted]") }
+            return .text(text)
+        }
+        if let structured = result.structuredContent, secrets.contains(where: { structured.serialized().contains($0) }) {
+            scrubbed.structuredContent = nil
+        }
+        return scrubbed
     }
 }

@@ -48,11 +48,25 @@ public struct RESTExecutor: Sendable {
 
     /// Builds, sends and maps one call. Cancelling the calling task cancels the HTTP request.
     public func execute(_ binding: OperationBinding, arguments: JSONObject, baseURL: String? = nil) async -> MCPToolResult {
-        let prepared: PreparedRequest
+        await execute(binding, arguments: arguments, baseURL: baseURL, guard: nil, authenticator: nil, callerHeaders: [])
+    }
+
+    /// Builds the request, checks its host, adds credentials, sends it and maps the answer.
+    func execute(
+        _ binding: OperationBinding, arguments: JSONObject, baseURL: String?, guard hostPolicy: HostPolicy?,
+        authenticator: UpstreamAuthenticator?, callerHeaders: [(name: String, value: String)]
+    ) async -> MCPToolResult {
+        var prepared: PreparedRequest
         do {
             prepared = try builder.build(binding, arguments: arguments, baseURL: baseURL)
         } catch {
             return .error("Invalid arguments: \(error.message)")
+        }
+        do {
+            try hostPolicy?.check(prepared.url)
+            try await authenticator?.authenticate(&prepared, binding: binding, callerHeaders: callerHeaders)
+        } catch {
+            return .error("Refused: \(error.message)")
         }
         return await send(prepared)
     }

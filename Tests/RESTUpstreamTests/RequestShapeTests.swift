@@ -1,5 +1,6 @@
 import GatewayTesting
 import MCPCore
+import OpenAPIImport
 import RESTUpstream
 import Testing
 
@@ -81,6 +82,39 @@ struct RequestShapeTests {
             let unknown = try await UpstreamHarness.call(provider, "createPet", ["name": "x", "colour": "red"])
             #expect(unknown.isError && unknown.text.contains("unknown argument 'colour'"))
             #expect(upstream.requests.isEmpty)
+        }
+    }
+}
+
+/// Swagger 2.0 documents reach the wire as their `collectionFormat`s and `in: formData`/`in: body` say.
+@Suite("Swagger 2.0 requests on the wire")
+struct Swagger2WireTests {
+    static let imported = try! OpenAPIImporter().importDocument(
+        path: UpstreamHarness.repository.appendingPathComponent("fixtures/openapi/swagger2-formats.json").path
+    )
+
+    @Test("csv, ssv, tsv, pipes and multi; form data body; array header; array body")
+    func collectionFormats() async throws {
+        let upstream = RecordingUpstream()
+        try await withLiveServer(upstream.router()) { port in
+            let executor = RESTExecutor(client: UpstreamHarness.client, logger: UpstreamHarness.logger)
+            let provider = OpenAPIToolProvider(imported: Self.imported, executor: executor, baseURL: "http://127.0.0.1:\(port)/api")
+            let result = try await UpstreamHarness.call(
+                provider, "search",
+                [
+                    "ids": [1, 2], "csv": ["a", "b"], "ssv": ["c", "d"], "tsv": ["e", "f"], "pipes": ["g", "h"], "multi": ["i", "j"],
+                    "X-Tags": ["x", "y"], "name": "Bo Bo", "age": 3,
+                ]
+            )
+            #expect(!result.isError, "\(result.text)")
+            let request = try #require(upstream.last)
+            #expect(request.target == "/api/search/1,2?csv=a,b&ssv=c%20d&tsv=e%09f&pipes=g%7Ch&multi=i&multi=j")
+            #expect(request.header("X-Tags") == "x,y")
+            #expect(request.bodyText == "name=Bo+Bo&age=3")
+            #expect(request.header("Content-Type") == "application/x-www-form-urlencoded")
+            _ = try await UpstreamHarness.call(provider, "putPets", ["body": ["a", "b"]])
+            #expect(upstream.last?.bodyText == #"["a","b"]"#)
+            #expect(upstream.last?.method == "PUT")
         }
     }
 }
