@@ -19,6 +19,8 @@ struct StdioCommand: AsyncParsableCommand {
 
     @OptionGroup var importOptions: ImportFlags
 
+    @OptionGroup var upstream: UpstreamFlags
+
     @Option(name: .long, help: "Tools per tools/list page.")
     var pageSize: Int = 200
 
@@ -35,6 +37,12 @@ struct StdioCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
+        let credentials: UpstreamCredentials
+        do {
+            credentials = try upstream.credentials()
+        } catch {
+            throw CommandFailure.exit("\(error)")
+        }
         let imported: ImportResult
         do {
             imported = try await SpecLoader.load(spec, options: importOptions.options)
@@ -50,7 +58,10 @@ struct StdioCommand: AsyncParsableCommand {
         let executor = RESTExecutor(
             client: client, limits: .init(timeout: .milliseconds(Int64(timeout * 1000))), logger: logger
         )
-        let provider = OpenAPIToolProvider(imported: imported, executor: executor, baseURL: importOptions.baseURL)
+        let provider = OpenAPIToolProvider(
+            imported: imported, executor: executor, baseURL: importOptions.baseURL, credentials: credentials,
+            allowedHosts: Set(upstream.allowHost), privateHosts: Set(upstream.allowPrivateHost)
+        )
         let name = imported.title ?? "openapi"
         let handler = GatewayToolHandler(
             server: name, transport: "stdio", provider: provider,
