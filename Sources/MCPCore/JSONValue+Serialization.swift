@@ -1,3 +1,5 @@
+import Foundation
+
 extension JSONValue {
     /// Compact JSON text (no newlines, so it is safe for newline-delimited transports).
     public func serialized() -> String {
@@ -32,6 +34,9 @@ extension JSONValue {
             if double.isFinite {
                 if double.rounded() == double, abs(double) < 1e15 {
                     output.append(contentsOf: String(Int64(double)).utf8)
+                } else if double.rounded() == double {
+                    // Integral but large: integer notation, so strict readers still see an integer.
+                    output.append(contentsOf: String(format: "%.0f", double).utf8)
                 } else {
                     output.append(contentsOf: "\(double)".utf8)
                 }

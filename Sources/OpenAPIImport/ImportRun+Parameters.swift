@@ -13,6 +13,7 @@ struct ResolvedParameter {
     var explode: Bool
     var allowReserved: Bool
     var contentMediaType: String?
+    var allowEmptyValue = false
 }
 
 extension ImportRun {
@@ -92,7 +93,7 @@ extension ImportRun {
             name: name, location: location, required: required, schema: schema, schemaPointer: schemaPointer,
             description: value["description"]?.stringValue, style: style,
             explode: value["explode"]?.boolValue ?? (style == "form"), allowReserved: value["allowReserved"]?.boolValue ?? false,
-            contentMediaType: contentMediaType
+            contentMediaType: contentMediaType, allowEmptyValue: value["allowEmptyValue"]?.boolValue ?? false
         )
     }
 

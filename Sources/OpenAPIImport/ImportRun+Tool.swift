@@ -25,7 +25,7 @@ extension ImportRun {
                     ParameterBinding(
                         argument: argument, name: parameter.name, location: location, required: parameter.required,
                         style: parameter.style, explode: parameter.explode, allowReserved: parameter.allowReserved,
-                        contentMediaType: parameter.contentMediaType
+                        contentMediaType: parameter.contentMediaType, allowEmptyValue: parameter.allowEmptyValue
                     )
                 )
             }

@@ -55,11 +55,14 @@ public struct ParameterBinding: Sendable, Hashable {
     public var allowReserved: Bool
     /// When the parameter uses `content` instead of `schema`: its media type (the value is serialised as such).
     public var contentMediaType: String?
+    /// OpenAPI `allowEmptyValue` (query): whether `name=` may be sent for an empty string.
+    public var allowEmptyValue: Bool
 
     public init(
         argument: String, name: String, location: ParameterLocation, required: Bool, style: String,
-        explode: Bool, allowReserved: Bool = false, contentMediaType: String? = nil
+        explode: Bool, allowReserved: Bool = false, contentMediaType: String? = nil, allowEmptyValue: Bool = false
     ) {
+        self.allowEmptyValue = allowEmptyValue
         self.argument = argument
         self.name = name
         self.location = location

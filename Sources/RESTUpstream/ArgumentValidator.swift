@@ -37,6 +37,12 @@ public struct ArgumentValidator: Sendable {
         if !types.isEmpty, !types.contains(where: { matches(value, type: $0) }) {
             return "must be \(types.joined(separator: " or ")), got \(value.typeName)"
         }
+        if let number = value.doubleValue, let format = schema["format"]?.stringValue,
+            let range = ["int32": Double(Int32.min)...Double(Int32.max), "int64": -9.223372036854775e18...9.223372036854775e18][format],
+            !range.contains(number)
+        {
+            return "must be a \(format) integer (\(Int64(range.lowerBound)) to \(Int64(range.upperBound)))"
+        }
         if case .array(let allowed) = schema["enum"], !allowed.isEmpty, !allowed.contains(where: { equal($0, value) }) {
             let list = allowed.prefix(20).map { $0.serialized() }.joined(separator: ", ")
             return "must be one of: \(list)"

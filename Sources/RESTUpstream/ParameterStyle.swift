@@ -1,3 +1,4 @@
+import Foundation
 import MCPCore
 import OpenAPIImport
 
@@ -9,6 +10,9 @@ enum ParameterStyle {
         case .string(let string): return string
         case .bool(let bool): return bool ? "true" : "false"
         case .null: return ""
+        case .double(let double) where double.rounded() == double && double.isFinite:
+            // An integral number in integer notation (an `integer` parameter must not read "1e+38").
+            return String(format: "%.0f", double)
         default: return value.serialized()
         }
     }
@@ -17,6 +21,9 @@ enum ParameterStyle {
     static func path(_ value: JSONValue, parameter: ParameterBinding) throws(RequestBuildError) -> String {
         if case .string(let string) = value, string == "." || string == ".." || string.isEmpty {
             throw RequestBuildError("argument '\(parameter.argument)' cannot be '\(string)': it would change the request path")
+        }
+        if value.arrayValue?.isEmpty == true || value.objectValue?.isEmpty == true {
+            throw RequestBuildError("argument '\(parameter.argument)' cannot be empty: a path parameter needs a value")
         }
         let encode = { (text: String) in PercentEncoding.encode(text) }
         switch (parameter.style, value) {

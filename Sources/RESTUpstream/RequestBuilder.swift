@@ -28,6 +28,8 @@ public struct RequestBuilder: Sendable {
             case .path:
                 pathValues[parameter.name] = try ParameterStyle.path(value, parameter: parameter)
             case .query:
+                // An empty value is sent only where the document allows it (`allowEmptyValue`).
+                if value == .string(""), !parameter.allowEmptyValue { continue }
                 query.append(contentsOf: try ParameterStyle.query(value, parameter: parameter))
             case .header:
                 headers.append((parameter.name, try ParameterStyle.header(value, parameter: parameter)))
