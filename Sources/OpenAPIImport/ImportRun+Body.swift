@@ -38,7 +38,9 @@ extension ImportRun {
                 let argument = names.claim(property, location: "body")
                 properties[argument] = propertySchema
                 if isRequired, bodyRequired.contains(property) { required.append(.string(argument)) }
-                bindings.append(FieldBinding(argument: argument, property: property))
+                let isFile = propertySchema["anyOf"]?.arrayValue?.first?["contentEncoding"] == "base64"
+                    || propertySchema["items"]?["anyOf"]?.arrayValue?.first?["contentEncoding"] == "base64"
+                bindings.append(FieldBinding(argument: argument, property: property, isFile: isFile))
             }
             return BodyBinding(mediaType: mediaType, required: isRequired, shape: .fields(bindings))
         }

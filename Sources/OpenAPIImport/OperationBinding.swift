@@ -98,9 +98,13 @@ public struct BodyBinding: Sendable, Hashable {
 public struct FieldBinding: Sendable, Hashable {
     public var argument: String
     public var property: String
+    /// A file part (`format: binary`): the argument carries base64, a data URL, or
+    /// `{"data": base64, "filename": …, "contentType": …}`.
+    public var isFile: Bool
 
-    public init(argument: String, property: String) {
+    public init(argument: String, property: String, isFile: Bool = false) {
         self.argument = argument
         self.property = property
+        self.isFile = isFile
     }
 }

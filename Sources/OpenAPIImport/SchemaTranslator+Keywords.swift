@@ -92,6 +92,23 @@ extension SchemaTranslator {
         if out["required"] == .array([]) { out.removeValue(forKey: "required") }
         applyExclusiveBounds(object, to: &out)
         mergeAllOf(&out)
+        if mode == .input, out["format"] == "binary", out["type"] == "string" {
+            // A file input: bytes travel through JSON as base64, a data: URL, or an object with a name and type.
+            let description = out["description"]?.stringValue.map { $0 + "\n\n" } ?? ""
+            out = [
+                "description": .string(description + "File contents: base64, a data: URL, or {\"data\": base64, \"filename\": …, \"contentType\": …}"),
+                "anyOf": [
+                    ["type": "string", "contentEncoding": "base64"],
+                    [
+                        "type": "object", "required": ["data"],
+                        "properties": [
+                            "data": ["type": "string", "contentEncoding": "base64"], "filename": ["type": "string"],
+                            "contentType": ["type": "string"],
+                        ],
+                    ],
+                ],
+            ]
+        }
         if object["nullable"] == .bool(true) { return makeNullable(out) }
         return .object(out)
     }

@@ -22,7 +22,7 @@ final class SchemaTranslator {
     private var cache: [CacheKey: (value: JSONValue, nodes: Int)] = [:]
 
     // Per-document state.
-    private var mode: Mode = .input
+    private(set) var mode: Mode = .input
     private var stack: [String] = []
     private var defNames: OrderedDictionary<String, String> = [:]
     private var nodesUsed = 0

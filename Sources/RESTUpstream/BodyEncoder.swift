@@ -23,13 +23,16 @@ enum BodyEncoder {
             }
             if object.isEmpty && !binding.required { return nil }
             value = .object(object)
+            if binding.mediaType.lowercased().hasPrefix("multipart/form-data") {
+                return try multipart(object, files: Set(fields.filter(\.isFile).map(\.property)), arguments: fields)
+            }
         }
         let mediaType = binding.mediaType.lowercased()
         if mediaType.hasPrefix("application/x-www-form-urlencoded") {
             return Encoded(contentType: "application/x-www-form-urlencoded", bytes: Array(formEncode(value).utf8))
         }
         if mediaType.hasPrefix("multipart/form-data") {
-            return multipart(value)
+            return try multipart(value.objectValue ?? ["body": value], files: [], arguments: [])
         }
         if mediaType.hasPrefix("text/") {
             return Encoded(contentType: binding.mediaType, bytes: Array(ParameterStyle.primitive(value).utf8))
@@ -64,21 +67,20 @@ enum BodyEncoder {
         return pairs.joined(separator: "&")
     }
 
-    private static func multipart(_ value: JSONValue) -> Encoded {
+    /// `multipart/form-data`: one part per field (arrays repeat the field); file fields become
+    /// file parts with a file name and content type.
+    private static func multipart(_ fields: JSONObject, files: Set<String>, arguments: [FieldBinding]) throws(RequestBuildError) -> Encoded {
         let boundary = "toolgate-" + UUID().uuidString
         var body = [UInt8]()
-        let fields = value.objectValue ?? ["body": value]
         for (name, field) in fields {
-            let items = field.arrayValue ?? [field]
-            for item in items {
-                body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name.replacingOccurrences(of: "\"", with: "%22"))\"".utf8)
-                if case .string(let text) = item, text.hasPrefix("data:"), let comma = text.firstIndex(of: ","),
-                    let data = Data(base64Encoded: String(text[text.index(after: comma)...]))
-                {
-                    let header = text[text.index(text.startIndex, offsetBy: 5)..<comma]
-                    let type = header.split(separator: ";").first.map(String.init) ?? "application/octet-stream"
-                    body += Array("; filename=\"\(name)\"\r\nContent-Type: \(type)\r\n\r\n".utf8)
-                    body += [UInt8](data)
+            let argument = arguments.first { $0.property == name }?.argument ?? name
+            for item in field.arrayValue ?? [field] {
+                let quoted = name.replacingOccurrences(of: "\"", with: "%22").replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: "")
+                body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(quoted)\"".utf8)
+                if files.contains(name) || isDataURL(item) {
+                    let file = try FilePart(item, argument: argument, fallbackName: name)
+                    body += Array("; filename=\"\(file.filename)\"\r\nContent-Type: \(file.contentType)\r\n\r\n".utf8)
+                    body += file.bytes
                 } else if case .object = item {
                     body += Array("\r\nContent-Type: application/json\r\n\r\n".utf8)
                     body += item.serializedBytes()
@@ -91,5 +93,46 @@ enum BodyEncoder {
         }
         body += Array("--\(boundary)--\r\n".utf8)
         return Encoded(contentType: "multipart/form-data; boundary=\(boundary)", bytes: body)
+    }
+
+    private static func isDataURL(_ value: JSONValue) -> Bool {
+        value.stringValue?.hasPrefix("data:") == true && value.stringValue?.contains(";base64,") == true
+    }
+}
+
+/// A file argument: base64, a `data:` URL, or `{"data", "filename", "contentType"}`.
+struct FilePart {
+    var bytes: [UInt8]
+    var filename: String
+    var contentType: String
+
+    init(_ value: JSONValue, argument: String, fallbackName: String) throws(RequestBuildError) {
+        var text: String
+        filename = fallbackName
+        contentType = "application/octet-stream"
+        switch value {
+        case .string(let string):
+            text = string
+        case .object(let object):
+            guard let data = (object["data"] ?? object["base64"])?.stringValue else {
+                throw RequestBuildError("argument '\(argument)' must hold the file as base64 in 'data'")
+            }
+            text = data
+            if let name = object["filename"]?.stringValue, !name.isEmpty { filename = name }
+            if let type = object["contentType"]?.stringValue, !type.isEmpty { contentType = type }
+        default:
+            throw RequestBuildError("argument '\(argument)' must be a file: base64, a data: URL or {\"data\": base64, \"filename\": …}")
+        }
+        if text.hasPrefix("data:"), let comma = text.firstIndex(of: ",") {
+            let header = text[text.index(text.startIndex, offsetBy: 5)..<comma]
+            if let type = header.split(separator: ";").first, !type.isEmpty { contentType = String(type) }
+            text = String(text[text.index(after: comma)...])
+        }
+        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
+            throw RequestBuildError("argument '\(argument)' is not valid base64")
+        }
+        bytes = [UInt8](data)
+        filename = filename.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: "")
+        contentType = contentType.filter { !$0.isNewline }
     }
 }

@@ -33,6 +33,9 @@ struct StdioCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Upstream request timeout in seconds.")
     var timeout: Double = 30
 
+    @Option(name: .long, help: "Upstream answers longer than this many bytes are cut, with a marker.")
+    var maxResponseBytes: Int = 2 << 20
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -56,7 +59,7 @@ struct StdioCommand: AsyncParsableCommand {
 
         let client = RESTExecutor.makeHTTPClient()
         let executor = RESTExecutor(
-            client: client, limits: .init(timeout: .milliseconds(Int64(timeout * 1000))), logger: logger
+            client: client, limits: .init(timeout: .milliseconds(Int64(timeout * 1000)), maxResponseBytes: maxResponseBytes), logger: logger
         )
         let provider = OpenAPIToolProvider(
             imported: imported, executor: executor, baseURL: importOptions.baseURL, credentials: credentials,

@@ -91,7 +91,12 @@ struct ImporterRuleTests {
         #expect(replace.tool.inputSchema["properties"]?["example"]?["properties"]?["label"] != nil, "a property named 'example' is a schema, not data")
         let upload = try #require(Fixtures.tool(result, "uploadImage"))
         #expect(upload.binding.body?.mediaType == "multipart/form-data")
-        #expect(upload.tool.inputSchema["properties"]?["file"]?["format"] == "binary")
+        #expect(upload.tool.inputSchema["properties"]?["file"]?["anyOf"]?.arrayValue?.first?["contentEncoding"] == "base64")
+        guard case .fields(let fields)? = upload.binding.body?.shape else {
+            Issue.record("expected body fields")
+            return
+        }
+        #expect(fields.first { $0.property == "file" }?.isFile == true)
     }
 
     @Test("YAML scalars follow the 1.2 core schema; a document without servers gets a diagnostic at call time")

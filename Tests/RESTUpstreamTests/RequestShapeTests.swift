@@ -72,6 +72,27 @@ struct RequestShapeTests {
         }
     }
 
+    @Test("multipart bodies: file parts from base64, data URLs or objects with a name and type")
+    func multipart() async throws {
+        try await UpstreamHarness.withUpstream { upstream, provider in
+            let object = try await UpstreamHarness.call(
+                provider, "upload", ["file": ["data": "aGVsbG8=", "filename": "a.txt", "contentType": "text/plain"], "note": "n"]
+            )
+            #expect(!object.isError)
+            let body = try #require(upstream.last?.bodyText)
+            let boundary = try #require(upstream.last?.header("Content-Type")?.split(separator: "=").last.map(String.init))
+            #expect(body == "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nn\r\n--\(boundary)--\r\n")
+            _ = try await UpstreamHarness.call(provider, "upload", ["file": "data:image/png;base64,iVBORw=="])
+            #expect(upstream.last?.bodyText.contains("filename=\"file\"\r\nContent-Type: image/png") == true)
+            _ = try await UpstreamHarness.call(provider, "upload", ["file": "aGk="])
+            #expect(upstream.last?.bodyText.contains("Content-Type: application/octet-stream\r\n\r\nhi\r\n") == true)
+            let bad = try await UpstreamHarness.call(provider, "upload", ["file": "%%% not base64"])
+            #expect(bad.isError && bad.text.contains("'file' is not valid base64"))
+            #expect(upstream.requests.count == 3)
+        }
+    }
+
     @Test("arguments that fail the input schema are refused, naming the field, before any request")
     func validation() async throws {
         try await UpstreamHarness.withUpstream { upstream, provider in
