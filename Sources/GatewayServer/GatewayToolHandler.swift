@@ -15,11 +15,15 @@ public struct GatewayToolHandler: MCPServerHandler {
     let identity: Identity
     let discovery: ToolDiscovery
     let searchIndex = SearchIndexCache()
+    let callerHeaders: [(name: String, value: String)]
 
+    /// `callerHeaders` are the HTTP caller's headers (upstreams see only allow-listed ones).
     public init(
         server: String, transport: String, provider: any ToolProvider, policies: ToolPolicyChain = ToolPolicyChain(),
-        identity: Identity = .anonymous, discovery: ToolDiscovery = ToolDiscovery(mode: .off)
+        identity: Identity = .anonymous, discovery: ToolDiscovery = ToolDiscovery(mode: .off),
+        callerHeaders: [(name: String, value: String)] = []
     ) {
+        self.callerHeaders = callerHeaders
         self.server = server
         self.transport = transport
         self.provider = provider
@@ -58,7 +62,7 @@ public struct GatewayToolHandler: MCPServerHandler {
     func run(_ call: MCPToolCall) async throws(JSONRPCError) -> MCPToolResult {
         let context = CallContext(
             identity: identity, server: server, transport: transport, requestID: call.requestID,
-            protocolVersion: call.protocolVersion
+            protocolVersion: call.protocolVersion, callerHeaders: callerHeaders
         )
         let toolCall = ToolCall(name: call.name, arguments: call.arguments, progress: call.progress)
         let provider = self.provider

@@ -1,0 +1,117 @@
+import HTTPTypes
+import Hummingbird
+import MCPCore
+import NIOCore
+
+extension StreamableHTTPTransport {
+    func post(_ request: Request) async throws -> Response {
+        let accept = request.headers[.accept] ?? "*/*"
+        guard accept.contains("*/*") || (accept.contains("application/json") && accept.contains("text/event-stream")) else {
+            return Self.error(.notAcceptable, "Not Acceptable: Accept must list application/json and text/event-stream")
+        }
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            return Self.error(.unsupportedMediaType, "Unsupported Media Type: Content-Type must be application/json")
+        }
+        if let version = request.headers[Self.versionHeader], !MCPProtocolVersion.supported.contains(MCPProtocolVersion(rawValue: version)) {
+            return Self.error(.badRequest, "Bad Request: unsupported MCP-Protocol-Version '\(version)'")
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        } catch {
+            return Self.error(.contentTooLarge, "Content Too Large: the body exceeds \(configuration.maxBodyBytes) bytes")
+        }
+        let bytes = Array(buffer: buffer)
+        let parsed = try? JSONParser().parse(bytes)
+        if parsed?["method"] == "initialize" {
+            return await initialize(bytes, request: request)
+        }
+        guard let id = request.headers[Self.sessionHeader] else {
+            if parsed == nil { return Self.error(.badRequest, "Parse error: the body is not JSON", code: -32700) }
+            return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required")
+        }
+        guard let session = store.session(id) else {
+            return Self.error(.notFound, "Session not found: initialize a new session")
+        }
+        let hasRequest = Self.containsRequest(parsed)
+        if let token = parsed?["params"]?["_meta"]?["progressToken"], hasRequest, JSONRPCID(token) != nil {
+            return stream(bytes, session: session, token: token)
+        }
+        guard let reply = await session.engine.receive(bytes) else {
+            return Response(status: .accepted, headers: [Self.sessionHeader: session.id])
+        }
+        if !hasRequest, parsed != nil, case .message(.error) = reply {
+            return json(reply, session: session, status: .badRequest)
+        }
+        return json(reply, session: session)
+    }
+
+    private func initialize(_ bytes: [UInt8], request: Request) async -> Response {
+        let session = HTTPSession(id: HTTPSessionStore.newID(), configuration: sessionConfiguration, handler: makeHandler(request), logger: logger)
+        guard let reply = await session.engine.receive(bytes) else {
+            return Self.error(.badRequest, "Bad Request: initialize must be a request")
+        }
+        guard case .message(.result) = reply else { return json(reply, session: nil, status: .ok) }
+        guard store.insert(session) else {
+            return Self.error(.serviceUnavailable, "Service Unavailable: too many sessions")
+        }
+        logger.info("http session started", metadata: ["path": "\(path)", "sessions": "\(store.count)"])
+        return json(reply, session: session)
+    }
+
+    /// An SSE reply: the request's progress notifications, then its response.
+    private func stream(_ bytes: [UInt8], session: HTTPSession, token: JSONValue) -> Response {
+        let notes = session.openStream(for: token)
+        let body = ResponseBody { writer in
+            let reply = try await withThrowingTaskGroup(of: MCPReply?.self) { group in
+                group.addTask {
+                    let reply = await session.engine.receive(bytes)
+                    session.closeStream(for: token)  // ends `notes` once the request is answered
+                    return reply
+                }
+                for await note in notes { try await writer.write(Self.event(note.jsonValue)) }
+                return try await group.next() ?? nil
+            }
+            if let reply { try await writer.write(Self.event(reply.jsonValue)) }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", Self.sessionHeader: session.id], body: body
+        )
+    }
+
+    func get(_ request: Request) -> Response {
+        guard request.headers[.accept]?.contains("text/event-stream") == true else {
+            return Self.error(.notAcceptable, "Not Acceptable: Accept must list text/event-stream")
+        }
+        guard let id = request.headers[Self.sessionHeader] else { return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required") }
+        guard store.session(id) != nil else { return Self.error(.notFound, "Session not found") }
+        return Self.error(.methodNotAllowed, "this server offers no standalone server-to-client stream", headers: [.allow: "POST, DELETE, OPTIONS"])
+    }
+
+    func delete(_ request: Request) -> Response {
+        guard let id = request.headers[Self.sessionHeader] else { return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required") }
+        guard store.remove(id) else { return Self.error(.notFound, "Session not found") }
+        return Response(status: .noContent)
+    }
+
+    private func json(_ reply: MCPReply, session: HTTPSession?, status: HTTPResponse.Status = .ok) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let session { headers[Self.sessionHeader] = session.id }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.jsonValue.serializedBytes())))
+    }
+
+    static func event(_ value: JSONValue) -> ByteBuffer {
+        ByteBuffer(string: "event: message\ndata: \(value.serialized())\n\n")
+    }
+
+    /// Whether a body holds at least one request (not only notifications or responses).
+    static func containsRequest(_ value: JSONValue?) -> Bool {
+        switch value {
+        case .object(let object)?: return object["method"] != nil && object["id"] != nil
+        case .array(let items)?: return items.contains { containsRequest($0) }
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import MCPCore
+import NIOCore
+
+/// MCP over streamable HTTP (2025-03-26 and later) for one virtual server at one path:
+/// POST with JSON replies (SSE replies when the request asked for progress), sessions with
+/// cryptographically random ids, `Accept`/`Content-Type`/`MCP-Protocol-Version` checks,
+/// `Origin` and `Host` validation against DNS rebinding, CORS, DELETE to end a session.
+public struct StreamableHTTPTransport: Sendable {
+    /// Limits and security settings.
+    public struct Configuration: Sendable {
+        /// Origins (`scheme://host[:port]`) that browsers may call from; loopback origins are always allowed.
+        public var allowedOrigins: Set<String>
+        /// Host names the `Host` header may carry (DNS-rebinding guard); loopback names are always allowed.
+        public var allowedHosts: Set<String>
+        public var maxBodyBytes: Int
+        public var maxSessions: Int
+        public var sessionIdleTimeout: Duration
+
+        public init(
+            allowedOrigins: Set<String> = [], allowedHosts: Set<String> = [], maxBodyBytes: Int = 4 << 20, maxSessions: Int = 10_000,
+            sessionIdleTimeout: Duration = .seconds(3600)
+        ) {
+            self.allowedOrigins = allowedOrigins
+            self.allowedHosts = allowedHosts
+            self.maxBodyBytes = maxBodyBytes
+            self.maxSessions = maxSessions
+            self.sessionIdleTimeout = sessionIdleTimeout
+        }
+    }
+
+    static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
+    static let versionHeader = HTTPField.Name("MCP-Protocol-Version")!
+    static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "[::1]", "::1"]
+
+    let path: String
+    let configuration: Configuration
+    let sessionConfiguration: MCPServerSession.Configuration
+    let makeHandler: @Sendable (_ request: Request) -> any MCPServerHandler
+    let store: HTTPSessionStore
+    let logger: Logger
+
+    /// `makeHandler` builds the handler of a new session from its `initialize` request (its headers carry the caller).
+    public init(
+        path: String, configuration: Configuration = Configuration(), sessionConfiguration: MCPServerSession.Configuration,
+        logger: Logger, makeHandler: @escaping @Sendable (_ request: Request) -> any MCPServerHandler
+    ) {
+        self.path = path
+        self.configuration = configuration
+        self.sessionConfiguration = sessionConfiguration
+        self.makeHandler = makeHandler
+        self.store = HTTPSessionStore(maxSessions: configuration.maxSessions, idleTimeout: configuration.sessionIdleTimeout)
+        self.logger = logger
+    }
+
+    /// Adds the endpoint's routes.
+    public func register(on router: Router<BasicRequestContext>) {
+        let path = RouterPath(self.path)
+        router.post(path) { request, _ in await self.guarded(request) { try await self.post($0) } }
+        router.get(path) { request, _ in await self.guarded(request) { self.get($0) } }
+        router.delete(path) { request, _ in await self.guarded(request) { self.delete($0) } }
+        router.on(path, method: .options) { request, _ in await self.guarded(request) { _ in Response(status: .noContent) } }
+        for method in [HTTPRequest.Method.put, .patch] {
+            router.on(path, method: method) { request, _ in
+                await self.guarded(request) { _ in Self.error(.methodNotAllowed, "method not allowed", headers: [.allow: "GET, POST, DELETE, OPTIONS"]) }
+            }
+        }
+    }
+
+    /// Host and Origin checks first, CORS headers on whatever comes back.
+    private func guarded(_ request: Request, _ body: (Request) async throws -> Response) async -> Response {
+        if let host = request.head.authority.map(Self.hostName), !Self.loopbackHosts.contains(host), !configuration.allowedHosts.contains(host) {
+            return Self.error(.misdirectedRequest, "Host '\(host)' is not served here")
+        }
+        let origin = request.headers[.origin]
+        if let origin, !isAllowed(origin: origin) {
+            return Self.error(.forbidden, "Origin '\(origin)' is not allowed")
+        }
+        var response: Response
+        do {
+            response = try await body(request)
+        } catch let error as HTTPError {
+            response = Self.error(error.status, error.body ?? error.status.reasonPhrase)
+        } catch {
+            response = Self.error(.internalServerError, "internal error")
+        }
+        if let origin {
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[values: .vary] = ["Origin"]
+            response.headers[.accessControlExposeHeaders] = "Mcp-Session-Id, MCP-Protocol-Version"
+            response.headers[.accessControlAllowMethods] = "GET, POST, DELETE, OPTIONS"
+            response.headers[.accessControlAllowHeaders] = "Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID"
+        }
+        return response
+    }
+
+    private func isAllowed(origin: String) -> Bool {
+        if configuration.allowedOrigins.contains(origin) { return true }
+        guard let components = origin.split(separator: "/").dropFirst().first else { return false }
+        return Self.loopbackHosts.contains(Self.hostName(String(components)))
+    }
+
+    /// `host[:port]` → host (IPv6 literals keep their brackets).
+    static func hostName(_ authority: String) -> String {
+        if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") { return String(authority[...end]).lowercased() }
+        return String(authority.split(separator: ":").first ?? "").lowercased()
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String, code: Int = -32600, headers: HTTPFields = [:]) -> Response {
+        let body = JSONRPCMessage.error(id: nil, error: JSONRPCError(code: .init(rawValue: code), message: message)).serialized()
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}

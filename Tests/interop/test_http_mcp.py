@@ -1,0 +1,146 @@
+"""`toolgate serve` over streamable HTTP on 127.0.0.1, driven by the Python mcp 2.3.0 client
+(auto mode with its server/discover probe, JSON and SSE replies) and by raw HTTP probes."""
+import asyncio
+import json
+import re
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from mcp import Client, ClientSession
+from mcp.client.streamable_http import streamable_http_client
+import mcp.types as types
+
+from conftest import REPO
+
+SPEC = str(REPO / "specs" / "demo-api.yaml")
+ACCEPT = "application/json, text/event-stream"
+INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+              "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}
+
+
+@pytest.fixture()
+def gateway(toolgate, demo_api):
+    """Starts `toolgate serve` on a free port; yields the endpoint URL."""
+    process = subprocess.Popen(
+        [toolgate, "serve", "--spec", SPEC, "--base-url", demo_api, "--name", "clinic", "--port", "0",
+         "--page-size", "3", "--max-body-bytes", "65536"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        url = None
+        while url is None and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            match = re.search(r"url=(http://127\.0\.0\.1:\d+/mcp/clinic)", line)
+            if match:
+                url = match.group(1)
+        assert url, "toolgate serve did not report its URL"
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def post(url, body, headers=None, method="POST"):
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data if method == "POST" else None, method=method)
+    for name, value in {"Content-Type": "application/json", "Accept": ACCEPT, **(headers or {})}.items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def run(coroutine):
+    return asyncio.run(asyncio.wait_for(coroutine, timeout=60))
+
+
+def test_auto_client_over_http(gateway):
+    async def main():
+        async with Client(gateway) as client:
+            page = await client.list_tools()
+            return client.protocol_version, [t.name for t in page.tools], page.next_cursor
+
+    version, names, cursor = run(main())
+    assert version == "2025-11-25", "the discover probe got a 4xx and the client fell back to initialize"
+    assert names == ["listPets", "createPet", "getPet"] and cursor is not None
+
+
+def test_session_json_and_sse_replies(gateway):
+    progress = []
+
+    async def on_progress(value, total, message):
+        progress.append(value)
+
+    async def main():
+        async with streamable_http_client(gateway) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                names, cursor = [], None
+                while True:
+                    page = await session.list_tools(params=types.PaginatedRequestParams(cursor=cursor) if cursor else None)
+                    names += [t.name for t in page.tools]
+                    cursor = page.next_cursor
+                    if cursor is None:
+                        break
+                assert len(names) == 8
+                pet = await session.call_tool("getPet", {"petId": 1})
+                assert pet.structured_content["name"] == "Rex"
+                # A progress token makes the reply an SSE stream.
+                report = await session.call_tool("clinicSummary", {}, progress_callback=on_progress)
+                assert report.structured_content["total"] == 3
+                missing = await session.call_tool("getPet", {"petId": 999})
+                assert missing.is_error
+                await session.send_ping()
+
+    run(main())
+
+
+def test_two_clients_with_the_same_ids_get_their_own_answers(gateway):
+    async def one(pet_id):
+        async with streamable_http_client(gateway) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                results = await asyncio.gather(*[session.call_tool("getPet", {"petId": pet_id}) for _ in range(5)])
+                return {r.structured_content["id"] for r in results}
+
+    async def main():
+        return await asyncio.gather(one(1), one(2))
+
+    assert run(main()) == [{1}, {2}]
+
+
+def test_status_codes(gateway):
+    status, headers, body = post(gateway, INITIALIZE)
+    assert status == 200
+    session = headers["Mcp-Session-Id"]
+    assert re.fullmatch(r"[0-9a-f]{64}", session)
+    ok = {"Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-06-18"}
+    assert post(gateway, {"jsonrpc": "2.0", "method": "notifications/initialized"}, ok)[0] == 202
+    status, _, body = post(gateway, {"jsonrpc": "2.0", "id": 2, "method": "ping"}, ok)
+    assert status == 200 and json.loads(body) == {"jsonrpc": "2.0", "id": 2, "result": {}}
+    assert post(gateway, {"jsonrpc": "2.0", "id": 3, "method": "ping"})[0] == 400, "no session id"
+    assert post(gateway, {"jsonrpc": "2.0", "id": 3, "method": "ping"}, {"Mcp-Session-Id": "nope"})[0] == 404
+    assert post(gateway, {"jsonrpc": "2.0", "id": 3, "method": "ping"}, {**ok, "MCP-Protocol-Version": "1999-01-01"})[0] == 400
+    assert post(gateway, {"jsonrpc": "2.0", "id": 3, "method": "ping"}, {**ok, "Accept": "application/json"})[0] == 406
+    assert post(gateway, {"jsonrpc": "2.0", "id": 3, "method": "ping"}, {**ok, "Content-Type": "text/plain"})[0] == 415
+    status, _, body = post(gateway, b"{bad", ok)
+    assert status == 200 and json.loads(body)["error"]["code"] == -32700
+    assert post(gateway, b"x" * 70000, ok)[0] == 413
+    status, headers, _ = post(gateway, INITIALIZE, {"Origin": "http://evil.example"})
+    assert status == 403
+    assert post(gateway, INITIALIZE, {"Host": "evil.example"})[0] == 421
+    status, headers, _ = post(gateway, {"jsonrpc": "2.0", "id": 4, "method": "ping"}, {**ok, "Origin": "http://localhost:3000"})
+    assert status == 200 and "Mcp-Session-Id" in headers["Access-Control-Expose-Headers"]
+    assert post(gateway, None, {**ok, "Accept": "text/event-stream"}, method="GET")[0] == 405
+    assert post(gateway, None, {**ok, "Accept": "application/json"}, method="GET")[0] == 406
+    assert post(gateway, None, ok, method="PUT")[0] == 405
+    assert post(gateway, None, ok, method="DELETE")[0] == 204
+    assert post(gateway, {"jsonrpc": "2.0", "id": 5, "method": "ping"}, ok)[0] == 404, "a deleted session is gone"
+    health = urllib.request.urlopen(gateway.rsplit("/mcp/", 1)[0] + "/healthz", timeout=10)
+    assert health.status == 200
