@@ -14,9 +14,6 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve an OpenAPI document's operations as MCP tools over streamable HTTP at /mcp/<name>."
     )
 
-    @Option(name: .long, help: "The OpenAPI document: a file or an http(s) URL (JSON or YAML).")
-    var spec: String
-
     @Option(name: .long, help: "The virtual server's name (its endpoint is /mcp/<name>); default: from the document's title.")
     var name: String?
 
@@ -35,46 +32,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Largest accepted request body, in bytes.")
     var maxBodyBytes = 4 << 20
 
-    @Option(name: .long, help: "Tools per tools/list page.")
-    var pageSize = 200
-
-    @Option(name: .long, help: "Discovery mode: auto, on or off.")
-    var discovery: DiscoveryMode = .auto
-
-    @Option(name: .long, help: "Upstream request timeout in seconds.")
-    var timeout: Double = 30
-
-    @OptionGroup var importOptions: ImportFlags
-    @OptionGroup var upstream: UpstreamFlags
+    @OptionGroup var serving: ServingOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         let logger = logging.bootstrap()
-        let credentials: UpstreamCredentials
-        let imported: ImportResult
-        do {
-            credentials = try upstream.credentials()
-            imported = try await SpecLoader.load(spec, options: importOptions.options)
-        } catch {
-            throw CommandFailure.exit("\(error)")
-        }
-        for diagnostic in imported.diagnostics where diagnostic.severity >= .warning {
-            logger.warning("import diagnostic", metadata: ["pointer": "\(diagnostic.pointer)", "message": "\(diagnostic.message)"])
-        }
+        let (imported, provider, client) = try await serving.makeProvider(logger: logger)
         let serverName = name ?? ToolNamer.sanitize(imported.title ?? "openapi").lowercased()
-        let client = RESTExecutor.makeHTTPClient()
-        let executor = RESTExecutor(client: client, limits: .init(timeout: .milliseconds(Int64(timeout * 1000))), logger: logger)
-        let provider = OpenAPIToolProvider(
-            imported: imported, executor: executor, baseURL: importOptions.baseURL, credentials: credentials,
-            allowedHosts: Set(upstream.allowHost), privateHosts: Set(upstream.allowPrivateHost)
-        )
-        let discoveryMode = ToolDiscovery(mode: discovery.mode)
+        let discoveryMode = serving.toolDiscovery
         let transport = StreamableHTTPTransport(
             path: "/mcp/\(serverName)",
             configuration: .init(allowedOrigins: Set(allowOrigin), allowedHosts: Set(allowHostHeader), maxBodyBytes: maxBodyBytes),
             sessionConfiguration: .init(
                 serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(serverName)"),
-                instructions: "Tools generated from the OpenAPI document '\(imported.title ?? serverName)'.", toolsPageSize: pageSize
+                instructions: "Tools generated from the OpenAPI document '\(imported.title ?? serverName)'.", toolsPageSize: serving.pageSize
             ),
             logger: logger
         ) { request in
