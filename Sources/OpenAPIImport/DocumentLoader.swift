@@ -5,9 +5,21 @@ import MCPCore
 public struct DocumentLoader: Sendable {
     /// Documents larger than this are refused.
     public var maxBytes: Int
+    /// Fetches `http(s)` documents (remote `$ref` targets). Nil: remote references are not followed.
+    public var fetchRemote: (@Sendable (String) throws(ImportError) -> [UInt8])?
 
-    public init(maxBytes: Int = 64 << 20) {
+    public init(maxBytes: Int = 64 << 20, fetchRemote: (@Sendable (String) throws(ImportError) -> [UInt8])? = nil) {
         self.maxBytes = maxBytes
+        self.fetchRemote = fetchRemote
+    }
+
+    /// Reads and parses a file path or, when a fetcher is set, an `http(s)` URL.
+    public func load(location: String) throws(ImportError) -> JSONValue {
+        guard location.hasPrefix("http://") || location.hasPrefix("https://") else { return try load(path: location) }
+        guard let fetchRemote else {
+            throw ImportError(.unreadable, "\(location): remote references are not fetched (no fetcher configured)")
+        }
+        return try parse(try fetchRemote(location), name: location)
     }
 
     /// Reads and parses a file.

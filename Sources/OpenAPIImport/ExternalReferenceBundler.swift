@@ -33,7 +33,7 @@ struct ExternalReferenceBundler {
     /// Rewrites `root` (read from `location`) so that every external reference points into its bundle.
     mutating func bundle(_ root: JSONValue, location: String?) -> JSONValue {
         guard case .object(var object) = root, let location, Self.hasExternalReference(root) else { return root }
-        let base = URL(fileURLWithPath: location).standardizedFileURL.path
+        let base = Self.isRemote(location) ? location : URL(fileURLWithPath: location).standardizedFileURL.path
         documents[base] = root
         rootFile = base
         for (key, value) in object where !Self.skippedSections.contains(key) && !key.hasPrefix("x-") {
@@ -88,7 +88,7 @@ struct ExternalReferenceBundler {
     private mutating func load(_ file: String) -> Result<JSONValue, ImportError> {
         if let document = documents[file] { return .success(document) }
         do {
-            let document = try loader.load(path: file)
+            let document = try loader.load(location: file)
             documents[file] = document
             return .success(document)
         } catch {
@@ -96,10 +96,16 @@ struct ExternalReferenceBundler {
         }
     }
 
+    static func isRemote(_ location: String) -> Bool {
+        location.hasPrefix("http://") || location.hasPrefix("https://")
+    }
+
     /// A path relative to the root document's folder, for messages.
     private func relative(_ file: String) -> String {
         guard let rootFile else { return file }
-        let folder = URL(fileURLWithPath: rootFile).deletingLastPathComponent().path + "/"
+        let folder = Self.isRemote(rootFile)
+            ? String(rootFile[...(rootFile.lastIndex(of: "/") ?? rootFile.startIndex)])
+            : URL(fileURLWithPath: rootFile).deletingLastPathComponent().path + "/"
         return file.hasPrefix(folder) ? String(file.dropFirst(folder.count)) : file
     }
 
@@ -133,14 +139,25 @@ struct ExternalReferenceBundler {
         let parts = ref.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
         let filePart = String(parts.first ?? "")
         let fragment = parts.count > 1 ? String(parts[1]) : ""
-        if filePart.hasPrefix("http://") || filePart.hasPrefix("https://") {
-            diagnostics.add(.warning, pointer, "remote reference '\(ref)' is not fetched; the value accepts anything")
+        let target: String
+        if filePart.isEmpty {
+            target = file
+        } else if Self.isRemote(filePart) {
+            target = filePart
+        } else if Self.isRemote(file) {
+            guard let resolved = URL(string: filePart, relativeTo: URL(string: file))?.absoluteURL.absoluteString else {
+                diagnostics.add(.warning, pointer, "reference '\(ref)' cannot be resolved against \(file)")
+                return ref
+            }
+            target = resolved
+        } else {
+            target = URL(fileURLWithPath: filePart.removingPercentEncoding ?? filePart, relativeTo: URL(fileURLWithPath: file).deletingLastPathComponent())
+                .standardizedFileURL.path
+        }
+        if Self.isRemote(target), loader.fetchRemote == nil {
+            diagnostics.add(.warning, pointer, "remote reference '\(ref)' is not fetched (remote references are off); the value accepts anything")
             return ref
         }
-        let target = filePart.isEmpty
-            ? file
-            : URL(fileURLWithPath: filePart.removingPercentEncoding ?? filePart, relativeTo: URL(fileURLWithPath: file).deletingLastPathComponent())
-                .standardizedFileURL.path
         if target == rootFile { return "#" + fragment }
         let key = target + "#" + fragment
         if let existing = bundled[key] { return "#/\(Self.bundleKey)/\(JSONPointer.escape(existing))" }

@@ -42,7 +42,7 @@ public struct OpenAPIImporter: Sendable {
         }
         var early = DiagnosticLog()
         var document = root
-        if let location, !location.contains("://") {
+        if let location, !location.contains("://") || loader.fetchRemote != nil {
             var bundler = ExternalReferenceBundler(loader: loader)
             document = bundler.bundle(root, location: location)
             early.append(contentsOf: bundler.diagnostics)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOHTTP1
 import OpenAPIImport
 
 /// Fetches an OpenAPI document from an `http(s)` URL with a size cap and a timeout.
@@ -36,6 +37,26 @@ public struct DocumentFetcher: Sendable {
             return bytes
         } catch let error as ImportError {
             throw error
+        } catch {
+            throw ImportError(.unreadable, "\(url): \(RESTExecutor.describe(error, timeout: timeout))", underlying: error)
+        }
+    }
+
+    /// The same, blocking the calling thread (for the importer's synchronous `$ref` resolution:
+    /// the request runs on the client's event loops, never on the caller's thread pool).
+    public func fetchBlocking(_ url: String) throws(ImportError) -> [UInt8] {
+        do {
+            let request = try HTTPClient.Request(url: url, method: .GET, headers: ["Accept": "application/json, application/yaml, */*;q=0.5"])
+            let delegate = ResponseAccumulator(request: request, maxBodySize: maxBytes)
+            let response = try client.execute(request: request, delegate: delegate, deadline: .now() + .init(timeout)).futureResult.wait()
+            guard (200..<300).contains(Int(response.status.code)) else {
+                throw ImportError(.unreadable, "\(url): HTTP \(response.status.code) \(response.status.reasonPhrase)")
+            }
+            return response.body.map { Array(buffer: $0) } ?? []
+        } catch let error as ImportError {
+            throw error
+        } catch is ResponseAccumulator.ResponseTooBigError {
+            throw ImportError(.unreadable, "\(url): the document exceeds the \(maxBytes)-byte limit")
         } catch {
             throw ImportError(.unreadable, "\(url): \(RESTExecutor.describe(error, timeout: timeout))", underlying: error)
         }

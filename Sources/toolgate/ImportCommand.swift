@@ -24,7 +24,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let result: ImportResult
         do {
-            result = try await SpecLoader.load(file, options: importOptions.options)
+            result = try await SpecLoader.load(file, options: importOptions.options, remoteReferences: importOptions.remoteRefs)
         } catch {
             throw CommandFailure.exit(error.description)
         }

@@ -15,6 +15,12 @@ struct ImportFlags: ParsableArguments {
     @Flag(name: .long, help: "Declare outputSchema for operations whose 2xx JSON answer is an object.")
     var outputSchemas = false
 
+    @Option(name: .long, help: "Longest tool description, in characters.")
+    var maxDescriptionLength: Int = 1024
+
+    @Flag(name: .long, help: "Follow $refs to http(s) URLs (always on for a document fetched from a URL).")
+    var remoteRefs = false
+
     @Option(name: .long, help: "Keep only operations with this tag (repeatable).")
     var includeTag: [String] = []
 
@@ -42,7 +48,8 @@ struct ImportFlags: ParsableArguments {
             methods: includeMethod, includePaths: includePath, excludePaths: excludePath
         )
         return ImportOptions(
-            baseURL: baseURL, maxNameLength: maxNameLength, namePrefix: namePrefix, outputSchemas: outputSchemas, selection: selection
+            baseURL: baseURL, maxNameLength: maxNameLength, namePrefix: namePrefix, maxDescriptionLength: maxDescriptionLength,
+            outputSchemas: outputSchemas, selection: selection
         )
     }
 }

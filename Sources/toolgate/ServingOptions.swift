@@ -37,7 +37,7 @@ struct ServingOptions: ParsableArguments {
         let imported: ImportResult
         do {
             credentials = try upstream.credentials()
-            imported = try await SpecLoader.load(spec, options: importOptions.options)
+            imported = try await SpecLoader.load(spec, options: importOptions.options, remoteReferences: importOptions.remoteRefs)
         } catch let error as ImportError {
             throw CommandFailure.exit(error.description)
         } catch {

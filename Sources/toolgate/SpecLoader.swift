@@ -2,20 +2,25 @@ import OpenAPIImport
 import RESTUpstream
 
 /// Imports a document from a file path or an `http(s)` URL (size-capped, with a timeout).
+/// Remote `$ref` targets are fetched only when the document itself came from a URL, or with
+/// `--remote-refs`.
 enum SpecLoader {
-    static func load(_ spec: String, options: ImportOptions) async throws(ImportError) -> ImportResult {
-        let importer = OpenAPIImporter(options: options)
-        guard spec.hasPrefix("http://") || spec.hasPrefix("https://") else {
-            return try importer.importDocument(path: spec)
+    static func load(_ spec: String, options: ImportOptions, remoteReferences: Bool = false) async throws(ImportError) -> ImportResult {
+        let isURL = spec.hasPrefix("http://") || spec.hasPrefix("https://")
+        guard isURL || remoteReferences else {
+            return try OpenAPIImporter(options: options).importDocument(path: spec)
         }
         let client = RESTExecutor.makeHTTPClient(connectTimeout: .seconds(10))
-        let fetched: Result<[UInt8], ImportError>
+        let fetcher = DocumentFetcher(client: client)
+        let importer = OpenAPIImporter(options: options, loader: DocumentLoader(fetchRemote: { url throws(ImportError) in try fetcher.fetchBlocking(url) }))
+        let result: Result<ImportResult, ImportError>
         do {
-            fetched = .success(try await DocumentFetcher(client: client).fetch(spec))
+            let root = isURL ? try importer.loader.parse(try await fetcher.fetch(spec), name: spec) : try importer.loader.load(path: spec)
+            result = .success(try importer.importDocument(root, location: spec))
         } catch {
-            fetched = .failure(error)
+            result = .failure(error)
         }
         try? await client.shutdown()
-        return try importer.importDocument(bytes: fetched.get(), location: spec)
+        return try result.get()
     }
 }

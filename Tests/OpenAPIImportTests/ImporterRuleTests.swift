@@ -167,4 +167,16 @@ struct ImporterRuleTests {
         #expect(tool.tool.inputSchema["properties"]?["id_query"] == nil)
         #expect(tool.binding.fixedArguments == ["verbose": "no", "id_query": "x"])
     }
+
+    @Test("with output schemas on, a 2xx JSON object response becomes outputSchema (writeOnly dropped, readOnly kept); arrays get none")
+    func outputSchemas() throws {
+        let result = try Fixtures.load("arguments.yaml", options: ImportOptions(outputSchemas: true))
+        let update = try #require(Fixtures.tool(result, "updateItem"))
+        let output = try #require(update.tool.outputSchema)
+        #expect(output["type"] == "object")
+        #expect(output["properties"]?["id"] != nil)
+        #expect(output["properties"]?["secret"] == nil)
+        #expect(Fixtures.tool(result, "addNotes")?.tool.outputSchema == nil)
+        #expect(try Fixtures.load("arguments.yaml").tools.allSatisfy { $0.tool.outputSchema == nil }, "off by default")
+    }
 }

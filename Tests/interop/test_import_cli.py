@@ -80,14 +80,22 @@ def test_import_from_url(toolgate, tmp_path):
     import threading
     import functools
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(REPO / "specs"))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(REPO))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        document = import_json(toolgate, f"{base}/demo-api.yaml")
+        document = import_json(toolgate, f"{base}/specs/demo-api.yaml")
         assert document["summary"]["tools"] == 8
+        # A multi-file document over HTTP: its relative $refs are fetched from the same place.
+        multi = import_json(toolgate, f"{base}/fixtures/openapi/multifile/root.yaml")
+        check_tools(multi)
+        assert [tool["name"] for tool in multi["tools"]] == ["listPets", "createPet", "getPet", "createOwner"]
+        create = next(tool for tool in multi["tools"] if tool["name"] == "createPet")
+        assert create["inputSchema"]["properties"]["owner"]["properties"]["pets"]["items"] == {"$ref": "#/$defs/pet"}
+        errors = [d["message"] for d in multi["diagnostics"] if d["severity"] == "error"]
+        assert errors == ["reference target 'common/missing-file.yaml' cannot be read: HTTP 404 Not Found"]
         missing = subprocess.run([toolgate, "import", f"{base}/nope.yaml"], capture_output=True, text=True, timeout=60)
         assert missing.returncode != 0 and "HTTP 404" in missing.stderr
     finally:
