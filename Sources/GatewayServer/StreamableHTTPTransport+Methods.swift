@@ -41,7 +41,9 @@ extension StreamableHTTPTransport {
         guard let reply = await session.engine.receive(bytes) else {
             return Response(status: .accepted, headers: [Self.sessionHeader: session.id])
         }
-        if !hasRequest, parsed != nil, case .message(.error) = reply {
+        // A message that could not be read at all (bad JSON, not JSON-RPC, a batch where batches are
+        // not allowed) comes back as an error without an id: the POST itself is refused.
+        if case .message(.error(id: nil, _)) = reply {
             return json(reply, session: session, status: .badRequest)
         }
         return json(reply, session: session)

@@ -56,4 +56,19 @@ final class StdioHarness: Sendable {
         guard case .line(let bytes)? = await iterator.next() else { return nil }
         return try JSONParser().parse(bytes)
     }
+
+    /// Sends `initialize` (2025-11-25), checks the answer, and returns the iterator over further lines.
+    func initialized() async throws -> AsyncStream<LineReader.Item>.Iterator {
+        var lines = self.lines.makeAsyncIterator()
+        send(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#)
+        let reply = try await next(&lines)
+        guard reply?["result"]?["protocolVersion"] == "2025-11-25" else {
+            throw StdioHarnessError(message: "initialize failed: \(reply.map { "\($0)" } ?? "no reply")")
+        }
+        return lines
+    }
+}
+
+struct StdioHarnessError: Error {
+    var message: String
 }

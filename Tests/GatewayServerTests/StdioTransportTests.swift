@@ -39,8 +39,6 @@ struct StdioTransportTests {
         return GatewayToolHandler(server: "demo", transport: "stdio", provider: provider, policies: policies)
     }
 
-    static let initialize = #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
-
     @Test("a slow tool call does not block ping; every stdout line is JSON-RPC; EOF waits for calls in flight")
     func concurrencyAndDrain() async throws {
         let seen = SeenCalls()
@@ -50,9 +48,7 @@ struct StdioTransportTests {
         try await withLiveServer(DemoRouter.make()) { port in
             let harness = StdioHarness()
             async let gateway: Void = harness.runGateway(handler: handler(port: port, policies: policies))
-            var lines = harness.lines.makeAsyncIterator()
-            harness.send(Self.initialize)
-            #expect(try await harness.next(&lines)?["result"]?["protocolVersion"] == "2025-11-25")
+            var lines = try await harness.initialized()
             harness.send(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
             harness.send(#"{"jsonrpc":"2.0","id":"slow","method":"tools/call","params":{"name":"clinicSummary","arguments":{"delay_ms":1500}}}"#)
             harness.send(#"{"jsonrpc":"2.0","id":"p","method":"ping"}"#)
@@ -89,9 +85,7 @@ struct StdioTransportTests {
         try await withLiveServer(DemoRouter.make()) { port in
             let harness = StdioHarness()
             async let gateway: Void = harness.runGateway(handler: handler(port: port, policies: policies))
-            var lines = harness.lines.makeAsyncIterator()
-            harness.send(Self.initialize)
-            _ = try await harness.next(&lines)
+            var lines = try await harness.initialized()
             harness.send(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getPet","arguments":{"petId":1}}}"#)
             let refused = try await harness.next(&lines)
             #expect(refused?["error"]?["code"] == -32600)

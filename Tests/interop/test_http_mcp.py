@@ -130,7 +130,9 @@ def test_status_codes(gateway):
     assert post(gateway, {"jsonrpc": "2.0", "id": 3, "method": "ping"}, {**ok, "Accept": "application/json"})[0] == 406
     assert post(gateway, {"jsonrpc": "2.0", "id": 3, "method": "ping"}, {**ok, "Content-Type": "text/plain"})[0] == 415
     status, _, body = post(gateway, b"{bad", ok)
-    assert status == 200 and json.loads(body)["error"]["code"] == -32700
+    assert status == 400 and json.loads(body)["error"]["code"] == -32700
+    status, _, body = post(gateway, [{"jsonrpc": "2.0", "id": 9, "method": "ping"}], ok)
+    assert status == 400 and json.loads(body)["error"]["code"] == -32600, "no batches after 2025-03-26"
     assert post(gateway, b"x" * 70000, ok)[0] == 413
     status, headers, _ = post(gateway, INITIALIZE, {"Origin": "http://evil.example"})
     assert status == 403
