@@ -4,7 +4,8 @@ import Logging
 import MCPCore
 import NIOCore
 
-/// MCP over streamable HTTP (2025-03-26 and later) for one virtual server at one path:
+/// MCP over streamable HTTP (2025-03-26 and later) for one virtual server at one path, and the
+/// legacy HTTP+SSE transport beside it (see `StreamableHTTPTransport+Legacy`):
 /// POST with JSON replies (SSE replies when the request asked for progress), sessions with
 /// cryptographically random ids, `Accept`/`Content-Type`/`MCP-Protocol-Version` checks,
 /// `Origin` and `Host` validation against DNS rebinding, CORS, DELETE to end a session.
@@ -40,6 +41,7 @@ public struct StreamableHTTPTransport: Sendable {
     let sessionConfiguration: MCPServerSession.Configuration
     let makeHandler: @Sendable (_ request: Request) -> any MCPServerHandler
     let store: HTTPSessionStore
+    let legacy: LegacySessionStore
     let logger: Logger
 
     /// `makeHandler` builds the handler of a new session from its `initialize` request (its headers carry the caller).
@@ -52,11 +54,13 @@ public struct StreamableHTTPTransport: Sendable {
         self.sessionConfiguration = sessionConfiguration
         self.makeHandler = makeHandler
         self.store = HTTPSessionStore(maxSessions: configuration.maxSessions, idleTimeout: configuration.sessionIdleTimeout)
+        self.legacy = LegacySessionStore(maxSessions: configuration.maxSessions)
         self.logger = logger
     }
 
-    /// Adds the endpoint's routes.
+    /// Adds the endpoint's routes: streamable HTTP at `path`, legacy HTTP+SSE at `path/sse` and `path/messages`.
     public func register(on router: Router<BasicRequestContext>) {
+        registerLegacy(on: router)
         let path = RouterPath(self.path)
         router.post(path) { request, _ in await self.guarded(request) { try await self.post($0) } }
         router.get(path) { request, _ in await self.guarded(request) { self.get($0) } }
@@ -70,7 +74,7 @@ public struct StreamableHTTPTransport: Sendable {
     }
 
     /// Host and Origin checks first, CORS headers on whatever comes back.
-    private func guarded(_ request: Request, _ body: (Request) async throws -> Response) async -> Response {
+    func guarded(_ request: Request, _ body: (Request) async throws -> Response) async -> Response {
         if let host = request.head.authority.map(Self.hostName), !Self.loopbackHosts.contains(host), !configuration.allowedHosts.contains(host) {
             return Self.error(.misdirectedRequest, "Host '\(host)' is not served here")
         }

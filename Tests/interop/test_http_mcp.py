@@ -146,3 +146,24 @@ def test_status_codes(gateway):
     assert post(gateway, {"jsonrpc": "2.0", "id": 5, "method": "ping"}, ok)[0] == 404, "a deleted session is gone"
     health = urllib.request.urlopen(gateway.rsplit("/mcp/", 1)[0] + "/healthz", timeout=10)
     assert health.status == 200
+
+
+def test_legacy_sse_transport(gateway):
+    """The 2024-11-05 HTTP+SSE transport: GET .../sse announces the endpoint, answers travel on the stream."""
+    from mcp.client.sse import sse_client
+
+    async def main():
+        async with sse_client(gateway + "/sse") as (read, write):
+            async with ClientSession(read, write) as session:
+                init = await session.initialize()
+                tools = await session.list_tools()
+                pet = await session.call_tool("getPet", {"petId": 3})
+                await session.send_ping()
+                return init.protocol_version, [t.name for t in tools.tools], pet.structured_content
+
+    version, names, pet = run(main())
+    assert version == "2025-11-25"
+    assert names == ["listPets", "createPet", "getPet"]
+    assert pet["name"] == "Kiwi"
+    status, _, _ = post(gateway + "/messages?session_id=unknown", {"jsonrpc": "2.0", "id": 1, "method": "ping"})
+    assert status == 404

@@ -1,0 +1,44 @@
+import Logging
+import MCPCore
+
+/// One legacy HTTP+SSE (2024-11-05) session: messages POSTed to the messages endpoint go into
+/// `inbox`; every answer and notification leaves through `outbox` onto the session's GET stream.
+final class LegacySSESession: Sendable {
+    let id: String
+    let engine: MCPServerSession
+    let inbox: AsyncStream<[UInt8]>
+    let inboxContinuation: AsyncStream<[UInt8]>.Continuation
+    let outbox: AsyncStream<JSONValue>
+    let outboxContinuation: AsyncStream<JSONValue>.Continuation
+
+    init(id: String, configuration: MCPServerSession.Configuration, handler: any MCPServerHandler, logger: Logger) {
+        self.id = id
+        (inbox, inboxContinuation) = AsyncStream.makeStream(of: [UInt8].self)
+        let (outbox, outboxContinuation) = AsyncStream.makeStream(of: JSONValue.self)
+        self.outbox = outbox
+        self.outboxContinuation = outboxContinuation
+        engine = MCPServerSession(configuration: configuration, handler: handler, logger: logger) { message in
+            outboxContinuation.yield(message.jsonValue)
+        }
+    }
+
+    /// Handles inbox messages until the stream ends: state changes in order, calls concurrently.
+    func serve() async {
+        await withTaskGroup(of: Void.self) { calls in
+            for await bytes in inbox {
+                switch await engine.dispatch(bytes) {
+                case .done(let reply):
+                    if let reply { outboxContinuation.yield(reply.jsonValue) }
+                case .run(let work):
+                    calls.addTask { if let reply = await work() { self.outboxContinuation.yield(reply.jsonValue) } }
+                }
+            }
+        }
+    }
+
+    /// Ends the session's streams.
+    func close() {
+        inboxContinuation.finish()
+        outboxContinuation.finish()
+    }
+}

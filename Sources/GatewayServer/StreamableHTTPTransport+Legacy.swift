@@ -1,0 +1,76 @@
+import HTTPTypes
+import Hummingbird
+import MCPCore
+import NIOCore
+import ServiceLifecycle
+
+/// The legacy HTTP+SSE transport (2024-11-05) beside streamable HTTP: `GET <path>/sse` opens the
+/// stream, whose first event names the messages endpoint; `POST <path>/messages?session_id=…`
+/// answers 202 and the reply travels on the stream. Closing the stream ends the session.
+extension StreamableHTTPTransport {
+    /// How often an idle legacy stream sends a comment, so a vanished client is noticed.
+    static let keepAliveInterval: Duration = .seconds(15)
+
+    func registerLegacy(on router: Router<BasicRequestContext>) {
+        router.get(RouterPath(path + "/sse")) { request, _ in await self.guarded(request) { self.openLegacyStream($0) } }
+        router.post(RouterPath(path + "/messages")) { request, _ in await self.guarded(request) { try await self.postLegacy($0) } }
+    }
+
+    private func openLegacyStream(_ request: Request) -> Response {
+        guard request.headers[.accept].map({ $0.contains("text/event-stream") || $0.contains("*/*") }) ?? true else {
+            return Self.error(.notAcceptable, "Not Acceptable: Accept must list text/event-stream")
+        }
+        let session = LegacySSESession(
+            id: HTTPSessionStore.newID(), configuration: sessionConfiguration, handler: makeHandler(request), logger: logger
+        )
+        guard legacy.insert(session) else { return Self.error(.serviceUnavailable, "Service Unavailable: too many sessions") }
+        let endpoint = "\(path)/messages?session_id=\(session.id)"
+        let store = legacy
+        let body = ResponseBody { writer in
+            defer {
+                session.close()
+                _ = store.remove(session.id)
+            }
+            try await writer.write(ByteBuffer(string: "event: endpoint\ndata: \(endpoint)\n\n"))
+            // The stream ends when the client goes (a keep-alive write fails) or the server shuts down.
+            try await withGracefulShutdownHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await session.serve() }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: Self.keepAliveInterval)
+                            session.outboxContinuation.yield(.null)
+                        }
+                    }
+                    for await message in session.outbox {
+                        try await writer.write(message.isNull ? ByteBuffer(string: ": keep-alive\n\n") : Self.event(message))
+                    }
+                    group.cancelAll()
+                }
+            } onGracefulShutdown: {
+                session.close()
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+
+    private func postLegacy(_ request: Request) async throws -> Response {
+        guard let id = request.uri.queryParameters.get("session_id") ?? request.uri.queryParameters.get("sessionId") else {
+            return Self.error(.badRequest, "Bad Request: session_id is required")
+        }
+        guard let session = legacy.session(id) else { return Self.error(.notFound, "Session not found") }
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            return Self.error(.unsupportedMediaType, "Unsupported Media Type: Content-Type must be application/json")
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        } catch {
+            return Self.error(.contentTooLarge, "Content Too Large: the body exceeds \(configuration.maxBodyBytes) bytes")
+        }
+        session.inboxContinuation.yield(Array(buffer: buffer))
+        return Response(status: .accepted)
+    }
+}
