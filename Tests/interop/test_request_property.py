@@ -12,6 +12,7 @@ import urllib.parse
 import warnings
 
 import pytest
+from hypothesis import strategies as st
 from hypothesis.errors import NonInteractiveExampleWarning
 from hypothesis_jsonschema import from_schema
 from mcp import ClientSession, StdioServerParameters, stdio_client
@@ -59,10 +60,11 @@ class Recorder(http.server.BaseHTTPRequestHandler):
 
 
 def draw(schema, count):
-    strategy = from_schema(schema)
+    """`count` argument sets for one tool (random on every run: each run explores new examples)."""
+    strategy = st.lists(from_schema(schema), min_size=count, max_size=count)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NonInteractiveExampleWarning)
-        return [strategy.example() for _ in range(count)]
+        return strategy.example()
 
 
 def to_mock_request(server_url, method, raw_path, headers, body):
