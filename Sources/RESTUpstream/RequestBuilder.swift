@@ -24,6 +24,11 @@ public struct RequestBuilder: Sendable {
                 if parameter.required { throw RequestBuildError("missing required argument '\(parameter.argument)'") }
                 continue
             }
+            // An empty list or object has no serialisation outside the path (`ids=` would be an empty value).
+            if parameter.location != .path, value.arrayValue?.isEmpty == true || value.objectValue?.isEmpty == true {
+                if parameter.required { throw RequestBuildError("argument '\(parameter.argument)' is required and cannot be empty") }
+                continue
+            }
             switch parameter.location {
             case .path:
                 pathValues[parameter.name] = try ParameterStyle.path(value, parameter: parameter)

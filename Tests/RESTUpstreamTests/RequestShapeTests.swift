@@ -35,6 +35,9 @@ struct RequestShapeTests {
                 upstream.last?.target
                     == "/files/p?tags=a&tags=b%20c&ids=1,2&words=x%20y&pipes=m%7Cn&filter%5Bcolor%5D=red&filter%5Bsize%5D=2&q=a%26b%3Dc"
             )
+            let empty = try await UpstreamHarness.call(provider, "getFile", ["path": "p", "tags": [], "ids": [], "filter": [:], "q": ""])
+            #expect(!empty.isError)
+            #expect(upstream.last?.target == "/files/p", "empty lists, objects and strings are left out, not sent empty")
         }
     }
 
