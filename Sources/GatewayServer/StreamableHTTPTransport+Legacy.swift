@@ -60,17 +60,11 @@ extension StreamableHTTPTransport {
             return Self.error(.badRequest, "Bad Request: session_id is required")
         }
         guard let session = legacy.session(id) else { return Self.error(.notFound, "Session not found") }
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            return Self.error(.unsupportedMediaType, "Unsupported Media Type: Content-Type must be application/json")
+        switch await readJSONBody(request) {
+        case .failure(let refusal): return refusal.response
+        case .success(let bytes):
+            session.inboxContinuation.yield(bytes)
+            return Response(status: .accepted)
         }
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
-        } catch {
-            return Self.error(.contentTooLarge, "Content Too Large: the body exceeds \(configuration.maxBodyBytes) bytes")
-        }
-        session.inboxContinuation.yield(Array(buffer: buffer))
-        return Response(status: .accepted)
     }
 }

@@ -9,20 +9,14 @@ extension StreamableHTTPTransport {
         guard accept.contains("*/*") || (accept.contains("application/json") && accept.contains("text/event-stream")) else {
             return Self.error(.notAcceptable, "Not Acceptable: Accept must list application/json and text/event-stream")
         }
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            return Self.error(.unsupportedMediaType, "Unsupported Media Type: Content-Type must be application/json")
-        }
         if let version = request.headers[Self.versionHeader], !MCPProtocolVersion.supported.contains(MCPProtocolVersion(rawValue: version)) {
             return Self.error(.badRequest, "Bad Request: unsupported MCP-Protocol-Version '\(version)'")
         }
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
-        } catch {
-            return Self.error(.contentTooLarge, "Content Too Large: the body exceeds \(configuration.maxBodyBytes) bytes")
+        let bytes: [UInt8]
+        switch await readJSONBody(request) {
+        case .failure(let refusal): return refusal.response
+        case .success(let body): bytes = body
         }
-        let bytes = Array(buffer: buffer)
         let parsed = try? JSONParser().parse(bytes)
         if parsed?["method"] == "initialize" {
             return await initialize(bytes, request: request)
@@ -47,6 +41,20 @@ extension StreamableHTTPTransport {
             return json(reply, session: session, status: .badRequest)
         }
         return json(reply, session: session)
+    }
+
+    /// The shared POST preamble of both transports: `Content-Type` must be JSON (415) and the body
+    /// must fit the limit (413).
+    func readJSONBody(_ request: Request) async -> Result<[UInt8], Refusal> {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            return .failure(Refusal(Self.error(.unsupportedMediaType, "Unsupported Media Type: Content-Type must be application/json")))
+        }
+        var request = request
+        do {
+            return .success(Array(buffer: try await request.collectBody(upTo: configuration.maxBodyBytes)))
+        } catch {
+            return .failure(Refusal(Self.error(.contentTooLarge, "Content Too Large: the body exceeds \(configuration.maxBodyBytes) bytes")))
+        }
     }
 
     private func initialize(_ bytes: [UInt8], request: Request) async -> Response {
@@ -116,4 +124,10 @@ extension StreamableHTTPTransport {
         default: return false
         }
     }
+}
+
+/// An HTTP answer that refuses a request before it reaches the engine.
+struct Refusal: Error {
+    let response: Response
+    init(_ response: Response) { self.response = response }
 }
