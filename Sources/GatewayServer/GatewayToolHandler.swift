@@ -17,7 +17,8 @@ public struct GatewayToolHandler: MCPServerHandler {
     let searchIndex = SearchIndexCache()
     let callerHeaders: [(name: String, value: String)]
 
-    /// `callerHeaders` are the HTTP caller's headers (upstreams see only allow-listed ones).
+    /// `callerHeaders` are the HTTP caller's headers when a call brings none of its own (upstreams
+    /// see only allow-listed ones).
     public init(
         server: String, transport: String, provider: any ToolProvider, policies: ToolPolicyChain = ToolPolicyChain(),
         identity: Identity = .anonymous, discovery: ToolDiscovery = ToolDiscovery(mode: .off),
@@ -62,7 +63,7 @@ public struct GatewayToolHandler: MCPServerHandler {
     func run(_ call: MCPToolCall) async throws(JSONRPCError) -> MCPToolResult {
         let context = CallContext(
             identity: identity, server: server, transport: transport, requestID: call.requestID,
-            protocolVersion: call.protocolVersion, callerHeaders: callerHeaders
+            protocolVersion: call.protocolVersion, callerHeaders: call.transportHeaders.isEmpty ? callerHeaders : call.transportHeaders
         )
         let toolCall = ToolCall(name: call.name, arguments: call.arguments, progress: call.progress)
         let provider = self.provider

@@ -30,6 +30,9 @@ final class HTTPSession: Sendable {
         streams.close(token)
     }
 
+    /// A one-request session of the stateless revision: never stored, no `Mcp-Session-Id`.
+    var isStateless: Bool { id.isEmpty }
+
     func touch() { lastUsed.withLock { $0 = .now } }
 
     func idle(since now: ContinuousClock.Instant) -> Duration { now - lastUsed.withLock { $0 } }

@@ -6,14 +6,14 @@ import MCPCore
 final class LegacySSESession: Sendable {
     let id: String
     let engine: MCPServerSession
-    let inbox: AsyncStream<[UInt8]>
-    let inboxContinuation: AsyncStream<[UInt8]>.Continuation
+    let inbox: AsyncStream<(bytes: [UInt8], context: MCPReceiveContext)>
+    let inboxContinuation: AsyncStream<(bytes: [UInt8], context: MCPReceiveContext)>.Continuation
     let outbox: AsyncStream<JSONValue>
     let outboxContinuation: AsyncStream<JSONValue>.Continuation
 
     init(id: String, configuration: MCPServerSession.Configuration, handler: any MCPServerHandler, logger: Logger) {
         self.id = id
-        (inbox, inboxContinuation) = AsyncStream.makeStream(of: [UInt8].self)
+        (inbox, inboxContinuation) = AsyncStream.makeStream(of: (bytes: [UInt8], context: MCPReceiveContext).self)
         let (outbox, outboxContinuation) = AsyncStream.makeStream(of: JSONValue.self)
         self.outbox = outbox
         self.outboxContinuation = outboxContinuation
@@ -25,8 +25,8 @@ final class LegacySSESession: Sendable {
     /// Handles inbox messages until the stream ends: state changes in order, calls concurrently.
     func serve() async {
         await withTaskGroup(of: Void.self) { calls in
-            for await bytes in inbox {
-                switch await engine.dispatch(bytes) {
+            for await (bytes, context) in inbox {
+                switch await engine.dispatch(bytes, context: context) {
                 case .done(let reply):
                     if let reply { outboxContinuation.yield(reply.jsonValue) }
                 case .run(let work):

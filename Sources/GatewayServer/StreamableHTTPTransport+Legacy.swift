@@ -63,7 +63,7 @@ extension StreamableHTTPTransport {
         switch await readJSONBody(request) {
         case .failure(let refusal): return refusal.response
         case .success(let bytes):
-            session.inboxContinuation.yield(bytes)
+            session.inboxContinuation.yield((bytes, Self.receiveContext(request)))
             return Response(status: .accepted)
         }
     }

@@ -9,19 +9,24 @@ extension StreamableHTTPTransport {
         guard accept.contains("*/*") || (accept.contains("application/json") && accept.contains("text/event-stream")) else {
             return Self.error(.notAcceptable, "Not Acceptable: Accept must list application/json and text/event-stream")
         }
-        if let version = request.headers[Self.versionHeader], !MCPProtocolVersion.supported.contains(MCPProtocolVersion(rawValue: version)) {
-            return Self.error(.badRequest, "Bad Request: unsupported MCP-Protocol-Version '\(version)'")
-        }
         let bytes: [UInt8]
         switch await readJSONBody(request) {
         case .failure(let refusal): return refusal.response
         case .success(let body): bytes = body
         }
         let parsed = try? JSONParser().parse(bytes)
+        if let version = request.headers[Self.versionHeader], !MCPProtocolVersion.all.contains(MCPProtocolVersion(rawValue: version)) {
+            // A stateless request learns which revisions are served (-32022); anything else gets a plain 400.
+            guard request.headers[Self.sessionHeader] == nil, MCPRequestEnvelope.isPresent(in: parsed?["params"]) else {
+                return Self.error(.badRequest, "Bad Request: unsupported MCP-Protocol-Version '\(version)'")
+            }
+        }
         if parsed?["method"] == "initialize" {
             return await initialize(bytes, request: request)
         }
+        let context = Self.receiveContext(request)
         guard let id = request.headers[Self.sessionHeader] else {
+            if Self.isStateless(parsed, request: request) { return await stateless(bytes, parsed: parsed, request: request, context: context) }
             if parsed == nil { return Self.error(.badRequest, "Parse error: the body is not JSON", code: -32700) }
             return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required")
         }
@@ -30,9 +35,9 @@ extension StreamableHTTPTransport {
         }
         let hasRequest = Self.containsRequest(parsed)
         if let token = parsed?["params"]?["_meta"]?["progressToken"], hasRequest, JSONRPCID(token) != nil {
-            return stream(bytes, session: session, token: token)
+            return stream(bytes, session: session, token: token, context: context)
         }
-        guard let reply = await session.engine.receive(bytes) else {
+        guard let reply = await session.engine.receive(bytes, context: context) else {
             return Response(status: .accepted, headers: [Self.sessionHeader: session.id])
         }
         // A message that could not be read at all (bad JSON, not JSON-RPC, a batch where batches are
@@ -59,7 +64,7 @@ extension StreamableHTTPTransport {
 
     private func initialize(_ bytes: [UInt8], request: Request) async -> Response {
         let session = HTTPSession(id: HTTPSessionStore.newID(), configuration: sessionConfiguration, handler: makeHandler(request), logger: logger)
-        guard let reply = await session.engine.receive(bytes) else {
+        guard let reply = await session.engine.receive(bytes, context: Self.receiveContext(request)) else {
             return Self.error(.badRequest, "Bad Request: initialize must be a request")
         }
         guard case .message(.result) = reply else { return json(reply, session: nil, status: .ok) }
@@ -71,12 +76,12 @@ extension StreamableHTTPTransport {
     }
 
     /// An SSE reply: the request's progress notifications, then its response.
-    private func stream(_ bytes: [UInt8], session: HTTPSession, token: JSONValue) -> Response {
+    func stream(_ bytes: [UInt8], session: HTTPSession, token: JSONValue, context: MCPReceiveContext) -> Response {
         let notes = session.openStream(for: token)
         let body = ResponseBody { writer in
             let reply = try await withThrowingTaskGroup(of: MCPReply?.self) { group in
                 group.addTask {
-                    let reply = await session.engine.receive(bytes)
+                    let reply = await session.engine.receive(bytes, context: context)
                     session.closeStream(for: token)  // ends `notes` once the request is answered
                     return reply
                 }
@@ -86,9 +91,9 @@ extension StreamableHTTPTransport {
             if let reply { try await writer.write(Self.event(reply.jsonValue)) }
             try await writer.finish(nil)
         }
-        return Response(
-            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", Self.sessionHeader: session.id], body: body
-        )
+        var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
+        if !session.isStateless { headers[Self.sessionHeader] = session.id }
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     func get(_ request: Request) -> Response {
@@ -106,10 +111,15 @@ extension StreamableHTTPTransport {
         return Response(status: .noContent)
     }
 
-    private func json(_ reply: MCPReply, session: HTTPSession?, status: HTTPResponse.Status = .ok) -> Response {
+    func json(_ reply: MCPReply, session: HTTPSession?, status: HTTPResponse.Status = .ok) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
-        if let session { headers[Self.sessionHeader] = session.id }
+        if let session, !session.isStateless { headers[Self.sessionHeader] = session.id }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.jsonValue.serializedBytes())))
+    }
+
+    /// The engine's view of an HTTP request: its headers, with the stateless routing-header checks on.
+    static func receiveContext(_ request: Request) -> MCPReceiveContext {
+        MCPReceiveContext(headers: request.headers.map { ($0.name.rawName, $0.value) }, checksRoutingHeaders: true)
     }
 
     static func event(_ value: JSONValue) -> ByteBuffer {

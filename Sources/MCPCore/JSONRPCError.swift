@@ -17,6 +17,12 @@ public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let internalError = Code(rawValue: -32603)
         /// MCP: the resource does not exist.
         public static let resourceNotFound = Code(rawValue: -32002)
+        /// MCP 2026-07-28: an HTTP routing header disagrees with the body.
+        public static let headerMismatch = Code(rawValue: -32020)
+        /// MCP 2026-07-28: the request needs a client capability the envelope does not declare.
+        public static let missingRequiredClientCapability = Code(rawValue: -32021)
+        /// MCP 2026-07-28: the envelope's protocol version is not served here (`data.supported` lists ours).
+        public static let unsupportedProtocolVersion = Code(rawValue: -32022)
     }
 
     public var code: Code

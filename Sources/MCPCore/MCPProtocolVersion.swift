@@ -7,9 +7,15 @@ public struct MCPProtocolVersion: RawRepresentable, Sendable, Hashable, Comparab
     public static let v2025_03_26 = MCPProtocolVersion(rawValue: "2025-03-26")
     public static let v2025_06_18 = MCPProtocolVersion(rawValue: "2025-06-18")
     public static let v2025_11_25 = MCPProtocolVersion(rawValue: "2025-11-25")
+    /// The stateless revision: no `initialize`, every request carries its version in `_meta`.
+    public static let v2026_07_28 = MCPProtocolVersion(rawValue: "2026-07-28")
 
     /// The handshake-era revisions this engine speaks, oldest first.
     public static let supported: [MCPProtocolVersion] = [.v2024_11_05, .v2025_03_26, .v2025_06_18, .v2025_11_25]
+    /// The stateless (per-request envelope) revisions this engine speaks.
+    public static let modern: [MCPProtocolVersion] = [.v2026_07_28]
+    /// Every revision, handshake and stateless, oldest first.
+    public static let all: [MCPProtocolVersion] = supported + modern
     /// The newest handshake-era revision: the answer to any version we do not know.
     public static let latest: MCPProtocolVersion = .v2025_11_25
 
@@ -20,6 +26,8 @@ public struct MCPProtocolVersion: RawRepresentable, Sendable, Hashable, Comparab
         return supported.contains(version) ? version : latest
     }
 
+    /// Whether this is a stateless revision (no handshake, no session).
+    public var isModern: Bool { Self.modern.contains(self) }
     /// JSON-RPC batches are part of 2025-03-26 only.
     public var acceptsBatches: Bool { self == .v2025_03_26 }
     /// `structuredContent`, `outputSchema` and `title` arrived in 2025-06-18.

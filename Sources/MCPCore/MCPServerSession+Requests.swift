@@ -2,18 +2,23 @@ import Foundation
 import Logging
 
 extension MCPServerSession {
-    func handleRequest(id: JSONRPCID, method: String, params: JSONValue?) async -> JSONRPCMessage? {
+    func handleRequest(id: JSONRPCID, method: String, params: JSONValue?, context: MCPReceiveContext) async -> JSONRPCMessage? {
+        if method != "initialize", isStateless(params: params, context: context) {
+            return await handleStateless(id: id, method: method, params: params, context: context)
+        }
         let admission = lifecycle.withLock { $0.admit(method: method) }
         if let admission { return .error(id: id, error: admission) }
         if method == "tools/call" {
             return await runCancellable(id: id) { session in
-                await session.respond(id: id) { () async throws(JSONRPCError) in try await session.callTool(id: id, params: params) }
+                await session.respond(id: id) { () async throws(JSONRPCError) in
+                    try await session.callTool(id: id, params: params, version: session.protocolVersion ?? .latest, context: context)
+                }
             }
         }
         return await respond(id: id) { () async throws(JSONRPCError) in try await self.dispatch(method: method, params: params) }
     }
 
-    private func respond(id: JSONRPCID, _ body: () async throws(JSONRPCError) -> JSONValue) async -> JSONRPCMessage {
+    func respond(id: JSONRPCID, _ body: () async throws(JSONRPCError) -> JSONValue) async -> JSONRPCMessage {
         do {
             return .result(id: id, result: try await body())
         } catch {
@@ -22,7 +27,7 @@ extension MCPServerSession {
     }
 
     /// Runs a request in its own task so `notifications/cancelled` can stop it; a cancelled request gets no response.
-    private func runCancellable(
+    func runCancellable(
         id: JSONRPCID, _ work: @escaping @Sendable (MCPServerSession) async -> JSONRPCMessage
     ) async -> JSONRPCMessage? {
         // Registered under the lock as it is created, so a cancellation can never miss a running request.
@@ -48,7 +53,7 @@ extension MCPServerSession {
         switch method {
         case "initialize": return try initialize(params: params)
         case "ping": return .object([:])
-        case "tools/list": return try await listTools(params: params)
+        case "tools/list": return try await listTools(params: params, version: protocolVersion ?? .latest)
         case "logging/setLevel":
             guard let raw = params?["level"]?.stringValue, let level = MCPLogLevel(rawValue: raw) else {
                 throw .invalidParams("Invalid params: 'level' must be one of \(MCPLogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -70,15 +75,9 @@ extension MCPServerSession {
 
     private func initialize(params: JSONValue?) throws(JSONRPCError) -> JSONValue {
         let version = try lifecycle.withLock { $0.initialize(params: params) }.get()
-        let capabilities: JSONObject = [
-            "tools": ["listChanged": false],
-            "resources": ["subscribe": false, "listChanged": false],
-            "prompts": ["listChanged": false],
-            "logging": [:],
-        ]
         var result: JSONObject = [
             "protocolVersion": .string(version.rawValue),
-            "capabilities": .object(capabilities),
+            "capabilities": .object(capabilities(for: version)),
             "serverInfo": configuration.serverInfo.jsonValue,
         ]
         if let instructions = configuration.instructions { result["instructions"] = .string(instructions) }
@@ -86,9 +85,19 @@ extension MCPServerSession {
         return .object(result)
     }
 
-    private func listTools(params: JSONValue?) async throws(JSONRPCError) -> JSONValue {
+    /// What this engine offers: tools, empty resource and prompt lists, and (with a handshake) logging.
+    func capabilities(for version: MCPProtocolVersion) -> JSONObject {
+        var capabilities: JSONObject = [
+            "tools": ["listChanged": false],
+            "resources": ["subscribe": false, "listChanged": false],
+            "prompts": ["listChanged": false],
+        ]
+        if !version.isModern { capabilities["logging"] = [:] }
+        return capabilities
+    }
+
+    func listTools(params: JSONValue?, version: MCPProtocolVersion) async throws(JSONRPCError) -> JSONValue {
         let tools = try await handler.listTools()
-        let version = protocolVersion ?? .latest
         var offset = 0
         if let cursorValue = params?["cursor"], !cursorValue.isNull {
             guard let cursor = cursorValue.stringValue, let decoded = MCPCursor.decode(cursor), decoded <= tools.count else {
@@ -102,7 +111,7 @@ extension MCPServerSession {
         return .object(result)
     }
 
-    private func callTool(id: JSONRPCID, params: JSONValue?) async throws(JSONRPCError) -> JSONValue {
+    func callTool(id: JSONRPCID, params: JSONValue?, version: MCPProtocolVersion, context: MCPReceiveContext) async throws(JSONRPCError) -> JSONValue {
         guard let name = params?["name"]?.stringValue else {
             throw .invalidParams("Invalid params: tools/call needs a string 'name'")
         }
@@ -113,14 +122,15 @@ extension MCPServerSession {
             }
             arguments = object
         }
-        let version = protocolVersion ?? .latest
         let meta = params?["_meta"]
         var reporter: MCPProgressReporter?
         if let token = meta?["progressToken"], JSONRPCID(token) != nil {
             reporter = MCPProgressReporter(token: token, send: send)
         }
         defer { reporter?.finish() }
-        let call = MCPToolCall(requestID: id, name: name, arguments: arguments, meta: meta, protocolVersion: version, progress: reporter)
+        let call = MCPToolCall(
+            requestID: id, name: name, arguments: arguments, meta: meta, protocolVersion: version, progress: reporter, transportHeaders: context.headers
+        )
         let result = try await handler.callTool(call)
         return result.jsonValue(for: version)
     }

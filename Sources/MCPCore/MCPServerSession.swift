@@ -48,8 +48,8 @@ public final class MCPServerSession: Sendable {
     public var clientLogLevel: MCPLogLevel { logLevel.withLock { $0 } }
 
     /// Handles one received JSON text and returns what to answer (nil: nothing, e.g. a notification).
-    public func receive(_ bytes: some Collection<UInt8>) async -> MCPReply? {
-        switch await dispatch(bytes) {
+    public func receive(_ bytes: some Collection<UInt8>, context: MCPReceiveContext = .none) async -> MCPReply? {
+        switch await dispatch(bytes, context: context) {
         case .done(let reply): return reply
         case .run(let work): return await work()
         }
@@ -60,27 +60,27 @@ public final class MCPServerSession: Sendable {
     ///
     /// A transport that reads messages in order awaits `dispatch` before reading the next one and
     /// runs `.run` work in a child task: state changes keep their order, slow calls overlap.
-    public func dispatch(_ bytes: some Collection<UInt8>) async -> MCPDispatch {
+    public func dispatch(_ bytes: some Collection<UInt8>, context: MCPReceiveContext = .none) async -> MCPDispatch {
         switch codec.decode(bytes) {
         case .single(.success(let message)):
             switch message {
             case .request(_, let method, _) where method != "initialize":
-                return .run { await self.handle(message).map(MCPReply.message) }
+                return .run { await self.handle(message, context: context).map(MCPReply.message) }
             default:
-                return .done(await handle(message).map(MCPReply.message))
+                return .done(await handle(message, context: context).map(MCPReply.message))
             }
         case .single(.failure(let failure)):
             return .done(.message(failure.response))
         case .batch(let entries):
-            return .run { await self.handleBatch(entries) }
+            return .run { await self.handleBatch(entries, context: context) }
         }
     }
 
     /// Handles one decoded message.
-    public func handle(_ message: JSONRPCMessage) async -> JSONRPCMessage? {
+    public func handle(_ message: JSONRPCMessage, context: MCPReceiveContext = .none) async -> JSONRPCMessage? {
         switch message {
         case .request(let id, let method, let params):
-            return await handleRequest(id: id, method: method, params: params)
+            return await handleRequest(id: id, method: method, params: params, context: context)
         case .notification(let method, let params):
             handleNotification(method: method, params: params)
             return nil
@@ -90,14 +90,14 @@ public final class MCPServerSession: Sendable {
         }
     }
 
-    private func handle(_ decoded: Result<JSONRPCMessage, JSONRPCDecodeFailure>) async -> JSONRPCMessage? {
+    private func handle(_ decoded: Result<JSONRPCMessage, JSONRPCDecodeFailure>, context: MCPReceiveContext) async -> JSONRPCMessage? {
         switch decoded {
-        case .success(let message): return await handle(message)
+        case .success(let message): return await handle(message, context: context)
         case .failure(let failure): return failure.response
         }
     }
 
-    private func handleBatch(_ entries: [Result<JSONRPCMessage, JSONRPCDecodeFailure>]) async -> MCPReply? {
+    private func handleBatch(_ entries: [Result<JSONRPCMessage, JSONRPCDecodeFailure>], context: MCPReceiveContext) async -> MCPReply? {
         guard let version = protocolVersion, version.acceptsBatches else {
             return .message(.error(id: nil, error: .invalidRequest("Invalid Request: JSON-RPC batches are only accepted in protocol revision 2025-03-26")))
         }
@@ -110,7 +110,7 @@ public final class MCPServerSession: Sendable {
                     if case .success(.request(let id, "initialize", _)) = entry {
                         return (position, .error(id: id, error: .invalidRequest("Invalid Request: initialize must not be part of a batch")))
                     }
-                    return (position, await self.handle(entry))
+                    return (position, await self.handle(entry, context: context))
                 }
             }
             var collected: [(Int, JSONRPCMessage)] = []

@@ -11,11 +11,15 @@ public struct MCPToolCall: Sendable {
     public var protocolVersion: MCPProtocolVersion
     /// Reports progress when the client asked for it (`_meta.progressToken`).
     public var progress: MCPProgressReporter?
+    /// The carrying HTTP request's headers (empty on stdio), for header passthrough per call.
+    public var transportHeaders: [(name: String, value: String)]
 
     public init(
         requestID: JSONRPCID, name: String, arguments: JSONObject, meta: JSONValue? = nil,
-        protocolVersion: MCPProtocolVersion = .latest, progress: MCPProgressReporter? = nil
+        protocolVersion: MCPProtocolVersion = .latest, progress: MCPProgressReporter? = nil,
+        transportHeaders: [(name: String, value: String)] = []
     ) {
+        self.transportHeaders = transportHeaders
         self.requestID = requestID
         self.name = name
         self.arguments = arguments

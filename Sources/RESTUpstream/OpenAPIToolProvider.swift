@@ -50,10 +50,13 @@ public struct OpenAPIToolProvider: ToolProvider {
         }
         var arguments = call.arguments
         for (name, value) in imported.binding.fixedArguments { arguments[name] = value }
+        // A client that asked for progress learns when the upstream was called and when it answered.
+        await call.progress?.report(progress: 1, total: 2, message: "calling \(imported.binding.method.uppercased()) \(imported.binding.pathTemplate)")
         let result = await executor.execute(
             imported.binding, arguments: arguments, baseURL: baseURL, guard: hostPolicy, authenticator: authenticator,
             callerHeaders: context.callerHeaders
         )
+        await call.progress?.report(progress: 2, total: 2, message: result.isError ? "upstream call failed" : "upstream answered")
         return scrub(result)
     }
 

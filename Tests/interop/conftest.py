@@ -1,13 +1,21 @@
 """Shared fixtures: the built binaries, a live demo API on 127.0.0.1, the shared corpus."""
+import json
 import os
 import pathlib
+import re
 import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(os.environ.get("TOOLGATE_BIN_DIR", REPO / ".build" / "debug"))
 CORPUS = REPO.parent / "shared" / "specs-corpus"
+DEMO_SPEC = str(REPO / "specs" / "demo-api.yaml")
+ACCEPT = "application/json, text/event-stream"
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +40,40 @@ def demo_api():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture()
+def gateway(toolgate, demo_api):
+    """Starts `toolgate serve` on a free port; yields the endpoint URL."""
+    process = subprocess.Popen(
+        [toolgate, "serve", "--spec", DEMO_SPEC, "--base-url", demo_api, "--name", "clinic", "--port", "0",
+         "--page-size", "3", "--max-body-bytes", "65536"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        url = None
+        while url is None and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            match = re.search(r"url=(http://127\.0\.0\.1:\d+/mcp/clinic)", line)
+            if match:
+                url = match.group(1)
+        assert url, "toolgate serve did not report its URL"
+        # Keep reading its log so a chatty server never blocks on a full pipe.
+        threading.Thread(target=process.stderr.read, daemon=True).start()
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def post(url, body, headers=None, method="POST"):
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data if method == "POST" else None, method=method)
+    for name, value in {"Content-Type": "application/json", "Accept": ACCEPT, **(headers or {})}.items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()

@@ -13,47 +13,10 @@ from mcp import Client, ClientSession
 from mcp.client.streamable_http import streamable_http_client
 import mcp.types as types
 
-from conftest import REPO
+from conftest import post
 
-SPEC = str(REPO / "specs" / "demo-api.yaml")
-ACCEPT = "application/json, text/event-stream"
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
               "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}
-
-
-@pytest.fixture()
-def gateway(toolgate, demo_api):
-    """Starts `toolgate serve` on a free port; yields the endpoint URL."""
-    process = subprocess.Popen(
-        [toolgate, "serve", "--spec", SPEC, "--base-url", demo_api, "--name", "clinic", "--port", "0",
-         "--page-size", "3", "--max-body-bytes", "65536"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        url = None
-        while url is None and time.monotonic() < deadline:
-            line = process.stderr.readline()
-            match = re.search(r"url=(http://127\.0\.0\.1:\d+/mcp/clinic)", line)
-            if match:
-                url = match.group(1)
-        assert url, "toolgate serve did not report its URL"
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def post(url, body, headers=None, method="POST"):
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data if method == "POST" else None, method=method)
-    for name, value in {"Content-Type": "application/json", "Accept": ACCEPT, **(headers or {})}.items():
-        request.add_header(name, value)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 def run(coroutine):
@@ -61,14 +24,21 @@ def run(coroutine):
 
 
 def test_auto_client_over_http(gateway):
+    """The default client probes server/discover and stays on the stateless revision: no session."""
     async def main():
         async with Client(gateway) as client:
             page = await client.list_tools()
-            return client.protocol_version, [t.name for t in page.tools], page.next_cursor
+            names = [t.name for t in page.tools]
+            while page.next_cursor:
+                page = await client.list_tools(cursor=page.next_cursor)
+                names += [t.name for t in page.tools]
+            pet = await client.call_tool("getPet", {"petId": 3})
+            return client.protocol_version, names, pet.structured_content
 
-    version, names, cursor = run(main())
-    assert version == "2025-11-25", "the discover probe got a 4xx and the client fell back to initialize"
-    assert names == ["listPets", "createPet", "getPet"] and cursor is not None
+    version, names, pet = run(main())
+    assert version == "2026-07-28", "the client fell back to initialize instead of adopting server/discover"
+    assert names == ["listPets", "createPet", "getPet", "updatePet", "deletePet", "listVisits", "scheduleVisit", "clinicSummary"]
+    assert pet["name"] == "Kiwi"
 
 
 def test_session_json_and_sse_replies(gateway):

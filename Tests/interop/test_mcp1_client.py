@@ -5,7 +5,6 @@ import subprocess
 import pytest
 
 from conftest import REPO
-from test_http_mcp import gateway  # noqa: F401  (the `toolgate serve` fixture)
 
 SPEC = str(REPO / "specs" / "demo-api.yaml")
 CLIENT = str(REPO / "Tests" / "interop" / "clients" / "mcp1_client.py")

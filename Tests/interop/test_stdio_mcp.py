@@ -26,8 +26,8 @@ def run(coroutine):
     return asyncio.run(asyncio.wait_for(coroutine, timeout=60))
 
 
-def test_auto_client_probes_then_falls_back_at_once(toolgate, demo_api):
-    """The default Client sends server/discover before initialize; an immediate -32601 makes it fall back."""
+def test_auto_client_adopts_the_stateless_revision(toolgate, demo_api):
+    """The default Client sends server/discover before initialize; the answer settles it on 2026-07-28."""
     async def main():
         started = time.monotonic()
         async with Client(params(toolgate, demo_api)) as client:
@@ -36,9 +36,9 @@ def test_auto_client_probes_then_falls_back_at_once(toolgate, demo_api):
             return client.protocol_version, [t.name for t in tools], elapsed
 
     version, names, elapsed = run(main())
-    assert version == "2025-11-25"
+    assert version == "2026-07-28"
     assert names == ["listPets", "createPet", "getPet", "updatePet", "deletePet", "listVisits", "scheduleVisit", "clinicSummary"]
-    # An ignored probe costs the client a 10 s timeout; an answered one costs milliseconds.
+    # An unanswered probe costs the client a 10 s timeout; an answered one costs milliseconds.
     assert elapsed < 8, f"handshake took {elapsed:.1f}s: the probe was not answered promptly"
 
 
