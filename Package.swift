@@ -75,6 +75,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Layer 5: the YAML configuration file → typed settings of the adapters (names file, line and field on errors).
+        .target(
+            name: "GatewayConfig",
+            dependencies: ["MCPCore", "OpenAPIImport", "RESTUpstream"],
+            swiftSettings: swiftSettings
+        ),
         // The demo upstream API (implements specs/demo-api.yaml) used by the quick start and tests.
         .target(
             name: "DemoAPI",
@@ -100,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "toolgate",
             dependencies: [
-                "MCPCore", "GatewayCore", "OpenAPIImport", "GatewayPolicy", "RESTUpstream", "GatewayServer",
+                "MCPCore", "GatewayCore", "OpenAPIImport", "GatewayPolicy", "RESTUpstream", "GatewayServer", "GatewayConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -123,6 +129,7 @@ let package = Package(
             dependencies: ["OpenAPIImport", "MCPCore", "GatewayCore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "OpenAPIImport", "RESTUpstream", "MCPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayPolicyTests", dependencies: ["GatewayPolicy", "GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RESTUpstreamTests",

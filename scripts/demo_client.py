@@ -1,4 +1,5 @@
-"""Drives `toolgate stdio` with the official Python MCP client, as an AI agent would."""
+"""Drives `toolgate stdio` with the official Python MCP client, as an AI agent would, on the
+example configuration's `clinic` server (its base URL comes from DEMO_API_URL)."""
 import asyncio
 import json
 import sys
@@ -6,12 +7,15 @@ import sys
 from mcp import Client, StdioServerParameters
 
 
-async def main(toolgate: str, spec: str, base_url: str) -> None:
-    server = StdioServerParameters(command=toolgate, args=["stdio", "--spec", spec, "--base-url", base_url, "--log-level", "warning"])
+async def main(toolgate: str, config: str, base_url: str) -> None:
+    server = StdioServerParameters(
+        command=toolgate, args=["stdio", "--config", config, "--server", "clinic", "--log-level", "warning"],
+        env={"DEMO_API_URL": base_url},
+    )
     async with Client(server) as client:
         print(f"connected: MCP {client.protocol_version}")
         tools = (await client.list_tools()).tools
-        print(f"{len(tools)} tools from {spec}:")
+        print(f"{len(tools)} tools from the 'clinic' server of {config}:")
         for tool in tools:
             arguments = ", ".join(tool.input_schema.get("properties", {}))
             print(f"  {tool.name}({arguments}) - {tool.description.splitlines()[0]}")

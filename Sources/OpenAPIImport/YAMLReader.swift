@@ -17,14 +17,22 @@ struct YAMLReader {
     private final class Frame {
         let isObject: Bool
         let anchor: String?
+        /// The JSON pointer of this collection (kept only when positions are recorded).
+        let pointer: String
         var items: [JSONValue] = []
         var object = JSONObject()
         var pendingKey: String?
         var merging = false
 
-        init(isObject: Bool, anchor: String?) {
+        init(isObject: Bool, anchor: String?, pointer: String) {
             self.isObject = isObject
             self.anchor = anchor
+            self.pointer = pointer
+        }
+
+        /// The pointer of the value about to be delivered into this collection.
+        var childPointer: String {
+            isObject ? pointer + "/" + JSONPointer.escape(pendingKey ?? "") : pointer + "/\(items.count)"
         }
 
         var expectsKey: Bool { isObject && pendingKey == nil && !merging }
@@ -36,17 +44,17 @@ struct YAMLReader {
     private static let stringTag = "tag:yaml.org,2002:str"
 
     /// Parses the first document of a YAML stream.
-    static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
+    static func parse(_ bytes: [UInt8], positions: YAMLPositions? = nil) throws(SyntaxError) -> JSONValue {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw SyntaxError(message: "libyaml could not start", line: 0, column: 0) }
         defer { yaml_parser_delete(&parser) }
         return try bytes.withUnsafeBufferPointer { buffer throws(SyntaxError) -> JSONValue in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            return try read(&parser)
+            return try read(&parser, positions: positions)
         }
     }
 
-    private static func read(_ parser: inout yaml_parser_t) throws(SyntaxError) -> JSONValue {
+    private static func read(_ parser: inout yaml_parser_t, positions: YAMLPositions?) throws(SyntaxError) -> JSONValue {
         var stack: [Frame] = []
         var anchors: [String: JSONValue] = [:]
         var result: JSONValue?
@@ -78,6 +86,7 @@ struct YAMLReader {
                 throw SyntaxError(message: problem, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
             }
             defer { yaml_event_delete(&event) }
+            if let positions { note(event, stack: stack, in: positions) }
             switch event.type {
             case YAML_SCALAR_EVENT:
                 let scalar = event.data.scalar
@@ -100,9 +109,11 @@ struct YAMLReader {
                 }
                 deliver(value, anchor: anchor)
             case YAML_SEQUENCE_START_EVENT:
-                stack.append(Frame(isObject: false, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+                let pointer = positions == nil ? "" : stack.last?.childPointer ?? ""
+                stack.append(Frame(isObject: false, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }, pointer: pointer))
             case YAML_MAPPING_START_EVENT:
-                stack.append(Frame(isObject: true, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+                let pointer = positions == nil ? "" : stack.last?.childPointer ?? ""
+                stack.append(Frame(isObject: true, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }, pointer: pointer))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 if let frame = stack.popLast() { deliver(frame.take(), anchor: frame.anchor) }
             case YAML_ALIAS_EVENT:
@@ -118,6 +129,26 @@ struct YAMLReader {
             }
         }
         return result ?? .null
+    }
+
+    /// Records where a node starts: a mapping member at its key, a sequence element at itself.
+    private static func note(_ event: yaml_event_t, stack: [Frame], in positions: YAMLPositions) {
+        let mark = (line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        guard let top = stack.last else {
+            if event.type == YAML_MAPPING_START_EVENT || event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_SCALAR_EVENT {
+                positions.record("", mark)
+            }
+            return
+        }
+        switch event.type {
+        case YAML_SCALAR_EVENT where top.expectsKey:
+            let scalar = event.data.scalar
+            positions.record(top.pointer + "/" + JSONPointer.escape(string(scalar.value, Int(scalar.length))), mark)
+        case YAML_SCALAR_EVENT, YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT, YAML_ALIAS_EVENT:
+            if !top.isObject { positions.record(top.childPointer, mark) }
+        default:
+            break
+        }
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<UInt8>?, _ length: Int) -> String {

@@ -1,27 +1,27 @@
 import ArgumentParser
-import GatewayCore
+import GatewayConfig
 import GatewayServer
 import Hummingbird
 import Logging
 import MCPCore
-import OpenAPIImport
 import RESTUpstream
 
-/// `toolgate serve --spec FILE`: serves a document's operations as MCP tools over streamable HTTP.
+/// `toolgate serve --config FILE` (every configured server) or `toolgate serve --spec FILE`
+/// (one document): MCP over streamable HTTP at `/mcp/<name>`, legacy SSE beside it.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve an OpenAPI document's operations as MCP tools over streamable HTTP at /mcp/<name>."
+        abstract: "Serve virtual MCP servers over streamable HTTP at /mcp/<name> (and legacy SSE at /mcp/<name>/sse)."
     )
 
-    @Option(name: .long, help: "The virtual server's name (its endpoint is /mcp/<name>); default: from the document's title.")
+    @Option(name: .long, help: "With --spec: the virtual server's name (its endpoint is /mcp/<name>); default: from the document's title.")
     var name: String?
 
-    @Option(name: .long, help: "Address to bind (loopback by default).")
-    var host = "127.0.0.1"
+    @Option(name: .long, help: "Address to bind (default: the file's 'listen', else 127.0.0.1).")
+    var host: String?
 
-    @Option(name: .long, help: "Port to listen on (0 picks a free one).")
-    var port = 8080
+    @Option(name: .long, help: "Port to listen on, 0 picks a free one (default: the file's 'listen', else 8080).")
+    var port: Int?
 
     @Option(name: .long, help: "A browser origin allowed to call the endpoint, e.g. https://app.example.com (repeatable).")
     var allowOrigin: [String] = []
@@ -29,42 +29,57 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A Host header value to accept besides loopback names (repeatable).")
     var allowHostHeader: [String] = []
 
-    @Option(name: .long, help: "Largest accepted request body, in bytes.")
-    var maxBodyBytes = 4 << 20
+    @Option(name: .long, help: "Largest accepted request body, in bytes (default: the file's http.max_body_bytes, else 4 MiB).")
+    var maxBodyBytes: Int?
 
     @OptionGroup var serving: ServingOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         let logger = logging.bootstrap()
-        let (imported, provider, client) = try await serving.makeProvider(logger: logger)
-        let serverName = name ?? ToolNamer.sanitize(imported.title ?? "openapi").lowercased()
-        let discoveryMode = serving.toolDiscovery
-        let transport = StreamableHTTPTransport(
-            path: "/mcp/\(serverName)",
-            configuration: .init(allowedOrigins: Set(allowOrigin), allowedHosts: Set(allowHostHeader), maxBodyBytes: maxBodyBytes),
-            sessionConfiguration: .init(
-                serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(serverName)"),
-                instructions: "Tools generated from the OpenAPI document '\(imported.title ?? serverName)'.", toolsPageSize: serving.pageSize
-            ),
-            logger: logger
-        ) { request in
-            GatewayToolHandler(
-                server: serverName, transport: "http", provider: provider, discovery: discoveryMode,
-                callerHeaders: request.headers.map { ($0.name.rawName, $0.value) }
-            )
+        var configuration = try serving.configuration(name: name ?? "")
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        if let maxBodyBytes { configuration.http.maxBodyBytes = maxBodyBytes }
+        configuration.http.allowedOrigins += allowOrigin
+        configuration.http.allowedHosts += allowHostHeader
+        let client = RESTExecutor.makeHTTPClient()
+        var assembled: [AssembledServer] = []
+        do {
+            for server in configuration.servers {
+                assembled.append(try await ServerAssembly.assemble(server, client: client, logger: logger))
+            }
+        } catch {
+            try? await client.shutdown()
+            throw error
         }
+        let servers = assembled
         let router = Router()
-        transport.register(on: router)
+        let http = configuration.http
+        for server in servers {
+            StreamableHTTPTransport(
+                path: "/mcp/\(server.name)",
+                configuration: .init(
+                    allowedOrigins: Set(http.allowedOrigins), allowedHosts: Set(http.allowedHosts), maxBodyBytes: http.maxBodyBytes,
+                    maxSessions: http.maxSessions, sessionIdleTimeout: .milliseconds(Int64(http.sessionIdleTimeout * 1000))
+                ),
+                sessionConfiguration: server.session, logger: logger
+            ) { request in
+                server.handler(transport: "http", callerHeaders: request.headers.map { ($0.name.rawName, $0.value) })
+            }.register(on: router)
+        }
+        let ready = servers.map { "\"\($0.name)\":\($0.imported.tools.count)" }.joined(separator: ",")
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
-        router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"tools\":\(imported.tools.count)}" }
-        let host = self.host
+        router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)}}" }
+        let host = configuration.host
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "toolgate"),
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "toolgate"),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? 0
-                logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp/\(serverName)", "tools": "\(imported.tools.count)"])
+                for server in servers {
+                    logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp/\(server.name)", "tools": "\(server.imported.tools.count)"])
+                }
             },
             logger: logger
         )

@@ -1,15 +1,19 @@
 import ArgumentParser
-import AsyncHTTPClient
+import Foundation
+import GatewayConfig
 import GatewayServer
 import Logging
 import OpenAPIImport
 import RESTUpstream
 
-/// What `stdio` and `serve` share: the document, the upstream's credentials and limits, and
-/// the wiring of an `OpenAPIToolProvider`.
+/// What `stdio` and `serve` share: either a configuration file, or one document with its
+/// upstream credentials and limits given as flags (which become a one-server configuration).
 struct ServingOptions: ParsableArguments {
+    @Option(name: .long, help: "A configuration file (YAML) naming the virtual servers; replaces --spec and the per-server flags.")
+    var config: String?
+
     @Option(name: .long, help: "The OpenAPI document: a file or an http(s) URL (JSON or YAML).")
-    var spec: String
+    var spec: String?
 
     @Option(name: .long, help: "Tools per tools/list page.")
     var pageSize: Int = 200
@@ -29,32 +33,38 @@ struct ServingOptions: ParsableArguments {
     @OptionGroup var importOptions: ImportFlags
     @OptionGroup var upstream: UpstreamFlags
 
-    var toolDiscovery: ToolDiscovery { ToolDiscovery(mode: discovery.mode, threshold: discoveryThreshold) }
+    func validate() throws {
+        switch (config, spec) {
+        case (nil, nil): throw ValidationError("give --config FILE or --spec FILE")
+        case (.some, .some): throw ValidationError("--config and --spec exclude each other: the file names each server's document")
+        default: break
+        }
+    }
 
-    /// Imports the document and builds its provider; the caller shuts the returned client down.
-    func makeProvider(logger: Logger) async throws -> (imported: ImportResult, provider: OpenAPIToolProvider, client: HTTPClient) {
+    /// The configuration to run: the file's, or one server built from the flags (named `name`,
+    /// or after the document's title when empty).
+    func configuration(name: String = "") throws -> GatewayConfiguration {
+        if let config {
+            do {
+                return try ConfigurationLoader().load(path: config)
+            } catch {
+                throw CommandFailure.exit(error.description)
+            }
+        }
         let credentials: UpstreamCredentials
-        let imported: ImportResult
         do {
             credentials = try upstream.credentials()
-            imported = try await SpecLoader.load(spec, options: importOptions.options, remoteReferences: importOptions.remoteRefs)
-        } catch let error as ImportError {
-            throw CommandFailure.exit(error.description)
         } catch {
             throw CommandFailure.exit("\(error)")
         }
-        for diagnostic in imported.diagnostics where diagnostic.severity >= .warning {
-            logger.warning("import diagnostic", metadata: ["pointer": "\(diagnostic.pointer)", "message": "\(diagnostic.message)"])
-        }
-        let client = RESTExecutor.makeHTTPClient()
-        let executor = RESTExecutor(
-            client: client, limits: .init(timeout: .milliseconds(Int64(timeout * 1000)), maxResponseBytes: maxResponseBytes), logger: logger
+        let source = OpenAPISource(
+            spec: spec ?? "", remoteReferences: importOptions.remoteRefs, importOptions: importOptions.options, credentials: credentials,
+            allowedHosts: upstream.allowHost, privateHosts: upstream.allowPrivateHost, timeout: timeout, maxResponseBytes: maxResponseBytes
         )
-        let provider = OpenAPIToolProvider(
-            imported: imported, executor: executor, baseURL: importOptions.baseURL, credentials: credentials,
-            allowedHosts: Set(upstream.allowHost), privateHosts: Set(upstream.allowPrivateHost)
+        let server = VirtualServerConfiguration(
+            name: name, pageSize: pageSize, discovery: discovery.setting, discoveryThreshold: discoveryThreshold, openAPI: source
         )
-        return (imported, provider, client)
+        return GatewayConfiguration(servers: [server])
     }
 }
 
@@ -62,5 +72,5 @@ struct ServingOptions: ParsableArguments {
 enum DiscoveryMode: String, ExpressibleByArgument, CaseIterable {
     case auto, on, off
 
-    var mode: ToolDiscovery.Mode { ToolDiscovery.Mode(rawValue: rawValue)! }
+    var setting: VirtualServerConfiguration.Discovery { VirtualServerConfiguration.Discovery(rawValue: rawValue)! }
 }

@@ -1,30 +1,50 @@
 import ArgumentParser
+import GatewayConfig
 import GatewayServer
 import MCPCore
+import RESTUpstream
 
-/// `toolgate stdio --spec FILE`: serves a document's operations as MCP tools over stdio.
+/// `toolgate stdio --spec FILE` or `toolgate stdio --config FILE --server NAME`: serves one
+/// virtual server's tools over stdio (for desktop clients).
 struct StdioCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stdio",
-        abstract: "Serve an OpenAPI document's operations as MCP tools over stdio (for desktop clients)."
+        abstract: "Serve one virtual server's tools over stdio (for desktop clients)."
     )
+
+    @Option(name: .long, help: "With --config: the server to serve (optional when the file has one).")
+    var server: String?
 
     @OptionGroup var serving: ServingOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         let logger = logging.bootstrap()
-        let (imported, provider, client) = try await serving.makeProvider(logger: logger)
-        logger.info("serving tools over stdio", metadata: ["spec": "\(serving.spec)", "tools": "\(imported.tools.count)"])
-        let name = imported.title ?? "openapi"
-        let handler = GatewayToolHandler(server: name, transport: "stdio", provider: provider, discovery: serving.toolDiscovery)
-        let configuration = MCPServerSession.Configuration(
-            serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(name)"),
-            instructions: "Tools generated from the OpenAPI document '\(name)'. Each tool calls one HTTP operation.",
-            toolsPageSize: serving.pageSize
-        )
+        let configuration = try serving.configuration()
+        let chosen: VirtualServerConfiguration
+        if let server {
+            guard let named = configuration.server(named: server) else {
+                throw CommandFailure.exit("\(configuration.file): no server named '\(server)'; known: \(configuration.servers.map(\.name).joined(separator: ", "))")
+            }
+            chosen = named
+        } else {
+            guard configuration.servers.count == 1, let only = configuration.servers.first else {
+                throw CommandFailure.exit("\(configuration.file) has \(configuration.servers.count) servers: choose one with --server")
+            }
+            chosen = only
+        }
+        let client = RESTExecutor.makeHTTPClient()
+        let assembled: AssembledServer
+        do {
+            assembled = try await ServerAssembly.assemble(chosen, client: client, logger: logger)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        logger.info("serving tools over stdio", metadata: ["server": "\(assembled.name)", "tools": "\(assembled.imported.tools.count)"])
+        let handler = assembled.handler(transport: "stdio")
         await StdioTransport(logger: logger).run { send in
-            MCPServerSession(configuration: configuration, handler: handler, logger: logger, send: send)
+            MCPServerSession(configuration: assembled.session, handler: handler, logger: logger, send: send)
         }
         try? await client.shutdown()
     }

@@ -10,6 +10,6 @@ struct Toolgate: AsyncParsableCommand {
         abstract: "A gateway that lets AI agents use a company's systems safely.",
         discussion: "Import OpenAPI documents as MCP tools and serve them with one policy pipeline.",
         version: version,
-        subcommands: [StdioCommand.self, ServeCommand.self, ImportCommand.self]
+        subcommands: [StdioCommand.self, ServeCommand.self, CheckCommand.self, ImportCommand.self]
     )
 }

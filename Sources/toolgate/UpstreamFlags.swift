@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatewayConfig
 import RESTUpstream
 
 /// The gateway's own credentials for the upstream API, and the hosts it may reach. Secrets are
@@ -59,13 +60,11 @@ struct UpstreamFlags: ParsableArguments {
         for line in header {
             guard let colon = line.firstIndex(of: ":") else { throw ValidationError("--header '\(line)': expected 'Name: value'") }
             let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            while let start = value.range(of: "${"), let end = value.range(of: "}", range: start.upperBound..<value.endIndex) {
-                let variable = String(value[start.upperBound..<end.lowerBound])
-                guard let replacement = environment[variable] else { throw ValidationError("--header \(name): environment variable \(variable) is not set") }
-                value.replaceSubrange(start.lowerBound..<end.upperBound, with: replacement)
+            let raw = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            switch EnvironmentSubstitution(environment: environment).substitute(raw) {
+            case .success(let value): credentials.headers.append((name, value))
+            case .failure(let missing): throw ValidationError("--header \(name): environment variable \(missing.name) is not set")
             }
-            credentials.headers.append((name, value))
         }
         return credentials
     }

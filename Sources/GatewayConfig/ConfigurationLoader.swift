@@ -1,0 +1,114 @@
+import Foundation
+import MCPCore
+import OpenAPIImport
+import RESTUpstream
+
+/// Reads a YAML configuration file into a `GatewayConfiguration`: `${VAR}` substituted from the
+/// environment, every field checked (unknown fields are errors, so a typo never silently turns
+/// a setting off), and every error naming the file, line and field.
+public struct ConfigurationLoader: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// Sections of the configuration format that this build does not provide yet: refused, not ignored.
+    static let pendingSections: [String: String] = [
+        "store": "a persistent store", "consumers": "consumer keys and limits", "models": "model routing",
+        "policies": "guard, audit and moderation policies",
+    ]
+
+    public func load(path: String) throws(ConfigurationError) -> GatewayConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(.unreadable, "cannot read the file", file: path)
+        }
+        return try load(bytes: Array(data), file: path)
+    }
+
+    /// Parses configuration text; `file` names it in errors and anchors relative spec paths.
+    public func load(bytes: [UInt8], file: String) throws(ConfigurationError) -> GatewayConfiguration {
+        let parsed: (value: JSONValue, positions: YAMLPositions)
+        do {
+            parsed = try YAMLPositions.parse(bytes)
+        } catch {
+            throw ConfigurationError(.syntax, "invalid YAML: \(error.message)", file: file)
+        }
+        let root = ConfigNode(
+            value: parsed.value, pointer: "", source: .init(file: file, positions: parsed.positions, environment: EnvironmentSubstitution(environment: environment))
+        )
+        if parsed.value.isNull { throw root.error(.missingField, "the file is empty; it needs at least 'servers'") }
+        let fields = try root.object(allowed: ["listen", "http", "servers"] + Self.pendingSections.keys.sorted())
+        for (key, what) in Self.pendingSections.sorted(by: { $0.key < $1.key }) {
+            if let node = fields[key] {
+                throw node.error(.unsupported, "\(what) ('\(key)') are not available in this build; remove the section rather than run without it")
+            }
+        }
+        var configuration = GatewayConfiguration(file: file, servers: [])
+        if let listen = fields["listen"] { (configuration.host, configuration.port) = try Self.address(listen) }
+        if let http = fields["http"] { configuration.http = try Self.http(http) }
+        guard let servers = fields["servers"] else { throw root.error(.missingField, "'servers' is required: list at least one virtual server") }
+        let folder = (file as NSString).deletingLastPathComponent
+        var names: Set<String> = []
+        for node in try servers.array() {
+            let server = try Self.server(node, folder: folder)
+            guard names.insert(server.name).inserted else {
+                throw node.error(.invalidValue, "the server name '\(server.name)' is used twice")
+            }
+            configuration.servers.append(server)
+        }
+        guard !configuration.servers.isEmpty else { throw servers.error(.missingField, "list at least one virtual server") }
+        return configuration
+    }
+
+    /// `host:port`, `[v6]:port` or a bare port (on 127.0.0.1).
+    static func address(_ node: ConfigNode) throws(ConfigurationError) -> (String, Int) {
+        if case .int = node.value { return ("127.0.0.1", try node.int(in: 0...65535)) }
+        let text = try node.string()
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw node.error(.invalidValue, "expected host:port such as 127.0.0.1:8080, found '\(text)'")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw node.error(.invalidValue, "the host is missing in '\(text)'") }
+        return (host, port)
+    }
+
+    static func http(_ node: ConfigNode) throws(ConfigurationError) -> HTTPSettings {
+        let fields = try node.object(allowed: ["allowed_origins", "allowed_hosts", "max_body_bytes", "max_sessions", "session_idle_timeout"])
+        var settings = HTTPSettings()
+        if let value = fields["allowed_origins"] { settings.allowedOrigins = try value.strings() }
+        if let value = fields["allowed_hosts"] { settings.allowedHosts = try value.strings() }
+        if let value = fields["max_body_bytes"] { settings.maxBodyBytes = try value.int(in: 1024...(1 << 30)) }
+        if let value = fields["max_sessions"] { settings.maxSessions = try value.int(in: 1...1_000_000) }
+        if let value = fields["session_idle_timeout"] { settings.sessionIdleTimeout = try value.seconds() }
+        return settings
+    }
+
+    static func server(_ node: ConfigNode, folder: String) throws(ConfigurationError) -> VirtualServerConfiguration {
+        let fields = try node.object(allowed: ["name", "instructions", "page_size", "discovery", "discovery_threshold", "openapi", "stdio", "url"])
+        guard let nameNode = fields["name"] else { throw node.error(.missingField, "'name' is required") }
+        let name = try nameNode.string()
+        guard VirtualServerConfiguration.isValidName(name) else {
+            throw nameNode.error(.invalidValue, "'\(name)' is not a valid server name: letters, digits, '-' and '_', starting with a letter or digit, at most 64")
+        }
+        for kind in ["stdio", "url"] {
+            if let other = fields[kind] {
+                throw other.error(.unsupported, "MCP upstream servers ('\(kind)') are not available in this build; only 'openapi' sources are")
+            }
+        }
+        guard let openAPINode = fields["openapi"] else { throw node.error(.missingField, "'openapi' is required: the server's OpenAPI source") }
+        var server = VirtualServerConfiguration(name: name, openAPI: try OpenAPISourceReader.read(openAPINode, folder: folder))
+        if let value = fields["instructions"] { server.instructions = try value.string() }
+        if let value = fields["page_size"] { server.pageSize = try value.int(in: 1...10_000) }
+        if let value = fields["discovery_threshold"] { server.discoveryThreshold = try value.int(in: 0...100_000) }
+        if let value = fields["discovery"] {
+            let raw = try value.string()
+            guard let mode = VirtualServerConfiguration.Discovery(rawValue: raw) else {
+                throw value.error(.invalidValue, "expected auto, on or off, found '\(raw)'")
+            }
+            server.discovery = mode
+        }
+        return server
+    }
+}

@@ -1,0 +1,46 @@
+/// Everything `toolgate serve --config FILE` runs: where to listen, the HTTP limits, and the
+/// virtual servers, each served at `/mcp/<name>` and over stdio.
+public struct GatewayConfiguration: Sendable {
+    /// The file it was read from (empty when built from command-line flags).
+    public var file: String
+    public var host: String
+    public var port: Int
+    public var http: HTTPSettings
+    public var servers: [VirtualServerConfiguration]
+
+    public init(file: String = "", host: String = "127.0.0.1", port: Int = 8080, http: HTTPSettings = HTTPSettings(), servers: [VirtualServerConfiguration]) {
+        self.file = file
+        self.host = host
+        self.port = port
+        self.http = http
+        self.servers = servers
+    }
+
+    /// The server with this name.
+    public func server(named name: String) -> VirtualServerConfiguration? {
+        servers.first { $0.name == name }
+    }
+}
+
+/// Limits and browser-security settings of the HTTP listener.
+public struct HTTPSettings: Sendable {
+    /// Browser origins allowed besides loopback ones.
+    public var allowedOrigins: [String]
+    /// `Host` header values accepted besides loopback names.
+    public var allowedHosts: [String]
+    public var maxBodyBytes: Int
+    public var maxSessions: Int
+    /// Seconds a session may stay idle before it expires.
+    public var sessionIdleTimeout: Double
+
+    public init(
+        allowedOrigins: [String] = [], allowedHosts: [String] = [], maxBodyBytes: Int = 4 << 20, maxSessions: Int = 10_000,
+        sessionIdleTimeout: Double = 3600
+    ) {
+        self.allowedOrigins = allowedOrigins
+        self.allowedHosts = allowedHosts
+        self.maxBodyBytes = maxBodyBytes
+        self.maxSessions = maxSessions
+        self.sessionIdleTimeout = sessionIdleTimeout
+    }
+}

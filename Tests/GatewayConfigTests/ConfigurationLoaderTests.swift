@@ -1,0 +1,131 @@
+import Foundation
+import GatewayConfig
+import Testing
+
+/// The configuration file: fields, `${VAR}`, and errors that name file, line and field.
+@Suite("Configuration file")
+struct ConfigurationLoaderTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let demoSpec = repository.appendingPathComponent("specs/demo-api.yaml").path
+
+    func load(_ text: String, environment: [String: String] = [:]) throws(ConfigurationError) -> GatewayConfiguration {
+        try ConfigurationLoader(environment: environment).load(bytes: Array(text.utf8), file: "/etc/toolgate/gw.yaml")
+    }
+
+    func failure(_ text: String, environment: [String: String] = [:]) -> ConfigurationError? {
+        do {
+            _ = try load(text, environment: environment)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("reads listen, http limits and a server with its import, auth and overrides, substituting ${VAR}")
+    func fullServer() throws {
+        let configuration = try load(
+            """
+            listen: 0.0.0.0:9090
+            http:
+              allowed_origins: [https://app.example.com]
+              max_sessions: 50
+              session_idle_timeout: 15m
+            servers:
+              - name: pets
+                page_size: 20
+                discovery: off
+                openapi:
+                  spec: \(Self.demoSpec)
+                  base_url: ${API_URL}
+                  include: { tags: [pets], methods: [GET] }
+                  exclude: { operations: ["delete*"] }
+                  auth: { bearer: "${TOKEN}", api_key: { ClinicKey: "k-${TOKEN}" } }
+                  headers: { X-Tenant: "${TENANT:-acme}" }
+                  forward_headers: [X-Request-Id, { from: X-User, to: X-Upstream-User }]
+                  timeout: 500ms
+                  tools:
+                    getPet: { name: fetch_pet, fixed_arguments: { branch: "${TENANT:-acme}" } }
+            """,
+            environment: ["API_URL": "http://127.0.0.1:9000", "TOKEN": "s3cret"]
+        )
+        #expect(configuration.host == "0.0.0.0" && configuration.port == 9090)
+        #expect(configuration.http.allowedOrigins == ["https://app.example.com"])
+        #expect(configuration.http.maxSessions == 50 && configuration.http.sessionIdleTimeout == 900)
+        let server = try #require(configuration.server(named: "pets"))
+        #expect(server.pageSize == 20 && server.discovery == .off)
+        let source = server.openAPI
+        #expect(source.importOptions.baseURL == "http://127.0.0.1:9000")
+        #expect(source.importOptions.selection.includeTags == ["pets"] && source.importOptions.selection.methods == ["GET"])
+        #expect(source.importOptions.selection.excludeOperations == ["delete*"])
+        #expect(source.credentials.bearerToken == "s3cret" && source.credentials.apiKeys["ClinicKey"] == "k-s3cret")
+        #expect(source.credentials.headers.first?.value == "acme")
+        #expect(source.credentials.passthrough.map(\.name) == ["X-Request-Id", "X-User"])
+        #expect(source.credentials.passthrough.last?.renameTo == "X-Upstream-User")
+        #expect(source.timeout == 0.5)
+        #expect(source.importOptions.overrides["getPet"]?.name == "fetch_pet")
+        #expect(source.importOptions.overrides["getPet"]?.fixedArguments["branch"] == "acme")
+    }
+
+    @Test("relative spec paths are read from the configuration file's folder")
+    func relativeSpec() throws {
+        let folder = Self.repository.appendingPathComponent("examples").path
+        let configuration = try ConfigurationLoader(environment: [:]).load(path: folder + "/toolgate.yaml")
+        #expect(configuration.servers.map(\.name) == ["clinic"])
+        #expect(FileManager.default.fileExists(atPath: configuration.servers[0].openAPI.spec))
+        #expect(configuration.servers[0].openAPI.importOptions.baseURL == "http://127.0.0.1:9000", "the ${VAR:-default} default")
+    }
+
+    @Test("a typo is an unknown field with its line, column, path and a suggestion")
+    func unknownField() throws {
+        let error = try #require(failure("servers:\n  - name: pets\n    openapi:\n      spec: \(Self.demoSpec)\n      base_ur: http://x\n"))
+        #expect(error.code == .unknownField)
+        #expect(error.line == 5 && error.column == 7)
+        #expect(error.field == "servers[0].openapi.base_ur")
+        #expect(error.message.contains("did you mean 'base_url'"))
+        #expect(error.description.hasPrefix("/etc/toolgate/gw.yaml:5:7: servers[0].openapi.base_ur: unknown field"))
+    }
+
+    @Test("a missing environment variable names the variable, the field and the line")
+    func missingEnvironment() throws {
+        let error = try #require(failure("servers:\n  - name: pets\n    openapi:\n      spec: \(Self.demoSpec)\n      auth:\n        bearer: ${PETS_TOKEN}\n"))
+        #expect(error.code == .missingEnvironment)
+        #expect(error.line == 6)
+        #expect(error.field == "servers[0].openapi.auth.bearer")
+        #expect(error.message.contains("PETS_TOKEN"))
+    }
+
+    @Test("a variable's value never changes the file's structure, and $${ stays literal")
+    func substitutionIsPerValue() throws {
+        let configuration = try load(
+            "servers:\n  - name: pets\n    openapi:\n      spec: \(Self.demoSpec)\n      headers: { X-A: \"${EVIL}\", X-B: \"$${HOME}\" }\n",
+            environment: ["EVIL": "x\n  bearer: stolen"]
+        )
+        let headers = configuration.servers[0].openAPI.credentials.headers
+        #expect(headers.map(\.value) == ["x\n  bearer: stolen", "${HOME}"])
+        #expect(configuration.servers[0].openAPI.credentials.bearerToken == nil)
+    }
+
+    @Test("wrong types, bad names, duplicates, missing files and bad YAML are refused with their place")
+    func refusals() throws {
+        let spec = Self.demoSpec
+        let cases: [(String, ConfigurationError.Code, Int?)] = [
+            ("servers:\n  - name: pets\n    page_size: lots\n    openapi: { spec: \(spec) }\n", .invalidValue, 3),
+            ("servers:\n  - name: 'pets/v1'\n    openapi: { spec: \(spec) }\n", .invalidValue, 2),
+            ("servers:\n  - { name: a, openapi: { spec: \(spec) } }\n  - { name: a, openapi: { spec: \(spec) } }\n", .invalidValue, 3),
+            ("servers:\n  - name: pets\n    openapi: { spec: does-not-exist.yaml }\n", .invalidValue, 3),
+            ("servers:\n  - name: pets\n", .missingField, 2),
+            ("listen: localhost\nservers: []\n", .invalidValue, 1),
+            ("servers:\n  - name: files\n    stdio: { command: python3 }\n", .unsupported, 3),
+            ("consumers: []\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .unsupported, 1),
+            ("servers: [\n  - name\n", .syntax, nil),
+            ("", .missingField, nil),
+        ]
+        for (text, code, line) in cases {
+            let error = try #require(failure(text), "accepted: \(text)")
+            #expect(error.code == code, "\(text) → \(error)")
+            if let line { #expect(error.line == line, "\(text) → \(error)") }
+        }
+        let syntax = try #require(failure("servers: [\n  - name\n"))
+        #expect(syntax.message.contains("line"))
+    }
+}

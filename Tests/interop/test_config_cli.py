@@ -1,0 +1,109 @@
+"""The configuration file end to end: `toolgate check`, `serve --config` with two virtual
+servers on one listener, `stdio --config --server`, and errors that name file, line and field."""
+import asyncio
+import os
+import re
+import subprocess
+import textwrap
+import threading
+import time
+
+from mcp import Client, StdioServerParameters
+
+from conftest import DEMO_SPEC, REPO
+
+EXAMPLE = str(REPO / "examples" / "toolgate.yaml")
+
+
+def write_config(tmp_path, demo_api):
+    path = tmp_path / "gateway.yaml"
+    path.write_text(textwrap.dedent(f"""\
+        listen: 127.0.0.1:0
+        servers:
+          - name: clinic
+            openapi:
+              spec: {DEMO_SPEC}
+              base_url: ${{CLINIC_URL}}
+          - name: visits
+            discovery: off
+            instructions: Only the clinic's visits.
+            openapi:
+              spec: {DEMO_SPEC}
+              base_url: ${{CLINIC_URL}}
+              include: {{ tags: [visits] }}
+              name_prefix: v_
+        """))
+    return str(path)
+
+
+def run(coroutine):
+    return asyncio.run(asyncio.wait_for(coroutine, timeout=60))
+
+
+def test_check_reports_every_server(toolgate, demo_api, tmp_path):
+    config = write_config(tmp_path, demo_api)
+    result = subprocess.run([toolgate, "check", "--config", config], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "CLINIC_URL": demo_api})
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"ok\s+/mcp/clinic: 8 tools", result.stdout)
+    assert re.search(r"ok\s+/mcp/visits: 2 tools", result.stdout)
+
+
+def test_check_names_file_line_and_field(toolgate, tmp_path):
+    config = tmp_path / "broken.yaml"
+    config.write_text(f"servers:\n  - name: clinic\n    openapi:\n      spec: {DEMO_SPEC}\n      timout: 5s\n")
+    result = subprocess.run([toolgate, "check", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert f"{config}:5:7: servers[0].openapi.timout: unknown field 'timout' (did you mean 'timeout'?)" in result.stderr
+    missing = subprocess.run([toolgate, "check", "--config", EXAMPLE.replace("toolgate.yaml", "nope.yaml")],
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode != 0 and "cannot read the file" in missing.stderr
+
+
+def test_serve_config_hosts_every_server(toolgate, demo_api, tmp_path):
+    config = write_config(tmp_path, demo_api)
+    process = subprocess.Popen([toolgate, "serve", "--config", config], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, "CLINIC_URL": demo_api})
+    try:
+        urls, deadline = {}, time.monotonic() + 30
+        while len(urls) < 2 and time.monotonic() < deadline:
+            match = re.search(r"url=(http://127\.0\.0\.1:\d+/mcp/(\w+))", process.stderr.readline())
+            if match:
+                urls[match.group(2)] = match.group(1)
+        assert set(urls) == {"clinic", "visits"}
+        threading.Thread(target=process.stderr.read, daemon=True).start()
+
+        async def main():
+            found = {}
+            for name, url in urls.items():
+                async with Client(url) as client:
+                    found[name] = [t.name for t in (await client.list_tools()).tools]
+                    if name == "visits":
+                        visits = await client.call_tool("v_listVisits", {"petId": 1})
+                        found["call"] = visits.is_error
+            return found
+
+        found = run(main())
+        assert len(found["clinic"]) == 8
+        assert found["visits"] == ["v_listVisits", "v_scheduleVisit"]
+        assert found["call"] is False
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_stdio_config_server(toolgate, demo_api):
+    async def main():
+        server = StdioServerParameters(command=toolgate, args=["stdio", "--config", EXAMPLE, "--server", "clinic", "--log-level", "warning"],
+                                       env={"DEMO_API_URL": demo_api})
+        async with Client(server) as client:
+            summary = await client.call_tool("clinicSummary", {})
+            tools = (await client.list_tools()).tools
+            return summary.structured_content, {t.name: t.description for t in tools}
+
+    summary, descriptions = run(main())
+    assert summary["total"] == 3
+    assert descriptions["clinicSummary"] == "Counts of pets and visits at the clinic.", "the file's tool override"
+    unknown = subprocess.run([toolgate, "stdio", "--config", EXAMPLE, "--server", "nope"], capture_output=True, text=True,
+                             timeout=30, stdin=subprocess.DEVNULL)
+    assert unknown.returncode != 0 and "no server named 'nope'; known: clinic" in unknown.stderr
