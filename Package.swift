@@ -108,6 +108,7 @@ let package = Package(
             dependencies: [
                 "MCPCore", "GatewayCore", "OpenAPIImport", "GatewayPolicy", "RESTUpstream", "GatewayServer", "GatewayConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

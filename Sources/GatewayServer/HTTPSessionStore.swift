@@ -33,7 +33,7 @@ final class HTTPSessionStore: Sendable {
         sessions.withLock { sessions in
             guard let session = sessions[id] else { return nil }
             if session.idle(since: .now) > idleTimeout {
-                sessions.removeValue(forKey: id)
+                sessions.removeValue(forKey: id)?.close()
                 return nil
             }
             session.touch()
@@ -41,15 +41,30 @@ final class HTTPSessionStore: Sendable {
         }
     }
 
-    /// Ends a session; false when there was none.
-    func remove(_ id: String) -> Bool {
-        sessions.withLock { $0.removeValue(forKey: id) != nil }
+    /// Takes a session out of the store (the caller closes it); nil when there was none.
+    func remove(_ id: String) -> HTTPSession? {
+        sessions.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// Ends every idle-expired session and closes its streams; returns how many ended.
+    @discardableResult
+    func sweep(now: ContinuousClock.Instant = .now) -> Int {
+        let expired = sessions.withLock { sessions -> [HTTPSession] in
+            let gone = sessions.values.filter { $0.idle(since: now) > idleTimeout }
+            for session in gone { sessions.removeValue(forKey: session.id) }
+            return gone
+        }
+        for session in expired { session.close() }
+        return expired.count
     }
 
     var count: Int { sessions.withLock { $0.count } }
 
     private func expire(_ sessions: inout [String: HTTPSession]) {
         let now = ContinuousClock.now
-        sessions = sessions.filter { $0.value.idle(since: now) <= idleTimeout }
+        for (id, session) in sessions where session.idle(since: now) > idleTimeout {
+            sessions.removeValue(forKey: id)
+            session.close()
+        }
     }
 }

@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import MCPCore
 import NIOCore
+import ServiceLifecycle
 
 extension StreamableHTTPTransport {
     func post(_ request: Request) async throws -> Response {
@@ -75,39 +76,80 @@ extension StreamableHTTPTransport {
         return json(reply, session: session)
     }
 
-    /// An SSE reply: the request's progress notifications, then its response.
+    /// An SSE reply: the request's progress notifications, then its response, each with an event
+    /// id. The request runs on even if the client disconnects (only `notifications/cancelled`
+    /// cancels before 2026-07-28), so a GET with `Last-Event-ID` can still collect the answer; in
+    /// the stateless revision closing the stream cancels the request.
     func stream(_ bytes: [UInt8], session: HTTPSession, token: JSONValue, context: MCPReceiveContext) -> Response {
-        let notes = session.openStream(for: token)
+        let streams = session.streams
+        let (streamID, events) = streams.open(token: token)
+        let work = Task {
+            let reply = await session.engine.receive(bytes, context: context)
+            streams.finish(streamID, token: token, reply: reply?.jsonValue)
+        }
+        let withIDs = !session.isStateless
         let body = ResponseBody { writer in
-            let reply = try await withThrowingTaskGroup(of: MCPReply?.self) { group in
-                group.addTask {
-                    let reply = await session.engine.receive(bytes, context: context)
-                    session.closeStream(for: token)  // ends `notes` once the request is answered
-                    return reply
-                }
-                for await note in notes { try await writer.write(Self.event(note.jsonValue)) }
-                return try await group.next() ?? nil
+            do {
+                for await event in events { try await writer.write(Self.event(event, withID: withIDs)) }
+                try Task.checkCancellation()
+                try await writer.finish(nil)
+            } catch {
+                if session.isStateless { work.cancel() } else { streams.detach(streamID) }
+                throw error
             }
-            if let reply { try await writer.write(Self.event(reply.jsonValue)) }
-            try await writer.finish(nil)
         }
         var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
         if !session.isStateless { headers[Self.sessionHeader] = session.id }
         return Response(status: .ok, headers: headers, body: body)
     }
 
+    /// GET: with `Last-Event-ID`, resumes that stream; without, opens the session's standalone
+    /// stream (one per session; keep-alive comments until the session or the server ends).
     func get(_ request: Request) -> Response {
         guard request.headers[.accept]?.contains("text/event-stream") == true else {
             return Self.error(.notAcceptable, "Not Acceptable: Accept must list text/event-stream")
         }
         guard let id = request.headers[Self.sessionHeader] else { return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required") }
-        guard store.session(id) != nil else { return Self.error(.notFound, "Session not found") }
-        return Self.error(.methodNotAllowed, "this server offers no standalone server-to-client stream", headers: [.allow: "POST, DELETE, OPTIONS"])
+        guard let session = store.session(id) else { return Self.error(.notFound, "Session not found") }
+        let streams = session.streams
+        if let last = request.headers[Self.lastEventIDHeader] {
+            guard let events = streams.resume(after: last) else {
+                return Self.error(.badRequest, "Bad Request: Last-Event-ID '\(last)' names no stream this session keeps")
+            }
+            let body = ResponseBody { writer in
+                for await event in events { try await writer.write(Self.event(event, withID: true)) }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", Self.sessionHeader: id], body: body)
+        }
+        guard let events = streams.openStandalone() else {
+            return Self.error(.conflict, "Conflict: this session's standalone stream is already open")
+        }
+        let body = ResponseBody { writer in
+            defer { streams.detach(SessionStreams.standalone) }
+            try await withGracefulShutdownHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: Self.keepAliveInterval)
+                            streams.keepAlive()
+                        }
+                    }
+                    for await event in events { try await writer.write(Self.event(event, withID: true)) }
+                    group.cancelAll()
+                }
+            } onGracefulShutdown: {
+                streams.close()
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", Self.sessionHeader: id], body: body)
     }
 
     func delete(_ request: Request) -> Response {
         guard let id = request.headers[Self.sessionHeader] else { return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required") }
-        guard store.remove(id) else { return Self.error(.notFound, "Session not found") }
+        guard let session = store.remove(id) else { return Self.error(.notFound, "Session not found") }
+        session.close()
         return Response(status: .noContent)
     }
 
@@ -120,6 +162,14 @@ extension StreamableHTTPTransport {
     /// The engine's view of an HTTP request: its headers, with the stateless routing-header checks on.
     static func receiveContext(_ request: Request) -> MCPReceiveContext {
         MCPReceiveContext(headers: request.headers.map { ($0.name.rawName, $0.value) }, checksRoutingHeaders: true)
+    }
+
+    static func event(_ event: SessionStreams.Event, withID: Bool) -> ByteBuffer {
+        switch event {
+        case .keepAlive: return ByteBuffer(string: ": keep-alive\n\n")
+        case .message(let id, let value):
+            return ByteBuffer(string: (withID ? "id: \(id)\n" : "") + "event: message\ndata: \(value.serialized())\n\n")
+        }
     }
 
     static func event(_ value: JSONValue) -> ByteBuffer {

@@ -34,6 +34,7 @@ public struct StreamableHTTPTransport: Sendable {
 
     static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
     static let versionHeader = HTTPField.Name("MCP-Protocol-Version")!
+    static let lastEventIDHeader = HTTPField.Name("Last-Event-ID")!
     static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "[::1]", "::1"]
 
     let path: String

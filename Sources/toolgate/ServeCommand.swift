@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import MCPCore
 import RESTUpstream
+import ServiceLifecycle
 
 /// `toolgate serve --config FILE` (every configured server) or `toolgate serve --spec FILE`
 /// (one document): MCP over streamable HTTP at `/mcp/<name>`, legacy SSE beside it.
@@ -56,8 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
         let servers = assembled
         let router = Router()
         let http = configuration.http
+        var sweepers: [any Service] = []
         for server in servers {
-            StreamableHTTPTransport(
+            let transport = StreamableHTTPTransport(
                 path: "/mcp/\(server.name)",
                 configuration: .init(
                     allowedOrigins: Set(http.allowedOrigins), allowedHosts: Set(http.allowedHosts), maxBodyBytes: http.maxBodyBytes,
@@ -66,7 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
                 sessionConfiguration: server.session, logger: logger
             ) { request in
                 server.handler(transport: "http", callerHeaders: request.headers.map { ($0.name.rawName, $0.value) })
-            }.register(on: router)
+            }
+            transport.register(on: router)
+            sweepers.append(transport.sessionSweeper())
         }
         let ready = servers.map { "\"\($0.name)\":\($0.imported.tools.count)" }.joined(separator: ",")
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
@@ -75,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "toolgate"),
+            services: sweepers,
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? 0
                 for server in servers {

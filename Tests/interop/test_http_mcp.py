@@ -13,7 +13,7 @@ from mcp import Client, ClientSession
 from mcp.client.streamable_http import streamable_http_client
 import mcp.types as types
 
-from conftest import post
+from conftest import ACCEPT, post
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
               "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}
@@ -109,7 +109,6 @@ def test_status_codes(gateway):
     assert post(gateway, INITIALIZE, {"Host": "evil.example"})[0] == 421
     status, headers, _ = post(gateway, {"jsonrpc": "2.0", "id": 4, "method": "ping"}, {**ok, "Origin": "http://localhost:3000"})
     assert status == 200 and "Mcp-Session-Id" in headers["Access-Control-Expose-Headers"]
-    assert post(gateway, None, {**ok, "Accept": "text/event-stream"}, method="GET")[0] == 405
     assert post(gateway, None, {**ok, "Accept": "application/json"}, method="GET")[0] == 406
     assert post(gateway, None, ok, method="PUT")[0] == 405
     assert post(gateway, None, ok, method="DELETE")[0] == 204
@@ -137,3 +136,68 @@ def test_legacy_sse_transport(gateway):
     assert pet["name"] == "Kiwi"
     status, _, _ = post(gateway + "/messages?session_id=unknown", {"jsonrpc": "2.0", "id": 1, "method": "ping"})
     assert status == 404
+
+
+def sse_events(text):
+    """(id, message) pairs of an SSE body."""
+    events, current = [], {}
+    for line in text.splitlines():
+        if line.startswith("id: "):
+            current["id"] = line[4:]
+        elif line.startswith("data: "):
+            current["data"] = json.loads(line[6:])
+        elif line == "" and "data" in current:
+            events.append((current.get("id"), current["data"]))
+            current = {}
+    return events
+
+
+def test_resume_a_dropped_stream_with_last_event_id(gateway):
+    """A client that loses a POST's SSE stream mid-call gets the rest, reply included, by GET + Last-Event-ID."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    status, headers, _ = post(gateway, INITIALIZE)
+    session = headers["Mcp-Session-Id"]
+    ok = {"Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-06-18"}
+    post(gateway, {"jsonrpc": "2.0", "method": "notifications/initialized"}, ok)
+    parts = urlsplit(gateway)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    call = {"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+            "params": {"name": "clinicSummary", "arguments": {"delay_ms": 1500}, "_meta": {"progressToken": "t7"}}}
+    connection.request("POST", parts.path, json.dumps(call), {"Content-Type": "application/json", "Accept": ACCEPT, **ok})
+    response = connection.getresponse()
+    assert response.status == 200 and response.getheader("Content-Type") == "text/event-stream"
+    first = b""
+    while not first.endswith(b"\n\n"):
+        first += response.read(1)
+    (first_id, first_message), = sse_events(first.decode())
+    assert first_message["method"] == "notifications/progress" and first_id
+    connection.close()  # the connection drops before the answer; the call goes on
+
+    status, headers, body = post(gateway, None, {**ok, "Accept": "text/event-stream", "Last-Event-ID": first_id}, method="GET")
+    assert status == 200
+    rest = sse_events(body.decode())
+    assert [m.get("method") for _, m in rest] == ["notifications/progress", None]
+    assert rest[-1][1]["id"] == 7 and rest[-1][1]["result"]["structuredContent"]["total"] == 3
+    assert all(event_id.split(".")[0] == first_id.split(".")[0] for event_id, _ in rest), "only that stream's events"
+    status, _, _ = post(gateway, None, {**ok, "Accept": "text/event-stream", "Last-Event-ID": "99.1"}, method="GET")
+    assert status == 400
+
+
+def test_standalone_get_stream(gateway):
+    """One standalone GET stream per session; DELETE ends it."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    status, headers, _ = post(gateway, INITIALIZE)
+    ok = {"Mcp-Session-Id": headers["Mcp-Session-Id"], "MCP-Protocol-Version": "2025-06-18"}
+    parts = urlsplit(gateway)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("GET", parts.path, headers={"Accept": "text/event-stream", **ok})
+    stream = connection.getresponse()
+    assert stream.status == 200 and stream.getheader("Content-Type") == "text/event-stream"
+    assert post(gateway, None, {**ok, "Accept": "text/event-stream"}, method="GET")[0] == 409
+    assert post(gateway, None, ok, method="DELETE")[0] == 204
+    assert stream.read() == b"", "the stream ends with the session"
+    connection.close()

@@ -1,5 +1,6 @@
 """The previous client generation, mcp 1.30.0 (in its own venv), over stdio and streamable HTTP."""
 import json
+import pathlib
 import subprocess
 
 import pytest
@@ -38,5 +39,12 @@ def test_mcp1_over_stdio(toolgate, demo_api, mcp1_python):
     check(run_client(mcp1_python, "stdio", toolgate, SPEC, demo_api))
 
 
-def test_mcp1_over_streamable_http(gateway, mcp1_python):  # noqa: F811
+def test_mcp1_over_streamable_http(gateway, mcp1_python):
     check(run_client(mcp1_python, "http", gateway))
+
+
+def test_mcp_proxy_bridges_stdio_to_toolgate(gateway, mcp1_python):
+    """mcp-proxy 0.13.0, a stdio→HTTP bridge written elsewhere, as Toolgate's client: streamable HTTP and legacy SSE."""
+    proxy = str(pathlib.Path(mcp1_python).parent / "mcp-proxy")
+    check(run_client(mcp1_python, "proxy", proxy, "--transport", "streamablehttp", gateway))
+    check(run_client(mcp1_python, "proxy", proxy, gateway + "/sse"))

@@ -1,5 +1,6 @@
 """An mcp 1.30.0 client session (run with .venv-interop1): prints what it saw as one JSON line.
-Usage: mcp1_client.py stdio TOOLGATE SPEC BASE_URL | mcp1_client.py http URL"""
+Usage: mcp1_client.py stdio TOOLGATE SPEC BASE_URL | mcp1_client.py http URL
+       mcp1_client.py proxy MCP_PROXY ARGS... (mcp-proxy as a stdio bridge to Toolgate's HTTP endpoint)"""
 import asyncio
 import json
 import sys
@@ -24,6 +25,11 @@ async def exercise(session):
 async def main(kind, args):
     if kind == "stdio":
         params = StdioServerParameters(command=args[0], args=["stdio", "--spec", args[1], "--base-url", args[2], "--log-level", "error"])
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                return await exercise(session)
+    if kind == "proxy":
+        params = StdioServerParameters(command=args[0], args=args[1:])
         async with stdio_client(params) as (read, write):
             async with ClientSession(read, write) as session:
                 return await exercise(session)
