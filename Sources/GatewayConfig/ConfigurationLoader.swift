@@ -75,13 +75,19 @@ public struct ConfigurationLoader: Sendable {
     }
 
     static func http(_ node: ConfigNode) throws(ConfigurationError) -> HTTPSettings {
-        let fields = try node.object(allowed: ["allowed_origins", "allowed_hosts", "max_body_bytes", "max_sessions", "session_idle_timeout"])
+        let fields = try node.object(allowed: ["allowed_origins", "allowed_hosts", "max_body_bytes", "max_sessions", "session_idle_timeout", "shutdown_timeout", "replies"])
         var settings = HTTPSettings()
         if let value = fields["allowed_origins"] { settings.allowedOrigins = try value.strings() }
         if let value = fields["allowed_hosts"] { settings.allowedHosts = try value.strings() }
         if let value = fields["max_body_bytes"] { settings.maxBodyBytes = try value.int(in: 1024...(1 << 30)) }
         if let value = fields["max_sessions"] { settings.maxSessions = try value.int(in: 1...1_000_000) }
         if let value = fields["session_idle_timeout"] { settings.sessionIdleTimeout = try value.seconds() }
+        if let value = fields["shutdown_timeout"] { settings.shutdownTimeout = try value.seconds() }
+        if let value = fields["replies"] {
+            let raw = try value.string()
+            guard let replies = HTTPSettings.Replies(rawValue: raw) else { throw value.error(.invalidValue, "expected auto, sse or json, found '\(raw)'") }
+            settings.replies = replies
+        }
         return settings
     }
 

@@ -24,6 +24,12 @@ public struct GatewayConfiguration: Sendable {
 
 /// Limits and browser-security settings of the HTTP listener.
 public struct HTTPSettings: Sendable {
+    /// How requests are answered: SSE only for calls that ask for progress, always SSE, or always JSON.
+    public enum Replies: String, Sendable, CaseIterable {
+        case auto, sse, json
+    }
+
+    public var replies: Replies
     /// Browser origins allowed besides loopback ones.
     public var allowedOrigins: [String]
     /// `Host` header values accepted besides loopback names.
@@ -32,11 +38,15 @@ public struct HTTPSettings: Sendable {
     public var maxSessions: Int
     /// Seconds a session may stay idle before it expires.
     public var sessionIdleTimeout: Double
+    /// Seconds calls in flight may take to finish after SIGTERM before they are cancelled.
+    public var shutdownTimeout: Double
 
     public init(
         allowedOrigins: [String] = [], allowedHosts: [String] = [], maxBodyBytes: Int = 4 << 20, maxSessions: Int = 10_000,
-        sessionIdleTimeout: Double = 3600
+        sessionIdleTimeout: Double = 3600, shutdownTimeout: Double = 30, replies: Replies = .auto
     ) {
+        self.replies = replies
+        self.shutdownTimeout = shutdownTimeout
         self.allowedOrigins = allowedOrigins
         self.allowedHosts = allowedHosts
         self.maxBodyBytes = maxBodyBytes

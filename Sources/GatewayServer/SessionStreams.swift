@@ -34,14 +34,14 @@ final class SessionStreams: Sendable {
 
     private let state = Mutex(State())
 
-    /// Opens a POST's stream, receiving the notifications of the request with this progress token.
-    func open(token: JSONValue) -> (stream: Int, events: AsyncStream<Event>) {
+    /// Opens a POST's stream, receiving the notifications of the request with this progress token (if any).
+    func open(token: JSONValue?) -> (stream: Int, events: AsyncStream<Event>) {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
         let id = state.withLock { state -> Int in
             let id = state.nextStream
             state.nextStream += 1
             state.logs[id] = Log(listener: continuation)
-            state.tokens[token] = id
+            if let token { state.tokens[token] = id }
             if state.closed { continuation.finish() }
             return id
         }
@@ -76,9 +76,9 @@ final class SessionStreams: Sendable {
     }
 
     /// Ends a POST's stream with the request's reply (nil: cancelled, nothing more to send).
-    func finish(_ id: Int, token: JSONValue, reply: JSONValue?) {
+    func finish(_ id: Int, token: JSONValue?, reply: JSONValue?) {
         state.withLock { state in
-            state.tokens.removeValue(forKey: token)
+            if let token { state.tokens.removeValue(forKey: token) }
             if let reply { Self.append(reply, to: id, in: &state) }
             state.logs[id]?.finished = true
             state.logs[id]?.listener?.finish()
@@ -118,7 +118,16 @@ final class SessionStreams: Sendable {
         return found ? events : nil
     }
 
-    /// Ends every stream (session deleted or expired, or the server stopping).
+    /// Ends the standalone stream only (the server is stopping; POST streams end with their calls).
+    func closeStandalone() {
+        let listener = state.withLock { state -> AsyncStream<Event>.Continuation? in
+            defer { state.logs[Self.standalone]?.listener = nil }
+            return state.logs[Self.standalone]?.listener
+        }
+        listener?.finish()
+    }
+
+    /// Ends every stream (session deleted or expired).
     func close() {
         let listeners = state.withLock { state -> [AsyncStream<Event>.Continuation] in
             state.closed = true

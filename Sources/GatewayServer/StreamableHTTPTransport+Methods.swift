@@ -34,8 +34,7 @@ extension StreamableHTTPTransport {
         guard let session = store.session(id) else {
             return Self.error(.notFound, "Session not found: initialize a new session")
         }
-        let hasRequest = Self.containsRequest(parsed)
-        if let token = parsed?["params"]?["_meta"]?["progressToken"], hasRequest, JSONRPCID(token) != nil {
+        if let token = streamToken(parsed) {
             return stream(bytes, session: session, token: token, context: context)
         }
         guard let reply = await session.engine.receive(bytes, context: context) else {
@@ -80,7 +79,7 @@ extension StreamableHTTPTransport {
     /// id. The request runs on even if the client disconnects (only `notifications/cancelled`
     /// cancels before 2026-07-28), so a GET with `Last-Event-ID` can still collect the answer; in
     /// the stateless revision closing the stream cancels the request.
-    func stream(_ bytes: [UInt8], session: HTTPSession, token: JSONValue, context: MCPReceiveContext) -> Response {
+    func stream(_ bytes: [UInt8], session: HTTPSession, token: JSONValue?, context: MCPReceiveContext) -> Response {
         let streams = session.streams
         let (streamID, events) = streams.open(token: token)
         let work = Task {
@@ -139,7 +138,7 @@ extension StreamableHTTPTransport {
                     group.cancelAll()
                 }
             } onGracefulShutdown: {
-                streams.close()
+                streams.closeStandalone()
             }
             try await writer.finish(nil)
         }
@@ -174,6 +173,14 @@ extension StreamableHTTPTransport {
 
     static func event(_ value: JSONValue) -> ByteBuffer {
         ByteBuffer(string: "event: message\ndata: \(value.serialized())\n\n")
+    }
+
+    /// Whether to answer with SSE (`.some`, carrying the request's progress token if it has one) or JSON (nil).
+    func streamToken(_ parsed: JSONValue?) -> JSONValue?? {
+        guard Self.containsRequest(parsed), configuration.replies != .json else { return nil }
+        let token = parsed?["params"]?["_meta"]?["progressToken"].flatMap { JSONRPCID($0) != nil ? $0 : nil }
+        if token != nil || configuration.replies == .sse { return .some(token) }
+        return nil
     }
 
     /// Whether a body holds at least one request (not only notifications or responses).

@@ -14,7 +14,7 @@ extension StreamableHTTPTransport {
 
     func stateless(_ bytes: [UInt8], parsed: JSONValue?, request: Request, context: MCPReceiveContext) async -> Response {
         let session = HTTPSession(id: "", configuration: sessionConfiguration, handler: makeHandler(request), logger: logger)
-        if let token = parsed?["params"]?["_meta"]?["progressToken"], Self.containsRequest(parsed), JSONRPCID(token) != nil {
+        if let token = streamToken(parsed) {
             return stream(bytes, session: session, token: token, context: context)
         }
         guard let reply = await session.engine.receive(bytes, context: context) else {

@@ -12,6 +12,13 @@ import NIOCore
 public struct StreamableHTTPTransport: Sendable {
     /// Limits and security settings.
     public struct Configuration: Sendable {
+        /// How requests are answered: SSE only when the request asked for progress (`auto`),
+        /// always SSE (`sse`), or always JSON, progress dropped (`json`).
+        public enum Replies: String, Sendable, CaseIterable {
+            case auto, sse, json
+        }
+
+        public var replies: Replies
         /// Origins (`scheme://host[:port]`) that browsers may call from; loopback origins are always allowed.
         public var allowedOrigins: Set<String>
         /// Host names the `Host` header may carry (DNS-rebinding guard); loopback names are always allowed.
@@ -22,8 +29,9 @@ public struct StreamableHTTPTransport: Sendable {
 
         public init(
             allowedOrigins: Set<String> = [], allowedHosts: Set<String> = [], maxBodyBytes: Int = 4 << 20, maxSessions: Int = 10_000,
-            sessionIdleTimeout: Duration = .seconds(3600)
+            sessionIdleTimeout: Duration = .seconds(3600), replies: Replies = .auto
         ) {
+            self.replies = replies
             self.allowedOrigins = allowedOrigins
             self.allowedHosts = allowedHosts
             self.maxBodyBytes = maxBodyBytes

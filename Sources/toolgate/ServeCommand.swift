@@ -33,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Largest accepted request body, in bytes (default: the file's http.max_body_bytes, else 4 MiB).")
     var maxBodyBytes: Int?
 
+    @Option(name: .long, help: "Answer requests with SSE only when they ask for progress (auto), always (sse), or never (json).")
+    var replies: String?
+
     @OptionGroup var serving: ServingOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -42,6 +45,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         if let maxBodyBytes { configuration.http.maxBodyBytes = maxBodyBytes }
+        if let replies {
+            guard let mode = HTTPSettings.Replies(rawValue: replies) else { throw ValidationError("--replies: expected auto, sse or json") }
+            configuration.http.replies = mode
+        }
         configuration.http.allowedOrigins += allowOrigin
         configuration.http.allowedHosts += allowHostHeader
         let client = RESTExecutor.makeHTTPClient()
@@ -63,7 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
                 path: "/mcp/\(server.name)",
                 configuration: .init(
                     allowedOrigins: Set(http.allowedOrigins), allowedHosts: Set(http.allowedHosts), maxBodyBytes: http.maxBodyBytes,
-                    maxSessions: http.maxSessions, sessionIdleTimeout: .milliseconds(Int64(http.sessionIdleTimeout * 1000))
+                    maxSessions: http.maxSessions, sessionIdleTimeout: .milliseconds(Int64(http.sessionIdleTimeout * 1000)),
+                    replies: StreamableHTTPTransport.Configuration.Replies(rawValue: http.replies.rawValue) ?? .auto
                 ),
                 sessionConfiguration: server.session, logger: logger
             ) { request in
@@ -88,7 +96,12 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger
         )
-        try await app.runService()
+        // SIGTERM/SIGINT: stop accepting, let calls in flight finish (bounded), close streams.
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.http.shutdownTimeout * 1000))
+        group.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: group).run()
+        logger.notice("stopped")
         try? await client.shutdown()
     }
 }

@@ -1,4 +1,5 @@
 """Shared fixtures: the built binaries, a live demo API on 127.0.0.1, the shared corpus."""
+import contextlib
 import json
 import os
 import pathlib
@@ -42,12 +43,11 @@ def demo_api():
         process.wait(timeout=10)
 
 
-@pytest.fixture()
-def gateway(toolgate, demo_api):
-    """Starts `toolgate serve` on a free port; yields the endpoint URL."""
+@contextlib.contextmanager
+def serve(toolgate, demo_api, *extra):
+    """Runs `toolgate serve` for the demo document on a free port; yields the endpoint URL."""
     process = subprocess.Popen(
-        [toolgate, "serve", "--spec", DEMO_SPEC, "--base-url", demo_api, "--name", "clinic", "--port", "0",
-         "--page-size", "3", "--max-body-bytes", "65536"],
+        [toolgate, "serve", "--spec", DEMO_SPEC, "--base-url", demo_api, "--name", "clinic", "--port", "0", *extra],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -65,6 +65,13 @@ def gateway(toolgate, demo_api):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture()
+def gateway(toolgate, demo_api):
+    """`toolgate serve` with 3 tools per page and a 64 KiB body limit; yields the endpoint URL."""
+    with serve(toolgate, demo_api, "--page-size", "3", "--max-body-bytes", "65536") as url:
+        yield url
 
 
 def post(url, body, headers=None, method="POST"):

@@ -201,3 +201,29 @@ def test_standalone_get_stream(gateway):
     assert post(gateway, None, ok, method="DELETE")[0] == 204
     assert stream.read() == b"", "the stream ends with the session"
     connection.close()
+
+
+def test_reply_modes(toolgate, demo_api):
+    """--replies sse answers every request after initialize on a stream (with event ids); --replies json never streams."""
+    from conftest import serve
+
+    with serve(toolgate, demo_api, "--replies", "sse") as url:
+        status, headers, _ = post(url, INITIALIZE)
+        assert status == 200 and headers["Content-Type"] == "application/json"
+        ok = {"Mcp-Session-Id": headers["Mcp-Session-Id"], "MCP-Protocol-Version": "2025-06-18"}
+        status, headers, body = post(url, {"jsonrpc": "2.0", "id": 2, "method": "ping"}, ok)
+        assert headers["Content-Type"] == "text/event-stream"
+        (event_id, reply), = sse_events(body.decode())
+        assert event_id and reply == {"jsonrpc": "2.0", "id": 2, "result": {}}
+
+        async def main():
+            async with Client(url) as client:
+                return (await client.call_tool("getPet", {"petId": 1})).structured_content
+
+        assert run(main())["name"] == "Rex"
+    with serve(toolgate, demo_api, "--replies", "json") as url:
+        _, headers, _ = post(url, INITIALIZE)
+        ok = {"Mcp-Session-Id": headers["Mcp-Session-Id"], "MCP-Protocol-Version": "2025-06-18"}
+        call = {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "getPet", "arguments": {"petId": 2}, "_meta": {"progressToken": 1}}}
+        status, headers, body = post(url, call, ok)
+        assert headers["Content-Type"] == "application/json" and json.loads(body)["result"]["structuredContent"]["id"] == 2
