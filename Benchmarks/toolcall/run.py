@@ -1,0 +1,225 @@
+"""Tool-call benchmark: MCP tools/call of one OpenAPI operation through Toolgate, next to nginx
+proxy_pass to the same upstream (one forwarding hop, the physical limit here) and FastMCP's
+OpenAPI server on the same document, all measured in one run with wrk on 127.0.0.1.
+
+Every answer is checked (status 200 and the upstream's pet in the body) before a run counts.
+Figures are medians of --runs runs; ratios compare medians from this same run.
+Usage: run.py --toolgate BIN --fastmcp-python PY [--runs 3] [--duration 10] [--connections 32]"""
+import argparse
+import json
+import os
+import pathlib
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = pathlib.Path(__file__).resolve().parent
+SPEC = HERE / "bench-api.yaml"
+ENVELOPE = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
+CALL = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "getPet", "arguments": {"petId": 1}}}
+ACCEPT = "application/json, text/event-stream"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def rss_mb(pids, field):
+    total = 0
+    for pid in pids:
+        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def children(pid):
+    try:
+        return [int(p) for p in pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def nginx(workdir, name, body):
+    conf = workdir / f"{name}.conf"
+    port = free_port()
+    conf.write_text(f"""worker_processes 1;
+pid {workdir}/{name}.pid;
+error_log {workdir}/{name}.error.log;
+events {{ worker_connections 8192; }}
+http {{
+  access_log off;
+  {body.replace("PORT", str(port))}
+}}
+""")
+    process = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(workdir), "-g", "daemon off;"])
+    wait_port(port, process)
+    return process, port
+
+
+def post(url, body, headers):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
+    for name, value in {"Content-Type": "application/json", "Accept": ACCEPT, **headers}.items():
+        request.add_header(name, value)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return dict(response.headers), response.read().decode()
+
+
+def open_session(url):
+    """initialize + initialized; returns the headers a session's calls carry."""
+    init = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
+            "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
+    headers, _ = post(url, init, {})
+    session = {"Mcp-Session-Id": headers["Mcp-Session-Id"] if "Mcp-Session-Id" in headers else headers["mcp-session-id"],
+               "MCP-Protocol-Version": "2025-11-25"}
+    request = urllib.request.Request(url, data=b'{"jsonrpc":"2.0","method":"notifications/initialized"}', method="POST")
+    for name, value in {"Content-Type": "application/json", "Accept": ACCEPT, **session}.items():
+        request.add_header(name, value)
+    urllib.request.urlopen(request, timeout=10).read()
+    return session
+
+
+def request_for(mode, url):
+    """(body, headers) of one tools/call in this mode; checks the answer once before any load."""
+    if mode == "session":
+        body, headers = CALL, open_session(url)
+    else:
+        body = {**CALL, "params": {**CALL["params"], "_meta": ENVELOPE}}
+        headers = {"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "getPet"}
+    _, text = post(url, body, headers)
+    if '"Rex"' not in text.replace('\\"', '"') or '"isError":true' in text:
+        raise RuntimeError(f"wrong answer from {url}: {text[:300]}")
+    return body, headers
+
+
+def wrk(url, duration, connections, body=None, headers=None, workdir=None):
+    env = dict(os.environ, EXPECT="Rex")
+    if body is not None:
+        body_file = workdir / "body.json"
+        body_file.write_text(json.dumps(body))
+        env["BODY_FILE"] = str(body_file)
+        env["HEADERS"] = "|".join(f"{k}: {v}" for k, v in headers.items())
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s", str(HERE / "check.lua"), url],
+                         capture_output=True, text=True, env=env, timeout=duration + 60).stdout
+    line = next(l for l in out.splitlines() if l.startswith("RESULT"))
+    return {k: float(v) for k, v in (pair.split("=") for pair in line.split()[1:])}
+
+
+def measure(name, url, pids, args, workdir, mode=None):
+    body = headers = None
+    if mode:
+        body, headers = request_for(mode, url)
+    wrk(url, 2, args.connections, body, headers, workdir)  # warm-up (connections, pools, JIT-less caches)
+    runs = [wrk(url, args.duration, args.connections, body, headers, workdir) for _ in range(args.runs)]
+    light = wrk(url, max(3, args.duration // 2), 1, body, headers, workdir)
+    bad = sum(r["errors"] + r["wrong"] for r in runs)
+    return {"name": name, "rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs),
+            "p99": statistics.median(r["p99"] for r in runs), "bad": int(bad), "requests": int(sum(r["requests"] for r in runs)),
+            "light_p50": light["p50"], "peak_mb": rss_mb(pids, "VmHWM"), "spread": (min(r["rps"] for r in runs), max(r["rps"] for r in runs))}
+
+
+def stop(process):
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--toolgate", required=True)
+    parser.add_argument("--fastmcp-python")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    results, started = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = pathlib.Path(tmp)
+        try:
+            upstream, up_port = nginx(workdir, "upstream", """server { listen 127.0.0.1:PORT;
+                location /pets/ { default_type application/json; return 200 '{"id":1,"name":"Rex","species":"dog"}'; } }""")
+            started.append(upstream)
+            upstream_url = f"http://127.0.0.1:{up_port}"
+            results.append(measure("upstream alone (nginx, GET)", upstream_url + "/pets/1", [upstream.pid] + children(upstream.pid), args, workdir))
+
+            proxy, proxy_port = nginx(workdir, "proxy", f"""upstream backend {{ server 127.0.0.1:{up_port}; keepalive 64; }}
+                server {{ listen 127.0.0.1:PORT; location / {{ proxy_pass http://backend; proxy_http_version 1.1;
+                proxy_set_header Connection ""; }} }}""")
+            started.append(proxy)
+            results.append(measure("nginx proxy_pass (GET)", f"http://127.0.0.1:{proxy_port}/pets/1", [proxy.pid] + children(proxy.pid), args, workdir))
+            stop(proxy)
+
+            port = free_port()
+            toolgate = subprocess.Popen([args.toolgate, "serve", "--spec", str(SPEC), "--base-url", upstream_url, "--name", "bench",
+                                         "--port", str(port), "--log-level", "error"])
+            started.append(toolgate)
+            wait_port(port, toolgate)
+            url = f"http://127.0.0.1:{port}/mcp/bench"
+            idle = rss_mb([toolgate.pid], "VmRSS")
+            for mode in ("session", "stateless"):
+                results.append(measure(f"toolgate tools/call ({mode})", url, [toolgate.pid], args, workdir, mode))
+            stop(toolgate)
+
+            if args.fastmcp_python:
+                for mode in ("session", "stateless"):
+                    port = free_port()
+                    fastmcp = subprocess.Popen([args.fastmcp_python, str(HERE / "fastmcp_server.py"), str(SPEC), upstream_url, str(port), mode],
+                                               stderr=subprocess.DEVNULL)
+                    started.append(fastmcp)
+                    wait_port(port, fastmcp)
+                    results.append(measure(f"fastmcp tools/call ({mode})", f"http://127.0.0.1:{port}/mcp", [fastmcp.pid], args, workdir, mode))
+                    stop(fastmcp)
+        finally:
+            for process in started:
+                stop(process)
+
+    print(f"\nwrk -t1 -c{args.connections} -d{args.duration}s, median of {args.runs} runs; light load = 1 connection; "
+          f"{os.cpu_count()} cores; toolgate idle RSS {idle:.1f} MB")
+    print(f"{'target':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'1-conn p50':>10} {'bad':>5} {'peak MB':>8}  run spread")
+    for r in results:
+        print(f"{r['name']:34} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['light_p50']:10.3f} {r['bad']:5d} {r['peak_mb']:8.1f}"
+              f"  {r['spread'][0]:.0f}-{r['spread'][1]:.0f}")
+    by = {r["name"]: r for r in results}
+    proxy = by["nginx proxy_pass (GET)"]
+    upstream_alone = by["upstream alone (nginx, GET)"]
+    print()
+    for mode in ("session", "stateless"):
+        ours = by[f"toolgate tools/call ({mode})"]
+        line = (f"toolgate {mode}: {ours['rps'] / proxy['rps']:.2f}x nginx proxy_pass throughput; "
+                f"added p50 at 1 connection {ours['light_p50'] - upstream_alone['light_p50']:.3f} ms "
+                f"(nginx proxy_pass adds {proxy['light_p50'] - upstream_alone['light_p50']:.3f} ms)")
+        theirs = by.get(f"fastmcp tools/call ({mode})")
+        if theirs:
+            line += f"; {ours['rps'] / theirs['rps']:.1f}x FastMCP throughput, p99 {theirs['p99'] / ours['p99']:.1f}x lower"
+        print(line)
+    if any(r["bad"] for r in results):
+        print("WARNING: some answers were wrong or failed; see the 'bad' column", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
