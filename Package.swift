@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .executable(name: "toolgate", targets: ["toolgate"]),
         .executable(name: "toolgate-demo-api", targets: ["toolgate-demo-api"]),
+        // The engine's libraries, for the micro-benchmarks in Benchmarks/micro (a separate package).
+        .library(name: "ToolgateEngine", targets: ["MCPCore", "GatewayCore", "OpenAPIImport", "RESTUpstream"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -108,6 +110,8 @@ let package = Package(
             dependencies: [
                 "MCPCore", "GatewayCore", "OpenAPIImport", "GatewayPolicy", "RESTUpstream", "GatewayServer", "GatewayConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

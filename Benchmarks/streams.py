@@ -57,38 +57,41 @@ async def open_all(kind, port, path, count):
     return writers
 
 
-async def main(binary, count):
-    resource.setrlimit(resource.RLIMIT_NOFILE, (65536, 65536))
+def start(binary):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen([binary, "serve", "--spec", str(SPEC), "--base-url", "http://127.0.0.1:9", "--name", "bench",
                                 "--port", str(port), "--log-level", "error"])
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        idle = rss_mb(process.pid)
-        rows = []
-        for name, kind in (("legacy SSE (/sse)", legacy_stream), ("standalone GET", standalone_stream)):
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process, port
+
+
+async def main(binary, count):
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    rows = []
+    for name, kind in (("legacy SSE (/sse)", legacy_stream), ("standalone GET", standalone_stream)):
+        process, port = start(binary)  # a fresh process per row, so each row's memory is its own
+        try:
+            idle = rss_mb(process.pid)
             started = time.monotonic()
             writers = await open_all(kind, port, "/mcp/bench", count)
             elapsed = time.monotonic() - started
-            rows.append((name, len(writers), rss_mb(process.pid), elapsed))
+            rows.append((name, len(writers), idle, rss_mb(process.pid), elapsed))
             for writer in writers:
                 writer.close()
-            await asyncio.sleep(1)  # not synchronisation: lets the server notice the closed streams before the next row
-        print(f"toolgate idle RSS: {idle:.1f} MB")
-        print(f"{'streams':20} {'open':>7} {'RSS MB':>8} {'open time s':>12}")
-        for name, opened, rss, elapsed in rows:
-            print(f"{name:20} {opened:7d} {rss:8.1f} {elapsed:12.1f}")
-        print(f"peak RSS {rss_mb(process.pid, 'VmHWM'):.1f} MB")
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
+    print(f"{'streams':20} {'open':>7} {'idle MB':>8} {'RSS MB':>8} {'per stream KB':>14} {'open time s':>12}")
+    for name, opened, idle, rss, elapsed in rows:
+        print(f"{name:20} {opened:7d} {idle:8.1f} {rss:8.1f} {(rss - idle) * 1024 / opened:14.1f} {elapsed:12.1f}")
 
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 10000))

@@ -17,7 +17,17 @@ end
 
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) bad = 0 end
+function init(args) bad = 0; counter = 0 end
+
+-- Each MCP request gets its own JSON-RPC id: a session refuses an id already in flight.
+if body_file then
+  local before, after = string.match(wrk.body, '^(.-"id":)1(,.*)$')
+  assert(before, "the body needs \"id\":1")
+  function request()
+    counter = counter + 1
+    return wrk.format(nil, nil, nil, before .. counter .. after)
+  end
+end
 function response(status, headers, body)
   if status ~= 200 or not string.find(body, expect, 1, true) then bad = bad + 1 end
 end

@@ -116,7 +116,7 @@ def wrk(url, duration, connections, body=None, headers=None, workdir=None):
     env = dict(os.environ, EXPECT="Rex")
     if body is not None:
         body_file = workdir / "body.json"
-        body_file.write_text(json.dumps(body))
+        body_file.write_text(json.dumps(body, separators=(",", ":")))
         env["BODY_FILE"] = str(body_file)
         env["HEADERS"] = "|".join(f"{k}: {v}" for k, v in headers.items())
     out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s", str(HERE / "check.lua"), url],

@@ -1,3 +1,5 @@
+import MCPCore
+import NIOPosix
 import OpenAPIImport
 import RESTUpstream
 
@@ -13,10 +15,23 @@ enum SpecLoader {
         let client = RESTExecutor.makeHTTPClient(connectTimeout: .seconds(10))
         let fetcher = DocumentFetcher(client: client)
         let importer = OpenAPIImporter(options: options, loader: DocumentLoader(fetchRemote: { url throws(ImportError) in try fetcher.fetchBlocking(url) }))
-        let result: Result<ImportResult, ImportError>
+        var result: Result<ImportResult, ImportError>
         do {
-            let root = isURL ? try importer.loader.parse(try await fetcher.fetch(spec), name: spec) : try importer.loader.load(path: spec)
-            result = .success(try importer.importDocument(root, location: spec))
+            let text = isURL ? try await fetcher.fetch(spec) : nil
+            // Remote `$ref`s are fetched blocking, so the import runs on a thread pool thread: never
+            // on an event loop, which also runs this process's async code.
+            let work: @Sendable () -> Result<ImportResult, ImportError> = {
+                do {
+                    let root: JSONValue
+                    if let text { root = try importer.loader.parse(text, name: spec) } else { root = try importer.loader.load(path: spec) }
+                    return .success(try importer.importDocument(root, location: spec))
+                } catch let error as ImportError {
+                    return .failure(error)
+                } catch {
+                    return .failure(ImportError(.unreadable, "\(spec): \(error)"))
+                }
+            }
+            result = (try? await NIOThreadPool.singleton.runIfActive(work)) ?? .failure(ImportError(.unreadable, "\(spec): the import thread pool is shut down"))
         } catch {
             result = .failure(error)
         }

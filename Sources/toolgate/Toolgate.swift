@@ -1,4 +1,6 @@
 import ArgumentParser
+import NIOCore
+import NIOPosix
 
 /// `toolgate`: one controlled entrance for AI traffic.
 @main
@@ -12,4 +14,20 @@ struct Toolgate: AsyncParsableCommand {
         version: version,
         subcommands: [StdioCommand.self, ServeCommand.self, CheckCommand.self, ImportCommand.self]
     )
+
+    /// Runs Swift concurrency on NIO's event loops (the ones the HTTP server and client use), so a
+    /// tool call does not hop between the two thread pools at every await.
+    static func main() async {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
