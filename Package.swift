@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 /// Toolgate: one controlled entrance for AI traffic (OpenAPI → MCP, MCP bridge, AI gateway).
@@ -14,8 +15,6 @@ let package = Package(
     products: [
         .executable(name: "toolgate", targets: ["toolgate"]),
         .executable(name: "toolgate-demo-api", targets: ["toolgate-demo-api"]),
-        // The engine's libraries, for the micro-benchmarks in Benchmarks/micro (a separate package).
-        .library(name: "ToolgateEngine", targets: ["MCPCore", "GatewayCore", "OpenAPIImport", "RESTUpstream"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -156,3 +155,23 @@ let package = Package(
         ),
     ]
 )
+
+// Micro-benchmarks of the hot paths (ordo-one/benchmark), only when asked for, so the default
+// build and test command never build them:
+//   TOOLGATE_BENCHMARKS=1 swift package --scratch-path .build-bench --disable-sandbox benchmark
+if ProcessInfo.processInfo.environment["TOOLGATE_BENCHMARKS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "ToolgateMicro",
+            dependencies: [
+                "MCPCore", "OpenAPIImport", "RESTUpstream",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ToolgateMicro",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+}

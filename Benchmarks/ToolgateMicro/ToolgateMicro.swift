@@ -21,12 +21,12 @@ let benchmarks: @Sendable () -> Void = {
         content: [.text(#"{"id":1,"name":"Rex","species":"dog","tags":["good boy"]}"#)],
         structuredContent: ["id": 1, "name": "Rex", "species": "dog", "tags": ["good boy"]]
     )
-    let reply = JSONRPCMessage.result(id: 42, result: result.jsonValue(for: .latest))
+    let reply = JSONRPCMessage.result(id: JSONRPCID(42)!, result: result.jsonValue(for: .latest))
     Benchmark("JSON-RPC encode tools/call result") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(reply.jsonValue.serializedBytes()) }
     }
 
-    let specURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../toolcall/bench-api.yaml").standardized
+    let specURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../toolcall/bench-api.yaml").standardized
     let imported = try! OpenAPIImporter().importDocument(path: specURL.path)
     let binding = imported.tools[0].binding
     Benchmark("build upstream request (getPet)") { benchmark in
