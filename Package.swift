@@ -37,7 +37,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Layer 1: the gateway's vocabulary and ports.
-        .target(name: "GatewayCore", dependencies: ["MCPCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "GatewayCore", dependencies: ["MCPCore", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings
+        ),
         // libyaml (Debian: libyaml-dev), read event by event straight into JSON values.
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Layer 2: OpenAPI documents → tool definitions + operation bindings.
@@ -61,6 +63,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 3: stdio (and later remote) MCP servers as tool providers.
+        .target(
+            name: "MCPUpstream",
+            dependencies: ["GatewayCore", "MCPCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Layer 4: transports, catalog, policy wiring.
@@ -107,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "toolgate",
             dependencies: [
-                "MCPCore", "GatewayCore", "OpenAPIImport", "GatewayPolicy", "RESTUpstream", "GatewayServer", "GatewayConfig",
+                "MCPCore", "GatewayCore", "OpenAPIImport", "GatewayPolicy", "RESTUpstream", "GatewayServer", "GatewayConfig", "MCPUpstream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -133,6 +141,7 @@ let package = Package(
             dependencies: ["OpenAPIImport", "MCPCore", "GatewayCore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "MCPUpstreamTests", dependencies: ["MCPUpstream", "GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "OpenAPIImport", "RESTUpstream", "MCPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayPolicyTests", dependencies: ["GatewayPolicy", "GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
         .testTarget(

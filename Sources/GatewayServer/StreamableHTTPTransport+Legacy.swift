@@ -12,8 +12,8 @@ extension StreamableHTTPTransport {
     static let keepAliveInterval: Duration = .seconds(15)
 
     func registerLegacy(on router: Router<BasicRequestContext>) {
-        router.get(RouterPath(path + "/sse")) { request, _ in await self.guarded(request) { self.openLegacyStream($0) } }
-        router.post(RouterPath(path + "/messages")) { request, _ in await self.guarded(request) { try await self.postLegacy($0) } }
+        router.get(RouterPath(legacyPath + "/sse")) { request, _ in await self.guarded(request) { self.openLegacyStream($0) } }
+        router.post(RouterPath(legacyPath + "/messages")) { request, _ in await self.guarded(request) { try await self.postLegacy($0) } }
     }
 
     private func openLegacyStream(_ request: Request) -> Response {
@@ -24,7 +24,7 @@ extension StreamableHTTPTransport {
             id: HTTPSessionStore.newID(), configuration: sessionConfiguration, handler: makeHandler(request), logger: logger
         )
         guard legacy.insert(session) else { return Self.error(.serviceUnavailable, "Service Unavailable: too many sessions") }
-        let endpoint = "\(path)/messages?session_id=\(session.id)"
+        let endpoint = "\(legacyPath)/messages?session_id=\(session.id)"
         let store = legacy
         let body = ResponseBody { writer in
             defer {

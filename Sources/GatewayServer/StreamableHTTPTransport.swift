@@ -46,6 +46,8 @@ public struct StreamableHTTPTransport: Sendable {
     static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "[::1]", "::1"]
 
     let path: String
+    /// Where the legacy transport's `/sse` and `/messages` live (by default under `path`).
+    let legacyPath: String
     let configuration: Configuration
     let sessionConfiguration: MCPServerSession.Configuration
     let makeHandler: @Sendable (_ request: Request) -> any MCPServerHandler
@@ -54,11 +56,13 @@ public struct StreamableHTTPTransport: Sendable {
     let logger: Logger
 
     /// `makeHandler` builds the handler of a new session from its `initialize` request (its headers carry the caller).
+    /// The legacy endpoints are `<legacyPath>/sse` and `<legacyPath>/messages` (`legacyPath` defaults to `path`).
     public init(
-        path: String, configuration: Configuration = Configuration(), sessionConfiguration: MCPServerSession.Configuration,
+        path: String, legacyPath: String? = nil, configuration: Configuration = Configuration(), sessionConfiguration: MCPServerSession.Configuration,
         logger: Logger, makeHandler: @escaping @Sendable (_ request: Request) -> any MCPServerHandler
     ) {
         self.path = path
+        self.legacyPath = legacyPath ?? path
         self.configuration = configuration
         self.sessionConfiguration = sessionConfiguration
         self.makeHandler = makeHandler

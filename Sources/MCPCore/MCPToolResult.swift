@@ -33,6 +33,8 @@ public enum MCPContent: Sendable, Hashable {
     case resourceText(uri: String, mimeType: String?, text: String)
     /// An embedded resource holding base64 bytes.
     case resourceBlob(uri: String, mimeType: String?, base64: String)
+    /// A content item passed through as received (from an MCP upstream), e.g. a `resource_link`.
+    case other(JSONValue)
 
     public func jsonValue(for version: MCPProtocolVersion = .latest) -> JSONValue {
         switch self {
@@ -53,6 +55,8 @@ public enum MCPContent: Sendable, Hashable {
             var resource: JSONObject = ["uri": .string(uri), "blob": .string(blob)]
             if let mimeType { resource["mimeType"] = .string(mimeType) }
             return ["type": "resource", "resource": .object(resource)]
+        case .other(let value):
+            return value
         }
     }
 }

@@ -67,13 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
         var sweepers: [any Service] = []
         for server in servers {
             let transport = StreamableHTTPTransport(
-                path: "/mcp/\(server.name)",
-                configuration: .init(
-                    allowedOrigins: Set(http.allowedOrigins), allowedHosts: Set(http.allowedHosts), maxBodyBytes: http.maxBodyBytes,
-                    maxSessions: http.maxSessions, sessionIdleTimeout: .milliseconds(Int64(http.sessionIdleTimeout * 1000)),
-                    replies: StreamableHTTPTransport.Configuration.Replies(rawValue: http.replies.rawValue) ?? .auto
-                ),
-                sessionConfiguration: server.session, logger: logger
+                path: "/mcp/\(server.name)", configuration: HTTPGateway.transportConfiguration(http), sessionConfiguration: server.session, logger: logger
             ) { request in
                 server.handler(transport: "http", callerHeaders: request.headers.map { ($0.name.rawName, $0.value) })
             }
@@ -83,24 +77,14 @@ struct ServeCommand: AsyncParsableCommand {
         let ready = servers.map { "\"\($0.name)\":\($0.imported.tools.count)" }.joined(separator: ",")
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
         router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)}}" }
-        let host = configuration.host
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "toolgate"),
-            services: sweepers,
-            onServerRunning: { channel in
-                let bound = channel.localAddress?.port ?? 0
-                for server in servers {
-                    logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp/\(server.name)", "tools": "\(server.imported.tools.count)"])
-                }
-            },
-            logger: logger
-        )
-        // SIGTERM/SIGINT: stop accepting, let calls in flight finish (bounded), close streams.
-        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        group.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.http.shutdownTimeout * 1000))
-        group.maximumCancellationDuration = .seconds(5)
-        try await ServiceGroup(configuration: group).run()
+        try await HTTPGateway.run(
+            router: router, host: configuration.host, port: configuration.port, services: sweepers,
+            shutdownTimeout: configuration.http.shutdownTimeout, logger: logger
+        ) { host, bound in
+            for server in servers {
+                logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp/\(server.name)", "tools": "\(server.imported.tools.count)"])
+            }
+        }
         logger.notice("stopped")
         try? await client.shutdown()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 @testable import GatewayServer
 import Logging
 import MCPCore

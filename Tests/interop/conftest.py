@@ -43,6 +43,19 @@ def demo_api():
         process.wait(timeout=10)
 
 
+def listening_url(process, pattern, count=1):
+    """Reads a starting toolgate's log until it has reported `count` URLs matching `pattern`
+    (first group), then keeps draining the log so a chatty server never blocks on a full pipe."""
+    urls, deadline = [], time.monotonic() + 30
+    while len(urls) < count and time.monotonic() < deadline:
+        match = re.search(pattern, process.stderr.readline())
+        if match:
+            urls.append(match.group(1))
+    assert len(urls) == count, f"toolgate did not report its URL ({pattern})"
+    threading.Thread(target=process.stderr.read, daemon=True).start()
+    return urls[0] if count == 1 else urls
+
+
 @contextlib.contextmanager
 def serve(toolgate, demo_api, *extra):
     """Runs `toolgate serve` for the demo document on a free port; yields the endpoint URL."""
@@ -51,17 +64,7 @@ def serve(toolgate, demo_api, *extra):
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        url = None
-        while url is None and time.monotonic() < deadline:
-            line = process.stderr.readline()
-            match = re.search(r"url=(http://127\.0\.0\.1:\d+/mcp/clinic)", line)
-            if match:
-                url = match.group(1)
-        assert url, "toolgate serve did not report its URL"
-        # Keep reading its log so a chatty server never blocks on a full pipe.
-        threading.Thread(target=process.stderr.read, daemon=True).start()
-        yield url
+        yield listening_url(process, r"url=(http://127\.0\.0\.1:\d+/mcp/clinic)")
     finally:
         process.terminate()
         process.wait(timeout=10)

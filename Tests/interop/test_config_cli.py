@@ -5,12 +5,11 @@ import os
 import re
 import subprocess
 import textwrap
-import threading
 import time
 
 from mcp import Client, StdioServerParameters
 
-from conftest import DEMO_SPEC, REPO
+from conftest import DEMO_SPEC, REPO, listening_url
 
 EXAMPLE = str(REPO / "examples" / "toolgate.yaml")
 
@@ -65,13 +64,9 @@ def test_serve_config_hosts_every_server(toolgate, demo_api, tmp_path):
     process = subprocess.Popen([toolgate, "serve", "--config", config], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                text=True, env={**os.environ, "CLINIC_URL": demo_api})
     try:
-        urls, deadline = {}, time.monotonic() + 30
-        while len(urls) < 2 and time.monotonic() < deadline:
-            match = re.search(r"url=(http://127\.0\.0\.1:\d+/mcp/(\w+))", process.stderr.readline())
-            if match:
-                urls[match.group(2)] = match.group(1)
+        found = listening_url(process, r"url=(http://127\.0\.0\.1:\d+/mcp/\w+)", count=2)
+        urls = {url.rsplit("/", 1)[1]: url for url in found}
         assert set(urls) == {"clinic", "visits"}
-        threading.Thread(target=process.stderr.read, daemon=True).start()
 
         async def main():
             found = {}

@@ -1,14 +1,12 @@
 """SIGTERM: Toolgate stops accepting, lets the call in flight finish, closes open SSE streams, exits 0."""
 import http.client
 import json
-import re
 import signal
 import subprocess
-import threading
 import time
 from urllib.parse import urlsplit
 
-from conftest import ACCEPT, DEMO_SPEC, post
+from conftest import ACCEPT, DEMO_SPEC, listening_url, post
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
               "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}
@@ -20,13 +18,7 @@ def test_sigterm_drains_calls_and_closes_streams(toolgate, demo_api):
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     try:
-        url, deadline = None, time.monotonic() + 30
-        while url is None and time.monotonic() < deadline:
-            match = re.search(r"url=(http://127\.0\.0\.1:\d+/mcp/clinic)", process.stderr.readline())
-            url = match.group(1) if match else None
-        assert url
-        log = []
-        threading.Thread(target=lambda: log.append(process.stderr.read()), daemon=True).start()
+        url = listening_url(process, r"url=(http://127\.0\.0\.1:\d+/mcp/clinic)")
         parts = urlsplit(url)
         _, headers, _ = post(url, INITIALIZE)
         ok = {"Mcp-Session-Id": headers["Mcp-Session-Id"], "MCP-Protocol-Version": "2025-06-18"}

@@ -2,9 +2,10 @@ import Foundation
 import Logging
 
 /// Reads newline-delimited lines from a descriptor on a dedicated thread (blocking `read` suits
-/// pipes, files and terminals alike) and hands them over as an async sequence.
-struct LineReader: Sendable {
-    enum Item: Sendable {
+/// pipes, files and terminals alike) and hands them over as an async sequence. Used for the
+/// stdio transport's input and for the output of stdio MCP children.
+public struct LineReader: Sendable {
+    public enum Item: Sendable {
         case line([UInt8])
         case tooLong(Int)
     }
@@ -12,8 +13,16 @@ struct LineReader: Sendable {
     let descriptor: Int32
     let maxLineBytes: Int
     let logger: Logger
+    let name: String
 
-    func lines() -> AsyncStream<Item> {
+    public init(descriptor: Int32, maxLineBytes: Int, logger: Logger, name: String = "toolgate-stdin") {
+        self.descriptor = descriptor
+        self.maxLineBytes = maxLineBytes
+        self.logger = logger
+        self.name = name
+    }
+
+    public func lines() -> AsyncStream<Item> {
         let (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .unbounded)
         let descriptor = self.descriptor
         let maxLineBytes = self.maxLineBytes
@@ -57,7 +66,7 @@ struct LineReader: Sendable {
             }
             continuation.finish()
         }
-        thread.name = "toolgate-stdin"
+        thread.name = name
         thread.start()
         return stream
     }

@@ -1,0 +1,147 @@
+import Logging
+import MCPCore
+import Synchronization
+
+/// The client side of one MCP connection to an upstream server, shared by many gateway
+/// sessions: every request gets a gateway-unique integer id (so ids of different clients never
+/// clash), progress tokens are replaced by the gateway's own and routed back to the caller's
+/// reporter, and a cancelled caller sends `notifications/cancelled` with the upstream id.
+/// It does no I/O itself: `write` sends one message; the owner feeds received lines to `receive`.
+public final class MCPClientConnection: Sendable {
+    typealias Waiter = CheckedContinuation<Result<JSONValue, JSONRPCError>, Never>
+
+    private struct State {
+        var nextID: Int64 = 1
+        /// Issued ids not yet answered or abandoned.
+        var outstanding: Set<Int64> = []
+        var pending: [Int64: Waiter] = [:]
+        /// Answers that arrived before their caller started waiting.
+        var early: [Int64: Result<JSONValue, JSONRPCError>] = [:]
+        var progress: [String: MCPProgressReporter] = [:]
+        var closed: JSONRPCError?
+    }
+
+    private let state = Mutex(State())
+    private let write: @Sendable (JSONValue) async -> Bool
+    private let logger: Logger
+
+    /// `write` sends one message to the upstream and returns false when it cannot.
+    public init(logger: Logger, write: @escaping @Sendable (JSONValue) async -> Bool) {
+        self.logger = logger
+        self.write = write
+    }
+
+    /// Sends a request and waits for its answer; fails at once when the connection is closed,
+    /// and when the calling task is cancelled (the upstream is told).
+    public func request(_ method: String, params: JSONObject? = nil, progress: MCPProgressReporter? = nil) async -> Result<JSONValue, JSONRPCError> {
+        let issued = state.withLock { state -> Result<Int64, JSONRPCError> in
+            if let closed = state.closed { return .failure(closed) }
+            defer { state.nextID += 1 }
+            state.outstanding.insert(state.nextID)
+            return .success(state.nextID)
+        }
+        guard case .success(let id) = issued else {
+            if case .failure(let error) = issued { return .failure(error) }
+            return .failure(.internalError("unreachable"))
+        }
+        var params = params ?? [:]
+        let token = "tg-\(id)"
+        if let progress {
+            var meta = params["_meta"]?.objectValue ?? [:]
+            meta["progressToken"] = .string(token)
+            params["_meta"] = .object(meta)
+            state.withLock { $0.progress[token] = progress }
+        }
+        defer {
+            state.withLock { state in
+                state.outstanding.remove(id)
+                state.early.removeValue(forKey: id)
+                state.progress.removeValue(forKey: token)
+            }
+        }
+        let message = JSONRPCMessage.request(id: JSONRPCID(.int(id))!, method: method, params: .object(params)).jsonValue
+        guard await write(message) else {
+            return .failure(JSONRPCError(code: .internalError, message: "the upstream MCP server cannot be written to"))
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (waiter: Waiter) in
+                let ready = state.withLock { state -> Result<JSONValue, JSONRPCError>? in
+                    if let early = state.early.removeValue(forKey: id) { return early }
+                    if let closed = state.closed { return .failure(closed) }
+                    if !state.outstanding.contains(id) { return .failure(JSONRPCError(code: .internalError, message: "cancelled")) }
+                    state.pending[id] = waiter
+                    return nil
+                }
+                if let ready { waiter.resume(returning: ready) }
+            }
+        } onCancel: {
+            let (waiter, wasOutstanding) = state.withLock { state in
+                (state.pending.removeValue(forKey: id), state.outstanding.remove(id) != nil)
+            }
+            waiter?.resume(returning: .failure(JSONRPCError(code: .internalError, message: "cancelled")))
+            if wasOutstanding {
+                let notice = JSONRPCMessage.notification(
+                    method: "notifications/cancelled", params: ["requestId": .int(id), "reason": "cancelled by the gateway's client"]
+                ).jsonValue
+                Task { _ = await self.write(notice) }
+            }
+        }
+    }
+
+    /// Sends a notification.
+    public func notify(_ method: String, params: JSONObject? = nil) async {
+        _ = await write(JSONRPCMessage.notification(method: method, params: .object(params ?? [:])).jsonValue)
+    }
+
+    /// Handles one line from the upstream: answers, progress, pings; anything else is logged.
+    public func receive(_ line: [UInt8]) async {
+        guard let value = try? JSONParser().parse(line) else {
+            logger.warning("upstream sent a line that is not JSON", metadata: ["bytes": "\(line.count)"])
+            return
+        }
+        if let id = value["id"]?.intValue, value["method"] == nil {
+            let answer: Result<JSONValue, JSONRPCError>
+            if let error = value["error"], let code = error["code"]?.intValue {
+                answer = .failure(JSONRPCError(code: .init(rawValue: Int(code)), message: error["message"]?.stringValue ?? "", data: error["data"]))
+            } else {
+                answer = .success(value["result"] ?? .object([:]))
+            }
+            let waiter = state.withLock { state -> Waiter? in
+                if let waiter = state.pending.removeValue(forKey: id) { return waiter }
+                if state.outstanding.contains(id) { state.early[id] = answer }
+                return nil
+            }
+            waiter?.resume(returning: answer)
+            return
+        }
+        guard let method = value["method"]?.stringValue else { return }
+        if let id = value["id"] {
+            // A request from the upstream: answer ping; refuse what no client of ours was asked about.
+            let answer: JSONValue = method == "ping"
+                ? ["jsonrpc": "2.0", "id": id, "result": [:]]
+                : ["jsonrpc": "2.0", "id": id, "error": ["code": -32601, "message": .string("Method not found: the gateway does not forward '\(method)'")]]
+            _ = await write(answer)
+            return
+        }
+        if method == "notifications/progress", let token = value["params"]?["progressToken"]?.stringValue,
+            let reporter = state.withLock({ $0.progress[token] }), let progress = value["params"]?["progress"]?.doubleValue
+        {
+            await reporter.report(progress: progress, total: value["params"]?["total"]?.doubleValue, message: value["params"]?["message"]?.stringValue)
+            return
+        }
+        logger.debug("upstream notification", metadata: ["method": "\(method)"])
+    }
+
+    /// Ends the connection: every waiting request fails with `error`, and so does every later one.
+    public func close(_ error: JSONRPCError) {
+        let waiters = state.withLock { state -> [Waiter] in
+            state.closed = error
+            defer { state.pending.removeAll() }
+            return Array(state.pending.values)
+        }
+        for waiter in waiters { waiter.resume(returning: .failure(error)) }
+    }
+
+    /// Requests waiting for an answer.
+    public var pendingCount: Int { state.withLock { $0.pending.count } }
+}

@@ -1,0 +1,78 @@
+import Dispatch
+import Foundation
+import GatewayCore
+import Logging
+import MCPCore
+import Synchronization
+
+/// One running stdio MCP server: the process, its MCP client connection, and its output read
+/// line by line on dedicated threads (stdout → the connection; stderr → the gateway's log,
+/// never to clients). Writes go through a serial queue, off the event loops.
+final class StdioChild: Sendable {
+    let connection: MCPClientConnection
+    let process: Process
+    let tools = Mutex<[MCPTool]?>(nil)
+    private let writes: DispatchQueue
+    private let input: FileHandle
+
+    /// Starts the process and reads its output; `onExit` runs once when it is gone.
+    init(command: StdioServerCommand, executable: String, maxLineBytes: Int, logger: Logger, onExit: @escaping @Sendable (Int32) -> Void) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = command.arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(command.environment) { _, new in new }
+        if let folder = command.workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        let writes = DispatchQueue(label: "toolgate.child.stdin")
+        let input = stdin.fileHandleForWriting
+        self.writes = writes
+        self.input = input
+        self.process = process
+        let connection = MCPClientConnection(logger: logger) { message in
+            var bytes = message.serializedBytes()
+            bytes.append(0x0A)
+            let data = Data(bytes)
+            return await withCheckedContinuation { done in
+                writes.async {
+                    do {
+                        try input.write(contentsOf: data)
+                        done.resume(returning: true)
+                    } catch {
+                        done.resume(returning: false)
+                    }
+                }
+            }
+        }
+        self.connection = connection
+        process.terminationHandler = { finished in
+            connection.close(JSONRPCError(code: .internalError, message: "the MCP server '\(command.command)' exited with status \(finished.terminationStatus)"))
+            onExit(finished.terminationStatus)
+        }
+        try process.run()
+        let lines = LineReader(descriptor: stdout.fileHandleForReading.fileDescriptor, maxLineBytes: maxLineBytes, logger: logger, name: "toolgate-child-out").lines()
+        Task {
+            for await line in lines {
+                switch line {
+                case .line(let bytes): await connection.receive(bytes)
+                case .tooLong(let length):
+                    logger.warning("MCP server wrote a line over the limit; discarded", metadata: ["bytes": "\(length)", "limit": "\(maxLineBytes)"])
+                }
+            }
+        }
+        let errors = LineReader(descriptor: stderr.fileHandleForReading.fileDescriptor, maxLineBytes: 64 << 10, logger: logger, name: "toolgate-child-err").lines()
+        Task {
+            for await line in errors {
+                if case .line(let bytes) = line { logger.info("MCP server stderr", metadata: ["line": "\(String(decoding: bytes, as: UTF8.self))"]) }
+            }
+        }
+    }
+
+    /// Ends the process (SIGTERM); its exit closes the connection.
+    func terminate() {
+        if process.isRunning { process.terminate() }
+        try? input.close()
+    }
+}

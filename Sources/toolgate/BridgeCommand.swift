@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import GatewayConfig
+import GatewayServer
+import Hummingbird
+import MCPCore
+import MCPUpstream
+
+/// `toolgate bridge [--port N] -- COMMAND ARGS...`: shares one stdio MCP server over streamable
+/// HTTP at `/mcp` and legacy SSE at `/sse` + `/messages`, with `/healthz`, no configuration file.
+/// The child runs once and is shared by every client (ids remapped); it restarts if it exits.
+struct BridgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bridge",
+        abstract: "Share a stdio MCP server over streamable HTTP (/mcp) and legacy SSE (/sse).",
+        discussion: "Example: toolgate bridge --port 8090 -- python3 -m mcp_server_time"
+    )
+
+    @Option(name: .long, help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on (0 picks a free one).")
+    var port = 8090
+
+    @Option(name: .long, help: "Seconds a tool call may take before it is cancelled.")
+    var callTimeout: Double = 60
+
+    @Option(name: .long, help: "A browser origin allowed to call the endpoint (repeatable).")
+    var allowOrigin: [String] = []
+
+    @OptionGroup var logging: LoggingOptions
+
+    @Argument(parsing: .postTerminator, help: "The stdio MCP server's command and arguments (after --).")
+    var command: [String] = []
+
+    func validate() throws {
+        guard !command.isEmpty else { throw ValidationError("give the server's command after --, e.g. -- python3 -m mcp_server_time") }
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap()
+        let server = StdioServerCommand(command: command[0], arguments: Array(command.dropFirst()))
+        guard server.executablePath() != nil else { throw ValidationError("command not found: \(server.command)") }
+        // The operator typed the command: it is the whole allow-list.
+        let provider = StdioToolProvider(
+            command: server, allowList: CommandAllowList([server.command]), callTimeout: .milliseconds(Int64(callTimeout * 1000)), logger: logger
+        )
+        let name = (server.command as NSString).lastPathComponent
+        let session = MCPServerSession.Configuration(
+            serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate bridge: \(name)"),
+            instructions: nil
+        )
+        var http = HTTPSettings()
+        http.allowedOrigins = allowOrigin
+        let transport = StreamableHTTPTransport(
+            path: "/mcp", legacyPath: "", configuration: HTTPGateway.transportConfiguration(http), sessionConfiguration: session, logger: logger
+        ) { request in
+            GatewayToolHandler(server: name, transport: "http", provider: provider, discovery: ToolDiscovery(mode: .off))
+        }
+        let router = Router()
+        transport.register(on: router)
+        router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
+        try await HTTPGateway.run(
+            router: router, host: host, port: port, services: [transport.sessionSweeper()], shutdownTimeout: http.shutdownTimeout, logger: logger
+        ) { host, bound in
+            logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp", "sse": "http://\(host):\(bound)/sse", "command": "\(server.command)"])
+        }
+        provider.shutdown()
+    }
+}

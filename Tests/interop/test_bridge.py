@@ -1,0 +1,101 @@
+"""`toolgate bridge -- COMMAND`: a stdio MCP server from PyPI (mcp-server-time) shared over
+streamable HTTP and legacy SSE, driven by the Python mcp client; ids remapped for concurrent
+clients; a crashing child gives an error, not a hang, and is restarted."""
+import asyncio
+import pathlib
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+from mcp import ClientSession
+from mcp.client.sse import sse_client
+from mcp.client.streamable_http import streamable_http_client
+
+from conftest import listening_url
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+@contextmanager
+def bridge(toolgate, *command):
+    process = subprocess.Popen([toolgate, "bridge", "--port", "0", "--call-timeout", "20", "--", *command],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        yield listening_url(process, r"url=(http://127\.0\.0\.1:\d+/mcp)")
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def run(coroutine):
+    return asyncio.run(asyncio.wait_for(coroutine, timeout=90))
+
+
+async def session_for(url, body):
+    async with streamable_http_client(url) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            return await body(session)
+
+
+def test_time_server_over_streamable_http_and_sse(toolgate):
+    with bridge(toolgate, sys.executable, "-m", "mcp_server_time", "--local-timezone", "UTC") as url:
+        async def exercise(session):
+            tools = [t.name for t in (await session.list_tools()).tools]
+            now = await session.call_tool("get_current_time", {"timezone": "Europe/Paris"})
+            bad = await session.call_tool("get_current_time", {"timezone": "Mars/Olympus"})
+            return tools, now, bad
+
+        tools, now, bad = run(session_for(url, exercise))
+        assert {"get_current_time", "convert_time"} <= set(tools)
+        assert not now.is_error and "Europe/Paris" in now.content[0].text
+        assert bad.is_error
+
+        async def legacy():
+            async with sse_client(url.rsplit("/mcp", 1)[0] + "/sse") as (read, write):
+                async with ClientSession(read, write) as session:
+                    await session.initialize()
+                    result = await session.call_tool("convert_time", {"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"})
+                    return result
+
+        converted = run(legacy())
+        assert not converted.is_error and "21:00" in converted.content[0].text
+
+
+def test_two_clients_with_the_same_ids_through_one_child(toolgate):
+    with bridge(toolgate, sys.executable, "-m", "mcp_server_time", "--local-timezone", "UTC") as url:
+        async def calls(zone):
+            async def body(session):
+                results = await asyncio.gather(*[session.call_tool("get_current_time", {"timezone": zone}) for _ in range(5)])
+                return {zone in r.content[0].text for r in results}
+            return await session_for(url, body)
+
+        async def main():
+            return await asyncio.gather(calls("Asia/Tokyo"), calls("America/New_York"))
+
+        assert run(main()) == [{True}, {True}]
+
+
+def test_a_crashing_child_fails_the_call_and_is_restarted(toolgate):
+    with bridge(toolgate, sys.executable, str(HERE / "servers" / "flaky_server.py")) as url:
+        async def body(session):
+            first_pid = (await session.call_tool("pid", {})).structured_content["result"]
+            running = asyncio.Event()
+
+            async def on_progress(progress, total, message):
+                running.set()  # the child's progress came back through the gateway's remapped token
+
+            slow = asyncio.create_task(session.call_tool("sleep", {"seconds": 30}, progress_callback=on_progress))
+            await asyncio.wait_for(running.wait(), timeout=10)
+            crashed = await session.call_tool("crash", {})
+            slept = await asyncio.wait_for(slow, timeout=10)
+            second_pid = (await session.call_tool("pid", {})).structured_content["result"]
+            return first_pid, crashed, slept, second_pid
+
+        started = time.monotonic()
+        first_pid, crashed, slept, second_pid = run(session_for(url, body))
+        assert crashed.is_error and "exited" in crashed.content[0].text
+        assert slept.is_error and "exited" in slept.content[0].text, "the call in flight fails, it does not hang"
+        assert time.monotonic() - started < 20
+        assert second_pid != first_pid, "the child was restarted"
