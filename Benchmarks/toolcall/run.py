@@ -85,13 +85,13 @@ def post(url, body, headers):
         return dict(response.headers), response.read().decode()
 
 
-def open_session(url):
+def open_session(url, version="2025-11-25"):
     """initialize + initialized; returns the headers a session's calls carry."""
     init = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
-            "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
+            "params": {"protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
     headers, _ = post(url, init, {})
-    session = {"Mcp-Session-Id": headers["Mcp-Session-Id"] if "Mcp-Session-Id" in headers else headers["mcp-session-id"],
-               "MCP-Protocol-Version": "2025-11-25"}
+    lowered = {k.lower(): v for k, v in headers.items()}
+    session = {"Mcp-Session-Id": lowered["mcp-session-id"], "MCP-Protocol-Version": version}
     request = urllib.request.Request(url, data=b'{"jsonrpc":"2.0","method":"notifications/initialized"}', method="POST")
     for name, value in {"Content-Type": "application/json", "Accept": ACCEPT, **session}.items():
         request.add_header(name, value)
@@ -112,8 +112,8 @@ def request_for(mode, url):
     return body, headers
 
 
-def wrk(url, duration, connections, body=None, headers=None, workdir=None):
-    env = dict(os.environ, EXPECT="Rex")
+def wrk(url, duration, connections, body=None, headers=None, workdir=None, expect="Rex"):
+    env = dict(os.environ, EXPECT=expect)
     if body is not None:
         body_file = workdir / "body.json"
         body_file.write_text(json.dumps(body, separators=(",", ":")))
