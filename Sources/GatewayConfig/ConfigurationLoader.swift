@@ -38,7 +38,7 @@ public struct ConfigurationLoader: Sendable {
             value: parsed.value, pointer: "", source: .init(file: file, positions: parsed.positions, environment: EnvironmentSubstitution(environment: environment))
         )
         if parsed.value.isNull { throw root.error(.missingField, "the file is empty; it needs at least 'servers'") }
-        let fields = try root.object(allowed: ["listen", "http", "servers"] + Self.pendingSections.keys.sorted())
+        let fields = try root.object(allowed: ["listen", "http", "servers", "allowed_commands"] + Self.pendingSections.keys.sorted())
         for (key, what) in Self.pendingSections.sorted(by: { $0.key < $1.key }) {
             if let node = fields[key] {
                 throw node.error(.unsupported, "\(what) ('\(key)') are not available in this build; remove the section rather than run without it")
@@ -47,11 +47,12 @@ public struct ConfigurationLoader: Sendable {
         var configuration = GatewayConfiguration(file: file, servers: [])
         if let listen = fields["listen"] { (configuration.host, configuration.port) = try Self.address(listen) }
         if let http = fields["http"] { configuration.http = try Self.http(http) }
+        if let commands = fields["allowed_commands"] { configuration.allowedCommands = try commands.strings() }
         guard let servers = fields["servers"] else { throw root.error(.missingField, "'servers' is required: list at least one virtual server") }
         let folder = (file as NSString).deletingLastPathComponent
         var names: Set<String> = []
         for node in try servers.array() {
-            let server = try Self.server(node, folder: folder)
+            let server = try Self.server(node, folder: folder, allowedCommands: configuration.allowedCommands)
             guard names.insert(server.name).inserted else {
                 throw node.error(.invalidValue, "the server name '\(server.name)' is used twice")
             }
@@ -59,6 +60,36 @@ public struct ConfigurationLoader: Sendable {
         }
         guard !configuration.servers.isEmpty else { throw servers.error(.missingField, "list at least one virtual server") }
         return configuration
+    }
+
+    /// `stdio: { command, args, env, cwd, mode, call_timeout }`; the command must be in `allowed_commands`.
+    static func stdio(_ node: ConfigNode, folder: String, allowedCommands: [String]) throws(ConfigurationError) -> StdioSource {
+        let fields = try node.object(allowed: ["command", "args", "env", "cwd", "mode", "call_timeout"])
+        guard let commandNode = fields["command"] else { throw node.error(.missingField, "'command' is required (an executable; arguments go in 'args')") }
+        let command = try commandNode.string()
+        guard allowedCommands.contains(command) || allowedCommands.contains((command as NSString).lastPathComponent) && !command.contains("/") else {
+            throw commandNode.error(.invalidValue, "'\(command)' is not in allowed_commands (\(allowedCommands.isEmpty ? "empty" : allowedCommands.joined(separator: ", ")))")
+        }
+        var source = StdioSource(command: command)
+        source.arguments = try fields["args"]?.strings() ?? []
+        if let env = fields["env"] {
+            guard case .object(let members) = env.value else { throw env.error(.invalidValue, "expected a mapping of variable names to values") }
+            for (key, value) in members { source.environment[key] = try env.child(key, value).string() }
+        }
+        if let cwd = fields["cwd"] {
+            var folderPath = try cwd.string()
+            if !folderPath.hasPrefix("/"), !folder.isEmpty { folderPath = (folder as NSString).appendingPathComponent(folderPath) }
+            source.workingDirectory = folderPath
+        }
+        if let mode = fields["mode"] {
+            switch try mode.string() {
+            case "shared": break
+            case "per-session": throw mode.error(.unsupported, "'per-session' children are not available in this build; use 'shared'")
+            case let other: throw mode.error(.invalidValue, "expected shared or per-session, found '\(other)'")
+            }
+        }
+        if let timeout = fields["call_timeout"] { source.callTimeout = try timeout.seconds() }
+        return source
     }
 
     /// `host:port`, `[v6]:port` or a bare port (on 127.0.0.1).
@@ -91,20 +122,24 @@ public struct ConfigurationLoader: Sendable {
         return settings
     }
 
-    static func server(_ node: ConfigNode, folder: String) throws(ConfigurationError) -> VirtualServerConfiguration {
+    static func server(_ node: ConfigNode, folder: String, allowedCommands: [String]) throws(ConfigurationError) -> VirtualServerConfiguration {
         let fields = try node.object(allowed: ["name", "instructions", "page_size", "discovery", "discovery_threshold", "openapi", "stdio", "url"])
         guard let nameNode = fields["name"] else { throw node.error(.missingField, "'name' is required") }
         let name = try nameNode.string()
         guard VirtualServerConfiguration.isValidName(name) else {
             throw nameNode.error(.invalidValue, "'\(name)' is not a valid server name: letters, digits, '-' and '_', starting with a letter or digit, at most 64")
         }
-        for kind in ["stdio", "url"] {
-            if let other = fields[kind] {
-                throw other.error(.unsupported, "MCP upstream servers ('\(kind)') are not available in this build; only 'openapi' sources are")
-            }
+        if let other = fields["url"] {
+            throw other.error(.unsupported, "remote MCP servers ('url') are not available in this build; 'openapi' and 'stdio' sources are")
         }
-        guard let openAPINode = fields["openapi"] else { throw node.error(.missingField, "'openapi' is required: the server's OpenAPI source") }
-        var server = VirtualServerConfiguration(name: name, openAPI: try OpenAPISourceReader.read(openAPINode, folder: folder))
+        let source: VirtualServerConfiguration.Source
+        switch (fields["openapi"], fields["stdio"]) {
+        case (let openAPI?, nil): source = .openAPI(try OpenAPISourceReader.read(openAPI, folder: folder))
+        case (nil, let stdio?): source = .stdio(try Self.stdio(stdio, folder: folder, allowedCommands: allowedCommands))
+        case (.some, .some): throw node.error(.invalidValue, "a server has one source: 'openapi' or 'stdio', not both")
+        case (nil, nil): throw node.error(.missingField, "a source is required: 'openapi' (an OpenAPI document) or 'stdio' (an MCP server's command)")
+        }
+        var server = VirtualServerConfiguration(name: name, source: source)
         if let value = fields["instructions"] { server.instructions = try value.string() }
         if let value = fields["page_size"] { server.pageSize = try value.int(in: 1...10_000) }
         if let value = fields["discovery_threshold"] { server.discoveryThreshold = try value.int(in: 0...100_000) }

@@ -7,8 +7,14 @@ public struct GatewayConfiguration: Sendable {
     public var port: Int
     public var http: HTTPSettings
     public var servers: [VirtualServerConfiguration]
+    /// Commands stdio servers may run (names or absolute paths); checked at load and at every spawn.
+    public var allowedCommands: [String]
 
-    public init(file: String = "", host: String = "127.0.0.1", port: Int = 8080, http: HTTPSettings = HTTPSettings(), servers: [VirtualServerConfiguration]) {
+    public init(
+        file: String = "", host: String = "127.0.0.1", port: Int = 8080, http: HTTPSettings = HTTPSettings(), servers: [VirtualServerConfiguration],
+        allowedCommands: [String] = []
+    ) {
+        self.allowedCommands = allowedCommands
         self.file = file
         self.host = host
         self.port = port

@@ -14,18 +14,30 @@ public struct VirtualServerConfiguration: Sendable {
     public var pageSize: Int
     public var discovery: Discovery
     public var discoveryThreshold: Int
-    public var openAPI: OpenAPISource
+    public var source: Source
+
+    /// Where a server's tools come from.
+    public enum Source: Sendable {
+        case openAPI(OpenAPISource)
+        case stdio(StdioSource)
+    }
+
+    /// The OpenAPI source, when the server has one.
+    public var openAPI: OpenAPISource? {
+        if case .openAPI(let source) = source { return source }
+        return nil
+    }
 
     public init(
         name: String, instructions: String? = nil, pageSize: Int = 200, discovery: Discovery = .auto, discoveryThreshold: Int = 40,
-        openAPI: OpenAPISource
+        source: Source
     ) {
         self.name = name
         self.instructions = instructions
         self.pageSize = pageSize
         self.discovery = discovery
         self.discoveryThreshold = discoveryThreshold
-        self.openAPI = openAPI
+        self.source = source
     }
 
     /// Valid server names: they are URL path segments and tool-name prefixes.
@@ -60,5 +72,23 @@ public struct OpenAPISource: Sendable {
         self.privateHosts = privateHosts
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
+    }
+}
+
+/// A stdio MCP server as a tool source: started once and shared by every session.
+public struct StdioSource: Sendable {
+    public var command: String
+    public var arguments: [String]
+    public var environment: [String: String]
+    public var workingDirectory: String?
+    /// Seconds a call may take before it is cancelled.
+    public var callTimeout: Double
+
+    public init(command: String, arguments: [String] = [], environment: [String: String] = [:], workingDirectory: String? = nil, callTimeout: Double = 60) {
+        self.command = command
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.callTimeout = callTimeout
     }
 }

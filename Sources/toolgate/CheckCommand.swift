@@ -30,9 +30,10 @@ struct CheckCommand: AsyncParsableCommand {
         print("\(config): listen \(configuration.host):\(configuration.port), \(configuration.servers.count) server(s)")
         for server in configuration.servers {
             do {
-                let assembled = try await ServerAssembly.assemble(server, client: client, logger: logger)
-                let warnings = assembled.imported.diagnostics.filter { $0.severity >= .warning }.count
-                print("  ok   /mcp/\(assembled.name): \(assembled.imported.tools.count) tools from \(server.openAPI.spec)\(warnings > 0 ? " (\(warnings) warnings)" : "")")
+                let assembled = try await ServerAssembly.assemble(server, allowedCommands: configuration.allowedCommands, client: client, logger: logger)
+                let warnings = assembled.warnings > 0 ? " (\(assembled.warnings) warnings)" : ""
+                let tools = assembled.toolCount.map { "\($0) tools from " } ?? ""
+                print("  ok   /mcp/\(assembled.name): \(tools)\(assembled.origin)\(warnings)")
             } catch {
                 print("  FAIL /mcp/\(server.name): \(error)")
                 failures.append(server.name)

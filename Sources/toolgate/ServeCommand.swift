@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         var assembled: [AssembledServer] = []
         do {
             for server in configuration.servers {
-                assembled.append(try await ServerAssembly.assemble(server, client: client, logger: logger))
+                assembled.append(try await ServerAssembly.assemble(server, allowedCommands: configuration.allowedCommands, client: client, logger: logger))
             }
         } catch {
             try? await client.shutdown()
@@ -74,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
             transport.register(on: router)
             sweepers.append(transport.sessionSweeper())
         }
-        let ready = servers.map { "\"\($0.name)\":\($0.imported.tools.count)" }.joined(separator: ",")
+        let ready = servers.map { "\"\($0.name)\":\($0.toolCount.map(String.init) ?? "null")" }.joined(separator: ",")
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
         router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)}}" }
         try await HTTPGateway.run(
@@ -82,9 +82,10 @@ struct ServeCommand: AsyncParsableCommand {
             shutdownTimeout: configuration.http.shutdownTimeout, logger: logger
         ) { host, bound in
             for server in servers {
-                logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp/\(server.name)", "tools": "\(server.imported.tools.count)"])
+                logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp/\(server.name)", "source": "\(server.origin)"])
             }
         }
+        for server in servers { server.shutdown() }
         logger.notice("stopped")
         try? await client.shutdown()
     }

@@ -1,29 +1,67 @@
 import AsyncHTTPClient
 import GatewayConfig
+import GatewayCore
 import GatewayServer
 import Logging
 import MCPCore
+import MCPUpstream
 import OpenAPIImport
 import RESTUpstream
 
-/// One virtual server, ready to serve: its imported document, its provider and how sessions present it.
+/// One virtual server, ready to serve: its provider and how sessions present it.
 struct AssembledServer: Sendable {
     let name: String
-    let imported: ImportResult
-    let provider: OpenAPIToolProvider
+    let provider: any ToolProvider
+    /// What the tools come from, for logs and `check`.
+    let origin: String
+    /// Tools known before serving (an imported document); nil for a stdio child, which is asked on first use.
+    let toolCount: Int?
+    let warnings: Int
     let session: MCPServerSession.Configuration
     let discovery: ToolDiscovery
 
     func handler(transport: String, callerHeaders: [(name: String, value: String)] = []) -> GatewayToolHandler {
         GatewayToolHandler(server: name, transport: transport, provider: provider, discovery: discovery, callerHeaders: callerHeaders)
     }
+
+    /// Stops what the server started (a stdio child).
+    func shutdown() {
+        (provider as? StdioToolProvider)?.shutdown()
+    }
 }
 
-/// Builds the concrete adapters of a configured server: imports its document and wires an
-/// `OpenAPIToolProvider` over the shared HTTP client.
+/// Builds the concrete adapters of a configured server: an OpenAPI document imported and wired to
+/// an `OpenAPIToolProvider` over the shared HTTP client, or a stdio MCP server behind a `StdioToolProvider`.
 enum ServerAssembly {
-    static func assemble(_ server: VirtualServerConfiguration, client: HTTPClient, logger: Logger) async throws -> AssembledServer {
-        let source = server.openAPI
+    static func assemble(
+        _ server: VirtualServerConfiguration, allowedCommands: [String] = [], client: HTTPClient, logger: Logger
+    ) async throws -> AssembledServer {
+        let discovery = ToolDiscovery(mode: ToolDiscovery.Mode(rawValue: server.discovery.rawValue) ?? .auto, threshold: server.discoveryThreshold)
+        switch server.source {
+        case .stdio(let source):
+            let command = StdioServerCommand(
+                command: source.command, arguments: source.arguments, environment: source.environment, workingDirectory: source.workingDirectory
+            )
+            guard command.executablePath() != nil else { throw CommandFailure("server '\(server.name)': command not found: \(source.command)") }
+            let provider = StdioToolProvider(
+                command: command, allowList: CommandAllowList(allowedCommands), callTimeout: .milliseconds(Int64(source.callTimeout * 1000)), logger: logger
+            )
+            let session = MCPServerSession.Configuration(
+                serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(server.name)"),
+                instructions: server.instructions, toolsPageSize: server.pageSize
+            )
+            return AssembledServer(
+                name: server.name, provider: provider, origin: "stdio: \(([source.command] + source.arguments).joined(separator: " "))", toolCount: nil,
+                warnings: 0, session: session, discovery: discovery
+            )
+        case .openAPI(let source):
+            return try await openAPI(server, source: source, discovery: discovery, client: client, logger: logger)
+        }
+    }
+
+    private static func openAPI(
+        _ server: VirtualServerConfiguration, source: OpenAPISource, discovery: ToolDiscovery, client: HTTPClient, logger: Logger
+    ) async throws -> AssembledServer {
         let imported: ImportResult
         do {
             imported = try await SpecLoader.load(source.spec, options: source.importOptions, remoteReferences: source.remoteReferences)
@@ -49,7 +87,9 @@ enum ServerAssembly {
             instructions: server.instructions ?? "Tools generated from the OpenAPI document '\(title)'. Each tool calls one HTTP operation.",
             toolsPageSize: server.pageSize
         )
-        let discovery = ToolDiscovery(mode: ToolDiscovery.Mode(rawValue: server.discovery.rawValue) ?? .auto, threshold: server.discoveryThreshold)
-        return AssembledServer(name: name, imported: imported, provider: provider, session: session, discovery: discovery)
+        return AssembledServer(
+            name: name, provider: provider, origin: source.spec, toolCount: imported.tools.count,
+            warnings: imported.diagnostics.filter { $0.severity >= .warning }.count, session: session, discovery: discovery
+        )
     }
 }

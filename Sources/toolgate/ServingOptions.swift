@@ -62,7 +62,7 @@ struct ServingOptions: ParsableArguments {
             allowedHosts: upstream.allowHost, privateHosts: upstream.allowPrivateHost, timeout: timeout, maxResponseBytes: maxResponseBytes
         )
         let server = VirtualServerConfiguration(
-            name: name, pageSize: pageSize, discovery: discovery.setting, discoveryThreshold: discoveryThreshold, openAPI: source
+            name: name, pageSize: pageSize, discovery: discovery.setting, discoveryThreshold: discoveryThreshold, source: .openAPI(source)
         )
         return GatewayConfiguration(servers: [server])
     }

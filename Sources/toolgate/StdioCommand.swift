@@ -36,16 +36,17 @@ struct StdioCommand: AsyncParsableCommand {
         let client = RESTExecutor.makeHTTPClient()
         let assembled: AssembledServer
         do {
-            assembled = try await ServerAssembly.assemble(chosen, client: client, logger: logger)
+            assembled = try await ServerAssembly.assemble(chosen, allowedCommands: configuration.allowedCommands, client: client, logger: logger)
         } catch {
             try? await client.shutdown()
             throw error
         }
-        logger.info("serving tools over stdio", metadata: ["server": "\(assembled.name)", "tools": "\(assembled.imported.tools.count)"])
+        logger.info("serving tools over stdio", metadata: ["server": "\(assembled.name)", "source": "\(assembled.origin)"])
         let handler = assembled.handler(transport: "stdio")
         await StdioTransport(logger: logger).run { send in
             MCPServerSession(configuration: assembled.session, handler: handler, logger: logger, send: send)
         }
+        assembled.shutdown()
         try? await client.shutdown()
     }
 }

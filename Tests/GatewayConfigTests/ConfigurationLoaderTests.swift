@@ -53,7 +53,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.http.maxSessions == 50 && configuration.http.sessionIdleTimeout == 900)
         let server = try #require(configuration.server(named: "pets"))
         #expect(server.pageSize == 20 && server.discovery == .off)
-        let source = server.openAPI
+        let source = try #require(server.openAPI)
         #expect(source.importOptions.baseURL == "http://127.0.0.1:9000")
         #expect(source.importOptions.selection.includeTags == ["pets"] && source.importOptions.selection.methods == ["GET"])
         #expect(source.importOptions.selection.excludeOperations == ["delete*"])
@@ -71,8 +71,8 @@ struct ConfigurationLoaderTests {
         let folder = Self.repository.appendingPathComponent("examples").path
         let configuration = try ConfigurationLoader(environment: [:]).load(path: folder + "/toolgate.yaml")
         #expect(configuration.servers.map(\.name) == ["clinic"])
-        #expect(FileManager.default.fileExists(atPath: configuration.servers[0].openAPI.spec))
-        #expect(configuration.servers[0].openAPI.importOptions.baseURL == "http://127.0.0.1:9000", "the ${VAR:-default} default")
+        #expect(FileManager.default.fileExists(atPath: configuration.servers[0].openAPI?.spec ?? ""))
+        #expect(configuration.servers[0].openAPI?.importOptions.baseURL == "http://127.0.0.1:9000", "the ${VAR:-default} default")
     }
 
     @Test("a typo is an unknown field with its line, column, path and a suggestion")
@@ -100,9 +100,9 @@ struct ConfigurationLoaderTests {
             "servers:\n  - name: pets\n    openapi:\n      spec: \(Self.demoSpec)\n      headers: { X-A: \"${EVIL}\", X-B: \"$${HOME}\" }\n",
             environment: ["EVIL": "x\n  bearer: stolen"]
         )
-        let headers = configuration.servers[0].openAPI.credentials.headers
+        let headers = try #require(configuration.servers[0].openAPI).credentials.headers
         #expect(headers.map(\.value) == ["x\n  bearer: stolen", "${HOME}"])
-        #expect(configuration.servers[0].openAPI.credentials.bearerToken == nil)
+        #expect(configuration.servers[0].openAPI?.credentials.bearerToken == nil)
     }
 
     @Test("wrong types, bad names, duplicates, missing files and bad YAML are refused with their place")
@@ -115,7 +115,9 @@ struct ConfigurationLoaderTests {
             ("servers:\n  - name: pets\n    openapi: { spec: does-not-exist.yaml }\n", .invalidValue, 3),
             ("servers:\n  - name: pets\n", .missingField, 2),
             ("listen: localhost\nservers: []\n", .invalidValue, 1),
-            ("servers:\n  - name: files\n    stdio: { command: python3 }\n", .unsupported, 3),
+            ("servers:\n  - name: files\n    stdio: { command: python3 }\n", .invalidValue, 3),
+            ("allowed_commands: [python3]\nservers:\n  - name: files\n    stdio: { command: python3, mode: per-session }\n", .unsupported, 4),
+            ("servers:\n  - name: wiki\n    url: https://wiki.example.com/mcp\n", .unsupported, 3),
             ("consumers: []\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .unsupported, 1),
             ("servers: [\n  - name\n", .syntax, nil),
             ("", .missingField, nil),
@@ -127,5 +129,25 @@ struct ConfigurationLoaderTests {
         }
         let syntax = try #require(failure("servers: [\n  - name\n"))
         #expect(syntax.message.contains("line"))
+    }
+
+    @Test("a stdio server needs its command in allowed_commands, and reads args, env, cwd and call_timeout")
+    func stdioServer() throws {
+        let configuration = try load(
+            """
+            allowed_commands: [python3]
+            servers:
+              - name: time
+                stdio: { command: python3, args: [-m, mcp_server_time], env: { TZ: "${ZONE:-UTC}" }, cwd: work, call_timeout: 5s }
+            """
+        )
+        guard case .stdio(let source) = configuration.servers[0].source else {
+            Issue.record("not a stdio source")
+            return
+        }
+        #expect(source.command == "python3" && source.arguments == ["-m", "mcp_server_time"])
+        #expect(source.environment == ["TZ": "UTC"] && source.workingDirectory == "/etc/toolgate/work" && source.callTimeout == 5)
+        let refused = try #require(failure("allowed_commands: [node]\nservers:\n  - name: t\n    stdio: { command: python3 }\n"))
+        #expect(refused.field == "servers[0].stdio.command" && refused.message.contains("not in allowed_commands"))
     }
 }

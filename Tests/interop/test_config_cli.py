@@ -102,3 +102,42 @@ def test_stdio_config_server(toolgate, demo_api):
     unknown = subprocess.run([toolgate, "stdio", "--config", EXAMPLE, "--server", "nope"], capture_output=True, text=True,
                              timeout=30, stdin=subprocess.DEVNULL)
     assert unknown.returncode != 0 and "no server named 'nope'; known: clinic" in unknown.stderr
+
+
+def test_serve_config_with_a_stdio_server_beside_an_openapi_one(toolgate, demo_api, tmp_path):
+    """A stdio MCP server from PyPI (mcp-server-time) configured beside a document; its command
+    must be in allowed_commands."""
+    import sys
+
+    config = tmp_path / "mixed.yaml"
+    config.write_text(textwrap.dedent(f"""\
+        listen: 127.0.0.1:0
+        allowed_commands: [{sys.executable}]
+        servers:
+          - name: time
+            stdio: {{ command: {sys.executable}, args: [-m, mcp_server_time, --local-timezone, UTC], call_timeout: 10s }}
+          - name: clinic
+            openapi: {{ spec: {DEMO_SPEC}, base_url: "{demo_api}" }}
+        """))
+    check = subprocess.run([toolgate, "check", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0 and "ok   /mcp/time: stdio:" in check.stdout, check.stdout + check.stderr
+    process = subprocess.Popen([toolgate, "serve", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        found = listening_url(process, r"url=(http://127\.0\.0\.1:\d+/mcp/\w+)", count=2)
+        urls = {url.rsplit("/", 1)[1]: url for url in found}
+
+        async def main():
+            async with Client(urls["time"]) as client:
+                tools = [t.name for t in (await client.list_tools()).tools]
+                now = await client.call_tool("get_current_time", {"timezone": "Asia/Tokyo"})
+                return tools, now
+
+        tools, now = run(main())
+        assert "get_current_time" in tools and not now.is_error and "Asia/Tokyo" in now.content[0].text
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+    refused = tmp_path / "refused.yaml"
+    refused.write_text("servers:\n  - name: time\n    stdio: { command: python3 }\n")
+    result = subprocess.run([toolgate, "check", "--config", str(refused)], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "servers[0].stdio.command: 'python3' is not in allowed_commands" in result.stderr
