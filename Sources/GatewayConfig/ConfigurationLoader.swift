@@ -83,8 +83,8 @@ public struct ConfigurationLoader: Sendable {
         }
         if let mode = fields["mode"] {
             switch try mode.string() {
-            case "shared": break
-            case "per-session": throw mode.error(.unsupported, "'per-session' children are not available in this build; use 'shared'")
+            case "shared": source.perSession = false
+            case "per-session": source.perSession = true
             case let other: throw mode.error(.invalidValue, "expected shared or per-session, found '\(other)'")
             }
         }

@@ -83,8 +83,11 @@ public struct StdioSource: Sendable {
     public var workingDirectory: String?
     /// Seconds a call may take before it is cancelled.
     public var callTimeout: Double
+    /// One child shared by every session, or one child per session (ended with it).
+    public var perSession: Bool
 
-    public init(command: String, arguments: [String] = [], environment: [String: String] = [:], workingDirectory: String? = nil, callTimeout: Double = 60) {
+    public init(command: String, arguments: [String] = [], environment: [String: String] = [:], workingDirectory: String? = nil, callTimeout: Double = 60, perSession: Bool = false) {
+        self.perSession = perSession
         self.command = command
         self.arguments = arguments
         self.environment = environment

@@ -7,4 +7,10 @@ public protocol ToolProvider: Sendable {
     /// Runs one tool. Unknown tool → `GatewayError` with `.unknownTool`; upstream failures are
     /// `isError` results, not thrown errors.
     func call(_ call: ToolCall, context: CallContext) async throws(GatewayError) -> MCPToolResult
+    /// Releases what the provider holds (a child process); called when the session that owns it ends.
+    func shutdown() async
+}
+
+extension ToolProvider {
+    public func shutdown() async {}
 }

@@ -16,14 +16,17 @@ public struct GatewayToolHandler: MCPServerHandler {
     let discovery: ToolDiscovery
     let searchIndex = SearchIndexCache()
     let callerHeaders: [(name: String, value: String)]
+    /// Whether the provider belongs to this session alone (a per-session child) and ends with it.
+    let ownsProvider: Bool
 
     /// `callerHeaders` are the HTTP caller's headers when a call brings none of its own (upstreams
     /// see only allow-listed ones).
     public init(
         server: String, transport: String, provider: any ToolProvider, policies: ToolPolicyChain = ToolPolicyChain(),
         identity: Identity = .anonymous, discovery: ToolDiscovery = ToolDiscovery(mode: .off),
-        callerHeaders: [(name: String, value: String)] = []
+        callerHeaders: [(name: String, value: String)] = [], ownsProvider: Bool = false
     ) {
+        self.ownsProvider = ownsProvider
         self.callerHeaders = callerHeaders
         self.server = server
         self.transport = transport
@@ -57,6 +60,10 @@ public struct GatewayToolHandler: MCPServerHandler {
             }
         }
         return try await run(call)
+    }
+
+    public func sessionEnded() async {
+        if ownsProvider { await provider.shutdown() }
     }
 
     /// Runs a real tool through the policy chain and the provider.

@@ -28,5 +28,9 @@ final class HTTPSession: Sendable {
     func idle(since now: ContinuousClock.Instant) -> Duration { now - lastUsed.withLock { $0 } }
 
     /// Ends the session's streams.
-    func close() { streams.close() }
+    func close() {
+        streams.close()
+        let engine = self.engine
+        Task { await engine.end() }
+    }
 }

@@ -40,5 +40,7 @@ final class LegacySSESession: Sendable {
     func close() {
         inboxContinuation.finish()
         outboxContinuation.finish()
+        let engine = self.engine
+        Task { await engine.end() }
     }
 }

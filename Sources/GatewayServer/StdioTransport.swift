@@ -48,6 +48,7 @@ public struct StdioTransport: Sendable {
             }
             await group.waitForAll()
         }
+        await session.end()
         logger.info("stdin closed; stdio transport stopped")
     }
 }

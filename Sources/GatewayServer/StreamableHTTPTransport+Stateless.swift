@@ -17,7 +17,9 @@ extension StreamableHTTPTransport {
         if let token = streamToken(parsed) {
             return stream(bytes, session: session, token: token, context: context)
         }
-        guard let reply = await session.engine.receive(bytes, context: context) else {
+        let reply = await session.engine.receive(bytes, context: context)
+        await session.engine.end()
+        guard let reply else {
             return Response(status: .accepted)
         }
         return json(reply, session: session, status: Self.status(of: reply))

@@ -41,6 +41,11 @@ public final class MCPServerSession: Sendable {
         self.send = send
     }
 
+    /// Ends the session: the handler releases what it holds for it (a per-session child).
+    public func end() async {
+        await handler.sessionEnded()
+    }
+
     /// The negotiated revision, once `initialize` has been answered.
     public var protocolVersion: MCPProtocolVersion? { lifecycle.withLock { $0.version } }
 

@@ -35,4 +35,10 @@ public protocol MCPServerHandler: Sendable {
     func listTools() async throws(JSONRPCError) -> [MCPTool]
     /// Runs a tool. Throw -32602 for an unknown tool; return `isError` results for execution failures.
     func callTool(_ call: MCPToolCall) async throws(JSONRPCError) -> MCPToolResult
+    /// The session this handler served has ended (deleted, expired, disconnected, or a stateless request answered).
+    func sessionEnded() async
+}
+
+extension MCPServerHandler {
+    public func sessionEnded() async {}
 }

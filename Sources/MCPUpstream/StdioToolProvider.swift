@@ -160,8 +160,13 @@ public final class StdioToolProvider: ToolProvider {
         }
     }
 
-    /// Stops the child (at shutdown).
-    public func shutdown() {
+    /// Stops the child (at shutdown, or when the session that owns it ends).
+    public func shutdown() async {
+        stop()
+    }
+
+    /// Stops the child now.
+    public func stop() {
         let child = supervisor.withLock { state -> StdioChild? in
             state.generation += 1
             defer { state.child = nil }

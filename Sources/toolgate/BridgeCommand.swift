@@ -65,6 +65,6 @@ struct BridgeCommand: AsyncParsableCommand {
         ) { host, bound in
             logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp", "sse": "http://\(host):\(bound)/sse", "command": "\(server.command)"])
         }
-        provider.shutdown()
+        provider.stop()
     }
 }

@@ -12,6 +12,8 @@ import RESTUpstream
 struct AssembledServer: Sendable {
     let name: String
     let provider: any ToolProvider
+    /// For per-session stdio servers: a new provider (child) for each session, ended with it.
+    let perSession: (@Sendable () -> any ToolProvider)?
     /// What the tools come from, for logs and `check`.
     let origin: String
     /// Tools known before serving (an imported document); nil for a stdio child, which is asked on first use.
@@ -21,12 +23,17 @@ struct AssembledServer: Sendable {
     let discovery: ToolDiscovery
 
     func handler(transport: String, callerHeaders: [(name: String, value: String)] = []) -> GatewayToolHandler {
-        GatewayToolHandler(server: name, transport: transport, provider: provider, discovery: discovery, callerHeaders: callerHeaders)
+        if let perSession {
+            return GatewayToolHandler(
+                server: name, transport: transport, provider: perSession(), discovery: discovery, callerHeaders: callerHeaders, ownsProvider: true
+            )
+        }
+        return GatewayToolHandler(server: name, transport: transport, provider: provider, discovery: discovery, callerHeaders: callerHeaders)
     }
 
-    /// Stops what the server started (a stdio child).
+    /// Stops what the server started (a shared stdio child).
     func shutdown() {
-        (provider as? StdioToolProvider)?.shutdown()
+        (provider as? StdioToolProvider)?.stop()
     }
 }
 
@@ -43,15 +50,20 @@ enum ServerAssembly {
                 command: source.command, arguments: source.arguments, environment: source.environment, workingDirectory: source.workingDirectory
             )
             guard command.executablePath() != nil else { throw CommandFailure("server '\(server.name)': command not found: \(source.command)") }
-            let provider = StdioToolProvider(
-                command: command, allowList: CommandAllowList(allowedCommands), callTimeout: .milliseconds(Int64(source.callTimeout * 1000)), logger: logger
-            )
+            let makeProvider: @Sendable () -> any ToolProvider = {
+                StdioToolProvider(
+                    command: command, allowList: CommandAllowList(allowedCommands), callTimeout: .milliseconds(Int64(source.callTimeout * 1000)),
+                    logger: logger
+                )
+            }
+            let provider = makeProvider()
             let session = MCPServerSession.Configuration(
                 serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(server.name)"),
                 instructions: server.instructions, toolsPageSize: server.pageSize
             )
             return AssembledServer(
-                name: server.name, provider: provider, origin: "stdio: \(([source.command] + source.arguments).joined(separator: " "))", toolCount: nil,
+                name: server.name, provider: provider, perSession: source.perSession ? makeProvider : nil,
+                origin: "stdio\(source.perSession ? " (per session)" : ""): \(([source.command] + source.arguments).joined(separator: " "))", toolCount: nil,
                 warnings: 0, session: session, discovery: discovery
             )
         case .openAPI(let source):
@@ -88,7 +100,7 @@ enum ServerAssembly {
             toolsPageSize: server.pageSize
         )
         return AssembledServer(
-            name: name, provider: provider, origin: source.spec, toolCount: imported.tools.count,
+            name: name, provider: provider, perSession: nil, origin: source.spec, toolCount: imported.tools.count,
             warnings: imported.diagnostics.filter { $0.severity >= .warning }.count, session: session, discovery: discovery
         )
     }

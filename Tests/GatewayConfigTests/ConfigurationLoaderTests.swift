@@ -116,7 +116,7 @@ struct ConfigurationLoaderTests {
             ("servers:\n  - name: pets\n", .missingField, 2),
             ("listen: localhost\nservers: []\n", .invalidValue, 1),
             ("servers:\n  - name: files\n    stdio: { command: python3 }\n", .invalidValue, 3),
-            ("allowed_commands: [python3]\nservers:\n  - name: files\n    stdio: { command: python3, mode: per-session }\n", .unsupported, 4),
+            ("allowed_commands: [python3]\nservers:\n  - name: files\n    stdio: { command: python3, mode: per-child }\n", .invalidValue, 4),
             ("servers:\n  - name: wiki\n    url: https://wiki.example.com/mcp\n", .unsupported, 3),
             ("consumers: []\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .unsupported, 1),
             ("servers: [\n  - name\n", .syntax, nil),

@@ -99,3 +99,43 @@ def test_a_crashing_child_fails_the_call_and_is_restarted(toolgate):
         assert slept.is_error and "exited" in slept.content[0].text, "the call in flight fails, it does not hang"
         assert time.monotonic() - started < 20
         assert second_pid != first_pid, "the child was restarted"
+
+
+def test_per_session_children_end_with_their_sessions(toolgate, tmp_path):
+    """mode: per-session gives each client session its own child, stopped when the session ends."""
+    import os
+
+    from conftest import post
+
+    config = tmp_path / "per-session.yaml"
+    config.write_text(f"listen: 127.0.0.1:0\nallowed_commands: [{sys.executable}]\nservers:\n  - name: flaky\n"
+                      f"    stdio: {{ command: {sys.executable}, args: [{HERE / 'servers' / 'flaky_server.py'}], mode: per-session }}\n")
+    process = subprocess.Popen([toolgate, "serve", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        url = listening_url(process, r"url=(http://127\.0\.0\.1:\d+/mcp/flaky)")
+
+        async def pid_of_one_session():
+            async def body(session):
+                return (await session.call_tool("pid", {})).structured_content["result"]
+            return await session_for(url, body)  # the client deletes its session on exit
+
+        async def main():
+            return await asyncio.gather(pid_of_one_session(), pid_of_one_session())
+
+        first, second = run(main())
+        assert first != second, "each session has its own child"
+        deadline = time.monotonic() + 10
+        alive = {first, second}
+        while alive and time.monotonic() < deadline:
+            for pid in list(alive):
+                try:
+                    os.kill(pid, 0)
+                    if open(f"/proc/{pid}/stat").read().split()[2] == "Z":
+                        alive.discard(pid)
+                except (ProcessLookupError, FileNotFoundError):
+                    alive.discard(pid)
+            time.sleep(0.1)  # polling the OS for the exits; nothing here to await
+        assert not alive, f"children still running after their sessions ended: {alive}"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
