@@ -71,6 +71,26 @@ def test_session_json_and_sse_replies(gateway):
     run(main())
 
 
+def test_cancelled_call_over_http_leaves_the_session_working(gateway):
+    """Cancelling a waiting call makes the client send notifications/cancelled; the session keeps serving."""
+    import anyio
+
+    async def main():
+        async with streamable_http_client(gateway) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                with anyio.move_on_after(0.5) as scope:
+                    await session.call_tool("clinicSummary", {"delay_ms": 8000})
+                assert scope.cancelled_caught
+                started = time.monotonic()
+                await session.send_ping()
+                report = await session.call_tool("clinicSummary", {"delay_ms": 0})
+                assert report.structured_content["total"] == 3
+                return time.monotonic() - started
+
+    assert run(main()) < 5
+
+
 def test_two_clients_with_the_same_ids_get_their_own_answers(gateway):
     async def one(pet_id):
         async with streamable_http_client(gateway) as (read, write):

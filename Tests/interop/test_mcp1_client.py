@@ -33,6 +33,8 @@ def check(seen):
     assert seen["tools"][:3] == ["listPets", "createPet", "getPet"]
     assert seen["pet"]["name"] == "Misty"
     assert seen["missingIsError"] is True
+    assert seen["summaryTotal"] == 3
+    assert seen["cancelled"] is True and seen["afterCancel"] == "Rex", "a cancelled call leaves the session working"
 
 
 def test_mcp1_over_stdio(toolgate, demo_api, mcp1_python):
@@ -40,7 +42,10 @@ def test_mcp1_over_stdio(toolgate, demo_api, mcp1_python):
 
 
 def test_mcp1_over_streamable_http(gateway, mcp1_python):
-    check(run_client(mcp1_python, "http", gateway))
+    seen = run_client(mcp1_python, "http", gateway)
+    check(seen)
+    assert seen["pages"] == 3 and len(seen["tools"]) == 8, "the gateway pages 3 tools at a time"
+    assert seen["progress"] == [1.0, 2.0], "progress on the request's own SSE stream"
 
 
 def test_mcp_proxy_bridges_stdio_to_toolgate(gateway, mcp1_python):

@@ -12,13 +12,33 @@ from mcp.client.streamable_http import streamablehttp_client
 
 async def exercise(session):
     init = await session.initialize()
-    tools = (await session.list_tools()).tools
+    tools, cursor, pages = [], None, 0
+    while True:  # every page, following nextCursor
+        page = await session.list_tools(cursor=cursor) if cursor else await session.list_tools()
+        tools += page.tools
+        pages += 1
+        cursor = page.nextCursor
+        if not cursor:
+            break
     pet = await session.call_tool("getPet", {"petId": 2})
     missing = await session.call_tool("getPet", {"petId": 999})
+    progress = []
+
+    async def on_progress(value, total, message):
+        progress.append(value)
+
+    summary = await session.call_tool("clinicSummary", {}, progress_callback=on_progress)
+    try:  # cancelling the waiting task makes the client send notifications/cancelled
+        await asyncio.wait_for(session.call_tool("clinicSummary", {"delay_ms": 8000}), timeout=0.5)
+        cancelled = False
+    except asyncio.TimeoutError:
+        cancelled = True
     await session.send_ping()
+    after = await session.call_tool("getPet", {"petId": 1})
     return {
-        "version": init.protocolVersion, "server": init.serverInfo.name, "tools": [t.name for t in tools],
-        "pet": pet.structuredContent, "missingIsError": missing.isError,
+        "version": init.protocolVersion, "server": init.serverInfo.name, "tools": [t.name for t in tools], "pages": pages,
+        "pet": pet.structuredContent, "missingIsError": missing.isError, "progress": progress,
+        "summaryTotal": summary.structuredContent["total"], "cancelled": cancelled, "afterCancel": after.structuredContent["name"],
     }
 
 
