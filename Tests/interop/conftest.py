@@ -87,3 +87,18 @@ def post(url, body, headers=None, method="POST"):
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+async def cancel_then_use(session):
+    """Cancels a slow call (the client sends notifications/cancelled), then pings and calls again;
+    returns how long the session took to answer after the cancellation."""
+    import anyio
+
+    with anyio.move_on_after(0.5) as scope:
+        await session.call_tool("clinicSummary", {"delay_ms": 8000})
+    assert scope.cancelled_caught
+    started = time.monotonic()
+    await session.send_ping()
+    report = await session.call_tool("clinicSummary", {"delay_ms": 0})
+    assert report.structured_content["total"] == 3
+    return time.monotonic() - started
