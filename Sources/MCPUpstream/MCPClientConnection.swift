@@ -40,9 +40,10 @@ public final class MCPClientConnection: Sendable {
             state.outstanding.insert(state.nextID)
             return .success(state.nextID)
         }
-        guard case .success(let id) = issued else {
-            if case .failure(let error) = issued { return .failure(error) }
-            return .failure(.internalError("unreachable"))
+        let id: Int64
+        switch issued {
+        case .failure(let error): return .failure(error)
+        case .success(let issuedID): id = issuedID
         }
         var params = params ?? [:]
         let token = "tg-\(id)"

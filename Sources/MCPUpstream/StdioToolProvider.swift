@@ -87,22 +87,28 @@ public final class StdioToolProvider: ToolProvider {
     /// The running child, starting it (or waiting for its start) when needed.
     private func running() async throws(GatewayError) -> StdioChild {
         let now = ContinuousClock.now
-        let step = supervisor.withLock { state -> Result<Task<StdioChild, any Error>, GatewayError> in
-            if let child = state.child { return .success(Task { child }) }
-            if let starting = state.starting { return .success(starting) }
+        enum Step {
+            case ready(StdioChild)
+            case waitFor(Task<StdioChild, any Error>)
+            case refused(GatewayError)
+        }
+        let step = supervisor.withLock { state -> Step in
+            if let child = state.child { return .ready(child) }
+            if let starting = state.starting { return .waitFor(starting) }
             let wait = state.policy.wait(now: now)
             if wait > .zero {
-                return .failure(GatewayError(.upstream, "the MCP server '\(command.command)' exited; it restarts in \(wait)"))
+                return .refused(GatewayError(.upstream, "the MCP server '\(command.command)' exited; it restarts in \(wait)"))
             }
             state.generation += 1
             let generation = state.generation
             let task = Task { try await self.start(generation: generation) }
             state.starting = task
-            return .success(task)
+            return .waitFor(task)
         }
         switch step {
-        case .failure(let error): throw error
-        case .success(let task):
+        case .ready(let child): return child
+        case .refused(let error): throw error
+        case .waitFor(let task):
             do {
                 return try await task.value
             } catch let error as GatewayError {
