@@ -92,10 +92,7 @@ def open_session(url, version="2025-11-25"):
     headers, _ = post(url, init, {})
     lowered = {k.lower(): v for k, v in headers.items()}
     session = {"Mcp-Session-Id": lowered["mcp-session-id"], "MCP-Protocol-Version": version}
-    request = urllib.request.Request(url, data=b'{"jsonrpc":"2.0","method":"notifications/initialized"}', method="POST")
-    for name, value in {"Content-Type": "application/json", "Accept": ACCEPT, **session}.items():
-        request.add_header(name, value)
-    urllib.request.urlopen(request, timeout=10).read()
+    post(url, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session)
     return session
 
 
