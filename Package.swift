@@ -65,10 +65,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Layer 3: stdio (and later remote) MCP servers as tool providers.
+        // Layer 3: stdio children and remote MCP servers as tool providers.
         .target(
             name: "MCPUpstream",
-            dependencies: ["GatewayCore", "MCPCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "GatewayCore", "MCPCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Layer 4: transports, catalog, policy wiring.
@@ -87,7 +93,7 @@ let package = Package(
         // Layer 5: the YAML configuration file → typed settings of the adapters (names file, line and field on errors).
         .target(
             name: "GatewayConfig",
-            dependencies: ["MCPCore", "OpenAPIImport", "RESTUpstream"],
+            dependencies: ["MCPCore", "OpenAPIImport", "RESTUpstream", "MCPUpstream"],
             swiftSettings: swiftSettings
         ),
         // The demo upstream API (implements specs/demo-api.yaml) used by the quick start and tests.
@@ -141,8 +147,13 @@ let package = Package(
             dependencies: ["OpenAPIImport", "MCPCore", "GatewayCore"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "MCPUpstreamTests", dependencies: ["MCPUpstream", "GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "OpenAPIImport", "RESTUpstream", "MCPCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MCPUpstreamTests",
+            dependencies: ["MCPUpstream", "GatewayCore", "MCPCore", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayConfigTests", dependencies: ["GatewayConfig", "OpenAPIImport", "RESTUpstream", "MCPUpstream", "MCPCore"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GatewayPolicyTests", dependencies: ["GatewayPolicy", "GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RESTUpstreamTests",

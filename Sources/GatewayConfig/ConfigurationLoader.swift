@@ -1,6 +1,7 @@
 import Foundation
 import MCPCore
 import OpenAPIImport
+import MCPUpstream
 import RESTUpstream
 
 /// Reads a YAML configuration file into a `GatewayConfiguration`: `${VAR}` substituted from the
@@ -92,6 +93,80 @@ public struct ConfigurationLoader: Sendable {
         return source
     }
 
+    /// The keys that name a tool source; a server (or a member of `sources`) has exactly one.
+    static let sourceKinds = ["openapi", "stdio", "url"]
+
+    /// A server's or a source's name: a URL path segment and a tool-name prefix.
+    static func name(_ node: ConfigNode?, in parent: ConfigNode) throws(ConfigurationError) -> String {
+        guard let node else { throw parent.error(.missingField, "'name' is required") }
+        let name = try node.string()
+        guard VirtualServerConfiguration.isValidName(name) else {
+            throw node.error(.invalidValue, "'\(name)' is not a valid name: letters, digits, '-' and '_', starting with a letter or digit, at most 64")
+        }
+        return name
+    }
+
+    /// The one source among `fields`: `openapi`, `stdio` or `url`.
+    static func source(
+        _ fields: [String: ConfigNode], in node: ConfigNode, folder: String, allowedCommands: [String]
+    ) throws(ConfigurationError) -> VirtualServerConfiguration.Source {
+        let present = Self.sourceKinds.filter { fields[$0] != nil }
+        guard present.count == 1, let kind = present.first, let value = fields[kind] else {
+            if present.isEmpty {
+                throw node.error(.missingField, "a source is required: 'openapi' (an OpenAPI document), 'stdio' (an MCP server's command), 'url' (a remote MCP server) or 'sources' (several)")
+            }
+            throw node.error(.invalidValue, "a server has one source, found \(present.map { "'\($0)'" }.joined(separator: " and ")); use 'sources' to combine several")
+        }
+        switch kind {
+        case "openapi": return .openAPI(try OpenAPISourceReader.read(value, folder: folder))
+        case "stdio": return .stdio(try Self.stdio(value, folder: folder, allowedCommands: allowedCommands))
+        default: return .remote(try Self.remote(value))
+        }
+    }
+
+    /// `url: https://host/mcp`, or `url: { endpoint, headers, bearer_token, transport, call_timeout }`.
+    static func remote(_ node: ConfigNode) throws(ConfigurationError) -> RemoteSource {
+        var fields: [String: ConfigNode] = [:]
+        let endpointNode: ConfigNode
+        if case .string = node.value {
+            endpointNode = node
+        } else {
+            fields = try node.object(allowed: ["endpoint", "headers", "bearer_token", "transport", "call_timeout"])
+            guard let endpoint = fields["endpoint"] else { throw node.error(.missingField, "'endpoint' is required (the server's MCP URL)") }
+            endpointNode = endpoint
+        }
+        let text = try endpointNode.string()
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host?.isEmpty == false else {
+            throw endpointNode.error(.invalidValue, "expected an http or https URL such as https://mcp.example.com/mcp")
+        }
+        var source = RemoteSource(url: url)
+        if let headers = fields["headers"] {
+            guard case .object(let members) = headers.value else { throw headers.error(.invalidValue, "expected a mapping of header names to values") }
+            for (name, value) in members {
+                let lowered = name.lowercased()
+                guard !["mcp-session-id", "mcp-protocol-version", "content-type", "accept", "host", "content-length"].contains(lowered) else {
+                    throw headers.child(name, value).error(.invalidValue, "'\(name)' is set by the gateway itself")
+                }
+                source.headers.append((name, try headers.child(name, value).string()))
+            }
+        }
+        if let token = fields["bearer_token"] {
+            guard !source.headers.contains(where: { $0.name.lowercased() == "authorization" }) else {
+                throw token.error(.invalidValue, "give 'bearer_token' or an 'Authorization' header, not both")
+            }
+            source.headers.append(("Authorization", "Bearer \(try token.string())"))
+        }
+        if let transport = fields["transport"] {
+            let raw = try transport.string()
+            guard let value = RemoteMCPEndpoint.Transport(rawValue: raw) else {
+                throw transport.error(.invalidValue, "expected auto, streamable-http or sse, found '\(raw)'")
+            }
+            source.transport = value
+        }
+        if let timeout = fields["call_timeout"] { source.callTimeout = try timeout.seconds() }
+        return source
+    }
+
     /// `host:port`, `[v6]:port` or a bare port (on 127.0.0.1).
     static func address(_ node: ConfigNode) throws(ConfigurationError) -> (String, Int) {
         if case .int = node.value { return ("127.0.0.1", try node.int(in: 0...65535)) }
@@ -123,21 +198,29 @@ public struct ConfigurationLoader: Sendable {
     }
 
     static func server(_ node: ConfigNode, folder: String, allowedCommands: [String]) throws(ConfigurationError) -> VirtualServerConfiguration {
-        let fields = try node.object(allowed: ["name", "instructions", "page_size", "discovery", "discovery_threshold", "openapi", "stdio", "url"])
-        guard let nameNode = fields["name"] else { throw node.error(.missingField, "'name' is required") }
-        let name = try nameNode.string()
-        guard VirtualServerConfiguration.isValidName(name) else {
-            throw nameNode.error(.invalidValue, "'\(name)' is not a valid server name: letters, digits, '-' and '_', starting with a letter or digit, at most 64")
-        }
-        if let other = fields["url"] {
-            throw other.error(.unsupported, "remote MCP servers ('url') are not available in this build; 'openapi' and 'stdio' sources are")
-        }
+        let fields = try node.object(
+            allowed: ["name", "instructions", "page_size", "discovery", "discovery_threshold"] + Self.sourceKinds + ["sources"]
+        )
+        let name = try Self.name(fields["name"], in: node)
         let source: VirtualServerConfiguration.Source
-        switch (fields["openapi"], fields["stdio"]) {
-        case (let openAPI?, nil): source = .openAPI(try OpenAPISourceReader.read(openAPI, folder: folder))
-        case (nil, let stdio?): source = .stdio(try Self.stdio(stdio, folder: folder, allowedCommands: allowedCommands))
-        case (.some, .some): throw node.error(.invalidValue, "a server has one source: 'openapi' or 'stdio', not both")
-        case (nil, nil): throw node.error(.missingField, "a source is required: 'openapi' (an OpenAPI document) or 'stdio' (an MCP server's command)")
+        if let sources = fields["sources"] {
+            if let other = Self.sourceKinds.compactMap({ fields[$0] }).first {
+                throw other.error(.invalidValue, "a server with 'sources' takes its tools from them only; move this into 'sources'")
+            }
+            var members: [VirtualServerConfiguration.NamedSource] = []
+            for member in try sources.array() {
+                let memberFields = try member.object(allowed: ["name"] + Self.sourceKinds)
+                let memberName = try Self.name(memberFields["name"], in: member)
+                guard !members.contains(where: { $0.name == memberName }) else {
+                    throw member.error(.invalidValue, "the source name '\(memberName)' is used twice in this server")
+                }
+                let memberSource = try Self.source(memberFields, in: member, folder: folder, allowedCommands: allowedCommands)
+                members.append(.init(name: memberName, source: memberSource))
+            }
+            guard !members.isEmpty else { throw sources.error(.missingField, "list at least one source") }
+            source = .aggregate(members)
+        } else {
+            source = try Self.source(fields, in: node, folder: folder, allowedCommands: allowedCommands)
         }
         var server = VirtualServerConfiguration(name: name, source: source)
         if let value = fields["instructions"] { server.instructions = try value.string() }

@@ -1,3 +1,5 @@
+import Foundation
+import MCPUpstream
 import OpenAPIImport
 import RESTUpstream
 
@@ -17,9 +19,23 @@ public struct VirtualServerConfiguration: Sendable {
     public var source: Source
 
     /// Where a server's tools come from.
-    public enum Source: Sendable {
+    public indirect enum Source: Sendable {
         case openAPI(OpenAPISource)
         case stdio(StdioSource)
+        case remote(RemoteSource)
+        /// Several named sources; their tools are exposed as `source__tool`.
+        case aggregate([NamedSource])
+    }
+
+    /// One source of an aggregate server; `name` prefixes its tools.
+    public struct NamedSource: Sendable {
+        public var name: String
+        public var source: Source
+
+        public init(name: String, source: Source) {
+            self.name = name
+            self.source = source
+        }
     }
 
     /// The OpenAPI source, when the server has one.
@@ -92,6 +108,23 @@ public struct StdioSource: Sendable {
         self.arguments = arguments
         self.environment = environment
         self.workingDirectory = workingDirectory
+        self.callTimeout = callTimeout
+    }
+}
+
+/// A remote MCP server as a tool source: its URL, the gateway's own credentials for it (a
+/// client's token is never passed on), and the transport to use.
+public struct RemoteSource: Sendable {
+    public var url: URL
+    public var headers: [(name: String, value: String)]
+    public var transport: RemoteMCPEndpoint.Transport
+    /// Seconds a call may take before it is cancelled.
+    public var callTimeout: Double
+
+    public init(url: URL, headers: [(name: String, value: String)] = [], transport: RemoteMCPEndpoint.Transport = .auto, callTimeout: Double = 60) {
+        self.url = url
+        self.headers = headers
+        self.transport = transport
         self.callTimeout = callTimeout
     }
 }

@@ -9,8 +9,11 @@ public protocol ToolProvider: Sendable {
     func call(_ call: ToolCall, context: CallContext) async throws(GatewayError) -> MCPToolResult
     /// Releases what the provider holds (a child process); called when the session that owns it ends.
     func shutdown() async
+    /// Calls `observer` whenever the tool list changes; nil for a provider whose list never changes.
+    func observeToolList(_ observer: @escaping ToolListBroadcaster.Observer) -> ToolListObservation?
 }
 
 extension ToolProvider {
     public func shutdown() async {}
+    public func observeToolList(_ observer: @escaping ToolListBroadcaster.Observer) -> ToolListObservation? { nil }
 }

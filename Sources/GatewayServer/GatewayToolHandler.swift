@@ -15,6 +15,7 @@ public struct GatewayToolHandler: MCPServerHandler {
     let identity: Identity
     let discovery: ToolDiscovery
     let searchIndex = SearchIndexCache()
+    let toolListObservation = ObservationSlot()
     let callerHeaders: [(name: String, value: String)]
     /// Whether the provider belongs to this session alone (a per-session child) and ends with it.
     let ownsProvider: Bool
@@ -62,7 +63,18 @@ public struct GatewayToolHandler: MCPServerHandler {
         return try await run(call)
     }
 
+    /// Tells the client when the provider's tools change (an upstream's `tools/list_changed`).
+    public func sessionStarted(notify: @escaping @Sendable (JSONRPCMessage) async -> Void) async {
+        let searchIndex = self.searchIndex
+        let observation = provider.observeToolList {
+            searchIndex.reset()
+            await notify(.notification(method: "notifications/tools/list_changed", params: nil))
+        }
+        toolListObservation.hold(observation)
+    }
+
     public func sessionEnded() async {
+        toolListObservation.hold(nil)
         if ownsProvider { await provider.shutdown() }
     }
 
@@ -84,9 +96,11 @@ public struct GatewayToolHandler: MCPServerHandler {
     }
 }
 
-/// The discovery search index, built on first use.
+/// The discovery search index, built on first use and rebuilt after the tools change.
 final class SearchIndexCache: Sendable {
     private let index = Mutex<ToolSearchIndex?>(nil)
+
+    func reset() { index.withLock { $0 = nil } }
 
     func index(for tools: [MCPTool]) -> ToolSearchIndex {
         index.withLock { cached in
@@ -95,5 +109,18 @@ final class SearchIndexCache: Sendable {
             cached = built
             return built
         }
+    }
+}
+
+/// The session's tool-list observation; replacing it cancels the one before.
+final class ObservationSlot: Sendable {
+    private let current = Mutex<ToolListObservation?>(nil)
+
+    func hold(_ observation: ToolListObservation?) {
+        let previous = current.withLock { current in
+            defer { current = observation }
+            return current
+        }
+        previous?.cancel()
     }
 }

@@ -14,9 +14,13 @@ final class HTTPSession: Sendable {
         self.id = id
         let streams = self.streams
         engine = MCPServerSession(configuration: configuration, handler: handler, logger: logger) { message in
-            // Progress goes to the stream of the request that owns the token; nothing else is sent unasked.
-            guard let token = message.jsonValue["params"]?["progressToken"] else { return }
-            streams.yield(message, toToken: token)
+            // Progress goes to the stream of the request that owns the token; the session's own
+            // notifications (tools/list_changed) to the standalone GET stream.
+            if let token = message.jsonValue["params"]?["progressToken"] {
+                streams.yield(message, toToken: token)
+            } else {
+                streams.notify(message)
+            }
         }
     }
 

@@ -70,6 +70,12 @@ final class SessionStreams: Sendable {
         }
     }
 
+    /// Sends a notification of the session's own on the standalone stream (kept for a resume
+    /// when the stream has been opened once; dropped when the client never opened it).
+    func notify(_ message: JSONRPCMessage) {
+        state.withLock { Self.append(message.jsonValue, to: Self.standalone, in: &$0) }
+    }
+
     /// Sends a keep-alive comment on the standalone stream (not logged).
     func keepAlive() {
         _ = state.withLock { $0.logs[Self.standalone]?.listener }?.yield(.keepAlive)

@@ -42,9 +42,12 @@ public struct MCPLifecycle: Sendable {
         return .success(version)
     }
 
-    /// Handles `notifications/initialized`.
-    public mutating func initialized() {
-        if case .initializing(let version) = state { state = .ready(version) }
+    /// Handles `notifications/initialized`; true when it completed the handshake (the first time).
+    @discardableResult
+    public mutating func initialized() -> Bool {
+        guard case .initializing(let version) = state else { return false }
+        state = .ready(version)
+        return true
     }
 
     /// Whether a request for `method` may run now; the error to answer with when not.

@@ -88,7 +88,7 @@ extension MCPServerSession {
     /// What this engine offers: tools, empty resource and prompt lists, and (with a handshake) logging.
     func capabilities(for version: MCPProtocolVersion) -> JSONObject {
         var capabilities: JSONObject = [
-            "tools": ["listChanged": false],
+            "tools": ["listChanged": .bool(configuration.toolsListChanged)],
             "resources": ["subscribe": false, "listChanged": false],
             "prompts": ["listChanged": false],
         ]
@@ -135,10 +135,10 @@ extension MCPServerSession {
         return result.jsonValue(for: version)
     }
 
-    func handleNotification(method: String, params: JSONValue?) {
+    func handleNotification(method: String, params: JSONValue?) async {
         switch method {
         case "notifications/initialized":
-            lifecycle.withLock { $0.initialized() }
+            if lifecycle.withLock({ $0.initialized() }) { await handler.sessionStarted(notify: send) }
         case "notifications/cancelled":
             guard let raw = params?["requestId"], let id = JSONRPCID(raw) else { return }
             let task = inFlight.withLock { $0[id] }

@@ -14,8 +14,11 @@ public final class MCPServerSession: Sendable {
         public var instructions: String?
         /// Tools per `tools/list` page.
         public var toolsPageSize: Int
+        /// Whether the tool list can change while a session is open (announced as `tools.listChanged`).
+        public var toolsListChanged: Bool
 
-        public init(serverInfo: MCPImplementation, instructions: String? = nil, toolsPageSize: Int = 200) {
+        public init(serverInfo: MCPImplementation, instructions: String? = nil, toolsPageSize: Int = 200, toolsListChanged: Bool = false) {
+            self.toolsListChanged = toolsListChanged
             self.serverInfo = serverInfo
             self.instructions = instructions
             self.toolsPageSize = max(1, toolsPageSize)
@@ -87,7 +90,7 @@ public final class MCPServerSession: Sendable {
         case .request(let id, let method, let params):
             return await handleRequest(id: id, method: method, params: params, context: context)
         case .notification(let method, let params):
-            handleNotification(method: method, params: params)
+            await handleNotification(method: method, params: params)
             return nil
         case .result, .error:
             // Answers to server-initiated requests: this engine sends none yet, so they are dropped.

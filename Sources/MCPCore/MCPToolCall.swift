@@ -35,10 +35,14 @@ public protocol MCPServerHandler: Sendable {
     func listTools() async throws(JSONRPCError) -> [MCPTool]
     /// Runs a tool. Throw -32602 for an unknown tool; return `isError` results for execution failures.
     func callTool(_ call: MCPToolCall) async throws(JSONRPCError) -> MCPToolResult
+    /// The client finished the handshake (`notifications/initialized`): from now on the handler
+    /// may send it notifications of its own (`notifications/tools/list_changed`) through `notify`.
+    func sessionStarted(notify: @escaping @Sendable (JSONRPCMessage) async -> Void) async
     /// The session this handler served has ended (deleted, expired, disconnected, or a stateless request answered).
     func sessionEnded() async
 }
 
 extension MCPServerHandler {
+    public func sessionStarted(notify: @escaping @Sendable (JSONRPCMessage) async -> Void) async {}
     public func sessionEnded() async {}
 }

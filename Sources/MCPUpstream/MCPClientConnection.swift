@@ -6,7 +6,8 @@ import Synchronization
 /// sessions: every request gets a gateway-unique integer id (so ids of different clients never
 /// clash), progress tokens are replaced by the gateway's own and routed back to the caller's
 /// reporter, and a cancelled caller sends `notifications/cancelled` with the upstream id.
-/// It does no I/O itself: `write` sends one message; the owner feeds received lines to `receive`.
+/// It does no I/O itself: `write` sends one message; the owner feeds received messages to
+/// `receive`. Notifications other than progress go to `onNotification` (`tools/list_changed`).
 public final class MCPClientConnection: Sendable {
     typealias Waiter = CheckedContinuation<Result<JSONValue, JSONRPCError>, Never>
 
@@ -23,11 +24,17 @@ public final class MCPClientConnection: Sendable {
 
     private let state = Mutex(State())
     private let write: @Sendable (JSONValue) async -> Bool
+    private let onNotification: @Sendable (String, JSONValue?) async -> Void
     private let logger: Logger
 
-    /// `write` sends one message to the upstream and returns false when it cannot.
-    public init(logger: Logger, write: @escaping @Sendable (JSONValue) async -> Bool) {
+    /// `write` sends one message to the upstream and returns false when it cannot (it may also
+    /// deliver the answer itself, through `receive`, before it returns: an HTTP response body).
+    public init(
+        logger: Logger, onNotification: @escaping @Sendable (String, JSONValue?) async -> Void = { _, _ in },
+        write: @escaping @Sendable (JSONValue) async -> Bool
+    ) {
         self.logger = logger
+        self.onNotification = onNotification
         self.write = write
     }
 
@@ -61,11 +68,12 @@ public final class MCPClientConnection: Sendable {
             }
         }
         let message = JSONRPCMessage.request(id: JSONRPCID(.int(id))!, method: method, params: .object(params)).jsonValue
-        guard await write(message) else {
-            return .failure(JSONRPCError(code: .internalError, message: "the upstream MCP server cannot be written to"))
-        }
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { (waiter: Waiter) in
+            // Inside the handler: an HTTP write lasts as long as its response stream.
+            guard await write(message) else {
+                return .failure(JSONRPCError(code: .internalError, message: "the upstream MCP server cannot be written to"))
+            }
+            return await withCheckedContinuation { (waiter: Waiter) in
                 let ready = state.withLock { state -> Result<JSONValue, JSONRPCError>? in
                     if let early = state.early.removeValue(forKey: id) { return early }
                     if let closed = state.closed { return .failure(closed) }
@@ -94,12 +102,25 @@ public final class MCPClientConnection: Sendable {
         _ = await write(JSONRPCMessage.notification(method: method, params: .object(params ?? [:])).jsonValue)
     }
 
-    /// Handles one line from the upstream: answers, progress, pings; anything else is logged.
+    /// Handles one message (or batch) from the upstream: answers, progress, pings, notifications.
     public func receive(_ line: [UInt8]) async {
         guard let value = try? JSONParser().parse(line) else {
             logger.warning("upstream sent a line that is not JSON", metadata: ["bytes": "\(line.count)"])
             return
         }
+        if case .array(let batch) = value {
+            for member in batch { await receive(value: member) }
+        } else {
+            await receive(value: value)
+        }
+    }
+
+    /// Delivers an answer the transport made itself (an HTTP error for a request it carried).
+    public func fail(id: Int64, _ error: JSONRPCError) async {
+        await receive(value: ["jsonrpc": "2.0", "id": .int(id), "error": error.jsonValue])
+    }
+
+    private func receive(value: JSONValue) async {
         if let id = value["id"]?.intValue, value["method"] == nil {
             let answer: Result<JSONValue, JSONRPCError>
             if let error = value["error"], let code = error["code"]?.intValue {
@@ -109,7 +130,7 @@ public final class MCPClientConnection: Sendable {
             }
             let waiter = state.withLock { state -> Waiter? in
                 if let waiter = state.pending.removeValue(forKey: id) { return waiter }
-                if state.outstanding.contains(id) { state.early[id] = answer }
+                if state.outstanding.contains(id), state.early[id] == nil { state.early[id] = answer }
                 return nil
             }
             waiter?.resume(returning: answer)
@@ -130,7 +151,7 @@ public final class MCPClientConnection: Sendable {
             await reporter.report(progress: progress, total: value["params"]?["total"]?.doubleValue, message: value["params"]?["message"]?.stringValue)
             return
         }
-        logger.debug("upstream notification", metadata: ["method": "\(method)"])
+        await onNotification(method, value["params"])
     }
 
     /// Ends the connection: every waiting request fails with `error`, and so does every later one.
@@ -141,6 +162,11 @@ public final class MCPClientConnection: Sendable {
             return Array(state.pending.values)
         }
         for waiter in waiters { waiter.resume(returning: .failure(error)) }
+    }
+
+    /// Whether the request with this upstream id is still waiting for its answer.
+    public func isWaiting(for id: Int64) -> Bool {
+        state.withLock { $0.outstanding.contains(id) && $0.early[id] == nil }
     }
 
     /// Requests waiting for an answer.

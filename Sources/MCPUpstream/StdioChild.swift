@@ -8,15 +8,17 @@ import Synchronization
 /// One running stdio MCP server: the process, its MCP client connection, and its output read
 /// line by line on dedicated threads (stdout → the connection; stderr → the gateway's log,
 /// never to clients). Writes go through a serial queue, off the event loops.
-final class StdioChild: Sendable {
+final class StdioChild: MCPUpstreamLink {
     let connection: MCPClientConnection
     let process: Process
-    let tools = Mutex<[MCPTool]?>(nil)
     private let writes: DispatchQueue
     private let input: FileHandle
 
     /// Starts the process and reads its output; `onExit` runs once when it is gone.
-    init(command: StdioServerCommand, executable: String, maxLineBytes: Int, logger: Logger, onExit: @escaping @Sendable (Int32) -> Void) throws {
+    init(
+        command: StdioServerCommand, executable: String, maxLineBytes: Int, logger: Logger,
+        onNotification: @escaping @Sendable (String, JSONValue?) async -> Void, onExit: @escaping @Sendable (Int32) -> Void
+    ) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = command.arguments
@@ -31,7 +33,7 @@ final class StdioChild: Sendable {
         self.writes = writes
         self.input = input
         self.process = process
-        let connection = MCPClientConnection(logger: logger) { message in
+        let connection = MCPClientConnection(logger: logger, onNotification: onNotification) { message in
             var bytes = message.serializedBytes()
             bytes.append(0x0A)
             let data = Data(bytes)
@@ -70,8 +72,12 @@ final class StdioChild: Sendable {
         }
     }
 
+    var label: String { "pid \(process.processIdentifier)" }
+
+    func negotiated(_ version: String) async {}
+
     /// Ends the process (SIGTERM); its exit closes the connection.
-    func terminate() {
+    func terminate() async {
         if process.isRunning { process.terminate() }
         try? input.close()
     }

@@ -42,13 +42,13 @@ struct BridgeCommand: AsyncParsableCommand {
         let server = StdioServerCommand(command: command[0], arguments: Array(command.dropFirst()))
         guard server.executablePath() != nil else { throw ValidationError("command not found: \(server.command)") }
         // The operator typed the command: it is the whole allow-list.
-        let provider = StdioToolProvider(
+        let provider = MCPUpstreamProvider(
             command: server, allowList: CommandAllowList([server.command]), callTimeout: .milliseconds(Int64(callTimeout * 1000)), logger: logger
         )
         let name = (server.command as NSString).lastPathComponent
         let session = MCPServerSession.Configuration(
             serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate bridge: \(name)"),
-            instructions: nil
+            instructions: nil, toolsListChanged: true
         )
         var http = HTTPSettings()
         http.allowedOrigins = allowOrigin
@@ -65,6 +65,6 @@ struct BridgeCommand: AsyncParsableCommand {
         ) { host, bound in
             logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp", "sse": "http://\(host):\(bound)/sse", "command": "\(server.command)"])
         }
-        provider.stop()
+        await provider.shutdown()
     }
 }

@@ -85,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp/\(server.name)", "source": "\(server.origin)"])
             }
         }
-        for server in servers { server.shutdown() }
+        for server in servers { await server.shutdown() }
         logger.notice("stopped")
         try? await client.shutdown()
     }

@@ -12,11 +12,11 @@ import RESTUpstream
 struct AssembledServer: Sendable {
     let name: String
     let provider: any ToolProvider
-    /// For per-session stdio servers: a new provider (child) for each session, ended with it.
+    /// For servers with per-session stdio children: a new provider for each session, ended with it.
     let perSession: (@Sendable () -> any ToolProvider)?
-    /// What the tools come from, for logs and `check`.
+    /// What the tools come from, for logs and `check` (never a credential).
     let origin: String
-    /// Tools known before serving (an imported document); nil for a stdio child, which is asked on first use.
+    /// Tools known before serving (imported documents); nil when an MCP server is asked on first use.
     let toolCount: Int?
     let warnings: Int
     let session: MCPServerSession.Configuration
@@ -31,60 +31,127 @@ struct AssembledServer: Sendable {
         return GatewayToolHandler(server: name, transport: transport, provider: provider, discovery: discovery, callerHeaders: callerHeaders)
     }
 
-    /// Stops what the server started (a shared stdio child).
-    func shutdown() {
-        (provider as? StdioToolProvider)?.stop()
+    /// Stops what the server started (shared stdio children, remote sessions).
+    func shutdown() async {
+        await provider.shutdown()
     }
 }
 
-/// Builds the concrete adapters of a configured server: an OpenAPI document imported and wired to
-/// an `OpenAPIToolProvider` over the shared HTTP client, or a stdio MCP server behind a `StdioToolProvider`.
+/// Builds the concrete adapters of a configured server: OpenAPI documents imported and wired to
+/// `OpenAPIToolProvider`s over the shared HTTP client, stdio children and remote MCP servers
+/// behind `MCPUpstreamProvider`s, and several of them behind an `AggregateToolProvider`.
 enum ServerAssembly {
+    /// One built source.
+    struct Source: Sendable {
+        var provider: any ToolProvider
+        var perSession: (@Sendable () -> any ToolProvider)?
+        var origin: String
+        var toolCount: Int?
+        var warnings: Int
+        /// The imported document's title, for the server's name and instructions.
+        var title: String?
+        /// Whether its tool list can change while a session is open.
+        var listChanges: Bool
+    }
+
     static func assemble(
         _ server: VirtualServerConfiguration, allowedCommands: [String] = [], client: HTTPClient, logger: Logger
     ) async throws -> AssembledServer {
         let discovery = ToolDiscovery(mode: ToolDiscovery.Mode(rawValue: server.discovery.rawValue) ?? .auto, threshold: server.discoveryThreshold)
+        let built = try await source(server.source, label: server.name, allowedCommands: allowedCommands, client: client, logger: logger)
+        let name = server.name.isEmpty ? ToolNamer.sanitize(built.title ?? "openapi").lowercased() : server.name
+        var instructions = server.instructions
         switch server.source {
-        case .stdio(let source):
+        case .openAPI:
+            instructions = instructions ?? "Tools generated from the OpenAPI document '\(built.title ?? name)'. Each tool calls one HTTP operation."
+        case .aggregate(let members):
+            instructions = instructions ?? "Tools from several sources, each named <source>__<tool>; the sources: \(members.map(\.name).joined(separator: ", "))."
+        case .stdio, .remote: break
+        }
+        let session = MCPServerSession.Configuration(
+            serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(name)"),
+            instructions: instructions, toolsPageSize: server.pageSize, toolsListChanged: built.listChanges
+        )
+        return AssembledServer(
+            name: name, provider: built.provider, perSession: built.perSession, origin: built.origin, toolCount: built.toolCount, warnings: built.warnings,
+            session: session, discovery: discovery
+        )
+    }
+
+    /// Builds one source; `label` names it in errors (`server` or `server/source`).
+    static func source(
+        _ source: VirtualServerConfiguration.Source, label: String, allowedCommands: [String], client: HTTPClient, logger: Logger
+    ) async throws -> Source {
+        switch source {
+        case .stdio(let stdio):
             let command = StdioServerCommand(
-                command: source.command, arguments: source.arguments, environment: source.environment, workingDirectory: source.workingDirectory
+                command: stdio.command, arguments: stdio.arguments, environment: stdio.environment, workingDirectory: stdio.workingDirectory
             )
-            guard command.executablePath() != nil else { throw CommandFailure("server '\(server.name)': command not found: \(source.command)") }
+            guard command.executablePath() != nil else { throw CommandFailure("server '\(label)': command not found: \(stdio.command)") }
             let makeProvider: @Sendable () -> any ToolProvider = {
-                StdioToolProvider(
-                    command: command, allowList: CommandAllowList(allowedCommands), callTimeout: .milliseconds(Int64(source.callTimeout * 1000)),
+                MCPUpstreamProvider(
+                    command: command, allowList: CommandAllowList(allowedCommands), callTimeout: .milliseconds(Int64(stdio.callTimeout * 1000)),
                     logger: logger
                 )
             }
-            let provider = makeProvider()
-            let session = MCPServerSession.Configuration(
-                serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(server.name)"),
-                instructions: server.instructions, toolsPageSize: server.pageSize
+            return Source(
+                provider: makeProvider(), perSession: stdio.perSession ? makeProvider : nil,
+                origin: "stdio\(stdio.perSession ? " (per session)" : ""): \(([stdio.command] + stdio.arguments).joined(separator: " "))",
+                toolCount: nil, warnings: 0, title: nil, listChanges: true
             )
-            return AssembledServer(
-                name: server.name, provider: provider, perSession: source.perSession ? makeProvider : nil,
-                origin: "stdio\(source.perSession ? " (per session)" : ""): \(([source.command] + source.arguments).joined(separator: " "))", toolCount: nil,
-                warnings: 0, session: session, discovery: discovery
+        case .remote(let remote):
+            let endpoint = RemoteMCPEndpoint(url: remote.url, headers: remote.headers, transport: remote.transport)
+            let timeout = Duration.milliseconds(Int64(remote.callTimeout * 1000))
+            let provider = MCPUpstreamProvider(
+                connector: HTTPUpstreamConnector(endpoint: endpoint, client: client, requestTimeout: timeout + .seconds(30), logger: logger),
+                callTimeout: timeout, logger: logger
             )
-        case .openAPI(let source):
-            return try await openAPI(server, source: source, discovery: discovery, client: client, logger: logger)
+            return Source(
+                provider: provider, perSession: nil, origin: "MCP server \(endpoint.redacted) (\(remote.transport.rawValue))", toolCount: nil, warnings: 0,
+                title: nil, listChanges: true
+            )
+        case .openAPI(let openAPI):
+            return try await Self.openAPI(openAPI, label: label, client: client, logger: logger)
+        case .aggregate(let members):
+            var built: [(name: String, source: Source)] = []
+            for member in members {
+                built.append(
+                    (member.name, try await Self.source(member.source, label: "\(label)/\(member.name)", allowedCommands: allowedCommands, client: client, logger: logger))
+                )
+            }
+            let shared = AggregateToolProvider(members: built.map { .init(name: $0.name, provider: $0.source.provider, owned: true) }, logger: logger)
+            var perSession: (@Sendable () -> any ToolProvider)?
+            if built.contains(where: { $0.source.perSession != nil }) {
+                let parts = built
+                perSession = {
+                    AggregateToolProvider(
+                        members: parts.map { part in
+                            if let make = part.source.perSession { return .init(name: part.name, provider: make(), owned: true) }
+                            return .init(name: part.name, provider: part.source.provider, owned: false)
+                        }, logger: logger
+                    )
+                }
+            }
+            let counts = built.compactMap(\.source.toolCount)
+            return Source(
+                provider: shared, perSession: perSession, origin: built.map { "\($0.name) = \($0.source.origin)" }.joined(separator: "; "),
+                toolCount: counts.count == built.count ? counts.reduce(0, +) : nil, warnings: built.map(\.source.warnings).reduce(0, +), title: nil,
+                listChanges: built.contains { $0.source.listChanges }
+            )
         }
     }
 
-    private static func openAPI(
-        _ server: VirtualServerConfiguration, source: OpenAPISource, discovery: ToolDiscovery, client: HTTPClient, logger: Logger
-    ) async throws -> AssembledServer {
+    private static func openAPI(_ source: OpenAPISource, label: String, client: HTTPClient, logger: Logger) async throws -> Source {
         let imported: ImportResult
         do {
             imported = try await SpecLoader.load(source.spec, options: source.importOptions, remoteReferences: source.remoteReferences)
         } catch {
-            let prefix = server.name.isEmpty ? "" : "server '\(server.name)': "
+            let prefix = label.isEmpty ? "" : "server '\(label)': "
             throw CommandFailure(prefix + error.description)
         }
         for diagnostic in imported.diagnostics where diagnostic.severity >= .warning {
-            logger.warning("import diagnostic", metadata: ["server": "\(server.name)", "pointer": "\(diagnostic.pointer)", "message": "\(diagnostic.message)"])
+            logger.warning("import diagnostic", metadata: ["server": "\(label)", "pointer": "\(diagnostic.pointer)", "message": "\(diagnostic.message)"])
         }
-        let name = server.name.isEmpty ? ToolNamer.sanitize(imported.title ?? "openapi").lowercased() : server.name
         let executor = RESTExecutor(
             client: client, limits: .init(timeout: .milliseconds(Int64(source.timeout * 1000)), maxResponseBytes: source.maxResponseBytes),
             logger: logger
@@ -93,15 +160,9 @@ enum ServerAssembly {
             imported: imported, executor: executor, baseURL: source.importOptions.baseURL, credentials: source.credentials,
             allowedHosts: Set(source.allowedHosts), privateHosts: Set(source.privateHosts)
         )
-        let title = imported.title ?? name
-        let session = MCPServerSession.Configuration(
-            serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(name)"),
-            instructions: server.instructions ?? "Tools generated from the OpenAPI document '\(title)'. Each tool calls one HTTP operation.",
-            toolsPageSize: server.pageSize
-        )
-        return AssembledServer(
-            name: name, provider: provider, perSession: nil, origin: source.spec, toolCount: imported.tools.count,
-            warnings: imported.diagnostics.filter { $0.severity >= .warning }.count, session: session, discovery: discovery
+        return Source(
+            provider: provider, perSession: nil, origin: source.spec, toolCount: imported.tools.count,
+            warnings: imported.diagnostics.filter { $0.severity >= .warning }.count, title: imported.title, listChanges: false
         )
     }
 }

@@ -46,7 +46,7 @@ struct StdioCommand: AsyncParsableCommand {
         await StdioTransport(logger: logger).run { send in
             MCPServerSession(configuration: assembled.session, handler: handler, logger: logger, send: send)
         }
-        assembled.shutdown()
+        await assembled.shutdown()
         try? await client.shutdown()
     }
 }

@@ -117,7 +117,17 @@ struct ConfigurationLoaderTests {
             ("listen: localhost\nservers: []\n", .invalidValue, 1),
             ("servers:\n  - name: files\n    stdio: { command: python3 }\n", .invalidValue, 3),
             ("allowed_commands: [python3]\nservers:\n  - name: files\n    stdio: { command: python3, mode: per-child }\n", .invalidValue, 4),
-            ("servers:\n  - name: wiki\n    url: https://wiki.example.com/mcp\n", .unsupported, 3),
+            ("servers:\n  - name: wiki\n    url: ftp://wiki.example.com/mcp\n", .invalidValue, 3),
+            ("servers:\n  - name: wiki\n    url: { endpoint: 'https://w.example/mcp', transport: websocket }\n", .invalidValue, 3),
+            ("servers:\n  - name: wiki\n    url: { endpoint: 'https://w.example/mcp', headers: { Mcp-Session-Id: x } }\n", .invalidValue, 3),
+            ("servers:\n  - name: wiki\n    url: { endpoint: 'https://w.example/mcp', bearer_token: t, headers: { authorization: x } }\n", .invalidValue, 3),
+            ("servers:\n  - name: wiki\n    url: { headers: {} }\n", .missingField, 3),
+            ("servers:\n  - name: both\n    url: https://w.example/mcp\n    openapi: { spec: \(spec) }\n", .invalidValue, 2),
+            ("servers:\n  - name: agg\n    url: https://w.example/mcp\n    sources: []\n", .invalidValue, 3),
+            ("servers:\n  - name: agg\n    sources: []\n", .missingField, 3),
+            ("servers:\n  - name: agg\n    sources:\n      - { name: a, url: 'https://w.example/mcp' }\n      - { name: a, url: 'https://x.example/mcp' }\n", .invalidValue, 5),
+            ("servers:\n  - name: agg\n    sources:\n      - { name: 'a b', url: 'https://w.example/mcp' }\n", .invalidValue, 4),
+            ("servers:\n  - name: agg\n    sources:\n      - { name: a, sources: [] }\n", .unknownField, 4),
             ("consumers: []\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .unsupported, 1),
             ("servers: [\n  - name\n", .syntax, nil),
             ("", .missingField, nil),
@@ -149,5 +159,57 @@ struct ConfigurationLoaderTests {
         #expect(source.environment == ["TZ": "UTC"] && source.workingDirectory == "/etc/toolgate/work" && source.callTimeout == 5)
         let refused = try #require(failure("allowed_commands: [node]\nservers:\n  - name: t\n    stdio: { command: python3 }\n"))
         #expect(refused.field == "servers[0].stdio.command" && refused.message.contains("not in allowed_commands"))
+    }
+
+    @Test("a remote server: a bare URL, or endpoint, headers, bearer token (from the environment), transport and call_timeout")
+    func remoteServer() throws {
+        let configuration = try load(
+            """
+            servers:
+              - name: wiki
+                url: https://wiki.example.com/mcp
+              - name: docs
+                url:
+                  endpoint: http://127.0.0.1:9100/sse
+                  headers: { X-Team: tools }
+                  bearer_token: ${DOCS_TOKEN}
+                  transport: sse
+                  call_timeout: 2m
+            """, environment: ["DOCS_TOKEN": "s3cret"]
+        )
+        guard case .remote(let wiki) = configuration.servers[0].source, case .remote(let docs) = configuration.servers[1].source else {
+            Issue.record("not remote sources")
+            return
+        }
+        #expect(wiki.url.absoluteString == "https://wiki.example.com/mcp" && wiki.transport == .auto && wiki.headers.isEmpty && wiki.callTimeout == 60)
+        #expect(docs.url.absoluteString == "http://127.0.0.1:9100/sse" && docs.transport == .sse && docs.callTimeout == 120)
+        #expect(docs.headers.map { "\($0.name): \($0.value)" } == ["X-Team: tools", "Authorization: Bearer s3cret"])
+    }
+
+    @Test("an aggregate server lists named sources of every kind")
+    func aggregateServer() throws {
+        let configuration = try load(
+            """
+            allowed_commands: [python3]
+            servers:
+              - name: all
+                sources:
+                  - { name: clinic, openapi: { spec: \(Self.demoSpec) } }
+                  - { name: time, stdio: { command: python3, args: [-m, mcp_server_time], mode: per-session } }
+                  - { name: wiki, url: https://wiki.example.com/mcp }
+            """
+        )
+        guard case .aggregate(let members) = configuration.servers[0].source else {
+            Issue.record("not an aggregate")
+            return
+        }
+        #expect(members.map(\.name) == ["clinic", "time", "wiki"])
+        guard case .openAPI = members[0].source, case .stdio(let stdio) = members[1].source, case .remote = members[2].source else {
+            Issue.record("wrong member kinds")
+            return
+        }
+        #expect(stdio.perSession)
+        let typo = try #require(failure("servers:\n  - name: agg\n    sources:\n      - { name: a, url: 'https://w.example/mcp', stdio: { command: x } }\n"))
+        #expect(typo.message.contains("one source") && typo.line == 4)
     }
 }

@@ -89,6 +89,25 @@ def post(url, body, headers=None, method="POST"):
         return error.code, dict(error.headers), error.read()
 
 
+async def all_tool_names(session):
+    """Follows every tools/list cursor (ClientSession or Client); returns the names and the page count."""
+    import mcp.types as types
+    from mcp import ClientSession
+
+    def page_after(cursor):
+        if isinstance(session, ClientSession):
+            return session.list_tools(params=types.PaginatedRequestParams(cursor=cursor) if cursor else None)
+        return session.list_tools(cursor=cursor)
+
+    page = await page_after(None)
+    names, pages = [t.name for t in page.tools], 1
+    while page.next_cursor:
+        page = await page_after(page.next_cursor)
+        names += [t.name for t in page.tools]
+        pages += 1
+    return names, pages
+
+
 async def cancel_then_use(session):
     """Cancels a slow call (the client sends notifications/cancelled), then pings and calls again;
     returns how long the session took to answer after the cancellation."""

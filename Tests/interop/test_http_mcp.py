@@ -11,9 +11,8 @@ import urllib.request
 import pytest
 from mcp import Client, ClientSession
 from mcp.client.streamable_http import streamable_http_client
-import mcp.types as types
 
-from conftest import ACCEPT, cancel_then_use, post
+from conftest import ACCEPT, all_tool_names, cancel_then_use, post
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
               "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}
@@ -27,11 +26,7 @@ def test_auto_client_over_http(gateway):
     """The default client probes server/discover and stays on the stateless revision: no session."""
     async def main():
         async with Client(gateway) as client:
-            page = await client.list_tools()
-            names = [t.name for t in page.tools]
-            while page.next_cursor:
-                page = await client.list_tools(cursor=page.next_cursor)
-                names += [t.name for t in page.tools]
+            names, _ = await all_tool_names(client)
             pet = await client.call_tool("getPet", {"petId": 3})
             return client.protocol_version, names, pet.structured_content
 
@@ -51,13 +46,7 @@ def test_session_json_and_sse_replies(gateway):
         async with streamable_http_client(gateway) as (read, write):
             async with ClientSession(read, write) as session:
                 await session.initialize()
-                names, cursor = [], None
-                while True:
-                    page = await session.list_tools(params=types.PaginatedRequestParams(cursor=cursor) if cursor else None)
-                    names += [t.name for t in page.tools]
-                    cursor = page.next_cursor
-                    if cursor is None:
-                        break
+                names, _ = await all_tool_names(session)
                 assert len(names) == 8
                 pet = await session.call_tool("getPet", {"petId": 1})
                 assert pet.structured_content["name"] == "Rex"

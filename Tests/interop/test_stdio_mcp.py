@@ -7,9 +7,8 @@ import time
 
 import pytest
 from mcp import Client, ClientSession, MCPError, StdioServerParameters, stdio_client
-import mcp.types as types
 
-from conftest import REPO, cancel_then_use
+from conftest import REPO, all_tool_names, cancel_then_use
 
 SPEC = str(REPO / "specs" / "demo-api.yaml")
 
@@ -49,14 +48,7 @@ def test_session_lists_pages_and_calls_tools(toolgate, demo_api):
                 assert init.server_info.name == "toolgate"
                 assert init.capabilities.tools is not None
 
-                names, cursor, pages = [], None, 0
-                while True:
-                    page = await session.list_tools(params=types.PaginatedRequestParams(cursor=cursor) if cursor else None)
-                    names += [t.name for t in page.tools]
-                    pages += 1
-                    cursor = page.next_cursor
-                    if cursor is None:
-                        break
+                names, pages = await all_tool_names(session)
                 assert pages == 3 and len(names) == 8
 
                 pet = await session.call_tool("getPet", {"petId": 1})

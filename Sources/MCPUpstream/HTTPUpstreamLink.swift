@@ -1,0 +1,261 @@
+import AsyncHTTPClient
+import Foundation
+import GatewayCore
+import Logging
+import MCPCore
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// One session with a remote MCP server. Streamable HTTP: each message is a POST whose answer
+/// comes back as JSON or as an SSE stream, the session id and negotiated revision travel in
+/// `Mcp-Session-Id` and `MCP-Protocol-Version`, server notifications arrive on a standalone GET
+/// stream, and the session is deleted when the link ends. When the server refuses the
+/// `initialize` POST with 400, 404 or 405 (a 2024-11-05 server), the link falls back to the
+/// legacy transport, as the specification describes (see `HTTPUpstreamLink+Legacy`).
+final class HTTPUpstreamLink: MCPUpstreamLink {
+    enum Mode: Sendable {
+        case streamable
+        case legacy(messages: URL)
+    }
+
+    struct State: Sendable {
+        var mode: Mode = .streamable
+        var sessionID: String?
+        var version: String?
+        var closed = false
+        var streams: [Task<Void, Never>] = []
+    }
+
+    let endpoint: RemoteMCPEndpoint
+    let client: HTTPClient
+    let requestTimeout: Duration
+    let logger: Logger
+    let connection: MCPClientConnection
+    let state = Mutex(State())
+    private let onClose: @Sendable (String) -> Void
+
+    init(
+        endpoint: RemoteMCPEndpoint, client: HTTPClient, requestTimeout: Duration, logger: Logger,
+        onNotification: @escaping @Sendable (String, JSONValue?) async -> Void, onClose: @escaping @Sendable (String) -> Void
+    ) {
+        self.endpoint = endpoint
+        self.client = client
+        self.requestTimeout = requestTimeout
+        self.logger = logger
+        self.onClose = onClose
+        let reference = LinkReference()
+        connection = MCPClientConnection(logger: logger, onNotification: onNotification) { message in
+            guard let link = reference.link else { return false }
+            return await link.write(message)
+        }
+        reference.link = self
+    }
+
+    var label: String {
+        let (mode, session) = state.withLock { ($0.mode, $0.sessionID) }
+        switch mode {
+        case .streamable: return "\(endpoint.redacted) session \(session ?? "(none)")"
+        case .legacy: return "\(endpoint.redacted) (legacy SSE)"
+        }
+    }
+
+    func negotiated(_ version: String) async {
+        let streamable = state.withLock { state -> Bool in
+            state.version = version
+            if case .streamable = state.mode { return true }
+            return false
+        }
+        if streamable { listen() }
+    }
+
+    func terminate() async {
+        let (streams, mode, session) = state.withLock { ($0.streams, $0.mode, $0.sessionID) }
+        for stream in streams { stream.cancel() }
+        if case .streamable = mode, let session {
+            var request = request(method: .DELETE)
+            request.headers.replaceOrAdd(name: "mcp-session-id", value: session)
+            _ = try? await client.execute(request, timeout: .seconds(2))
+        }
+        close("the gateway ended the session")
+    }
+
+    /// Closes the connection once; waiting requests fail, the provider reconnects on next use.
+    /// `unprocessed`: the server never saw the waiting requests (an expired session), so the
+    /// provider may send them again on a new session.
+    func close(_ reason: String, unprocessed: Bool = false) {
+        let first = state.withLock { state -> Bool in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        guard first else { return }
+        connection.close(
+            JSONRPCError(
+                code: .internalError, message: "the connection to the remote MCP server ended: \(reason)",
+                data: unprocessed ? [MCPUpstreamProvider.unprocessedKey: true] : nil
+            )
+        )
+        onClose(reason)
+    }
+
+    /// Sends one message the way the current transport wants.
+    func write(_ message: JSONValue) async -> Bool {
+        switch state.withLock({ $0.mode }) {
+        case .streamable: return await post(message)
+        case .legacy(let messages): return await postLegacy(message, to: messages)
+        }
+    }
+
+    /// A request to the endpoint with the configured headers.
+    func request(method: HTTPMethod, url: URL? = nil) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: (url ?? endpoint.url).absoluteString)
+        request.method = method
+        for (name, value) in endpoint.headers { request.headers.add(name: name, value: value) }
+        return request
+    }
+
+    private func post(_ message: JSONValue) async -> Bool {
+        let isInitialize = message["method"]?.stringValue == "initialize"
+        let id = message["id"]?.intValue
+        var request = request(method: .POST)
+        request.headers.replaceOrAdd(name: "content-type", value: "application/json")
+        request.headers.replaceOrAdd(name: "accept", value: "application/json, text/event-stream")
+        let (session, version) = state.withLock { ($0.sessionID, $0.version) }
+        if let session { request.headers.replaceOrAdd(name: "mcp-session-id", value: session) }
+        if let version { request.headers.replaceOrAdd(name: "mcp-protocol-version", value: version) }
+        request.body = .bytes(ByteBuffer(bytes: message.serializedBytes()))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .init(requestTimeout))
+        } catch {
+            return await failed(id, "the remote MCP server \(endpoint.redacted) cannot be reached: \(error)")
+        }
+        let status = Int(response.status.code)
+        if isInitialize, endpoint.transport == .auto, [400, 404, 405].contains(status) {
+            _ = try? await Self.collect(response.body, limit: 64 << 10)
+            logger.info("remote MCP server refused streamable HTTP; trying the legacy SSE transport", metadata: ["url": "\(endpoint.redacted)", "status": "\(status)"])
+            do {
+                let messages = try await openLegacy()
+                return await postLegacy(message, to: messages)
+            } catch {
+                return await failed(id, "the remote MCP server answered HTTP \(status) to streamable HTTP, and its legacy SSE transport failed too: \(error.message)")
+            }
+        }
+        if isInitialize, let assigned = response.headers.first(name: "mcp-session-id") {
+            state.withLock { $0.sessionID = assigned }
+        }
+        if status == 404, session != nil {
+            _ = try? await Self.collect(response.body, limit: 64 << 10)
+            close("the remote session expired (HTTP 404)", unprocessed: true)
+            return true
+        }
+        guard (200..<300).contains(status) else {
+            let body = (try? await Self.collect(response.body, limit: 64 << 10)) ?? []
+            if let value = try? JSONParser().parse(body), value["error"] != nil, value["id"]?.intValue == id, id != nil {
+                await connection.receive(body)
+                return true
+            }
+            let snippet = String(decoding: body.prefix(300), as: UTF8.self)
+            return await failed(id, "the remote MCP server answered HTTP \(status)\(snippet.isEmpty ? "" : ": \(snippet)")")
+        }
+        let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
+        if contentType.hasPrefix("text/event-stream") {
+            do {
+                try await events(of: response.body)
+            } catch {
+                logger.debug("remote MCP response stream ended early", metadata: ["error": "\(error)"])
+            }
+            if let id, connection.isWaiting(for: id) {
+                return await failed(id, "the remote MCP server ended its response stream without answering")
+            }
+            return true
+        }
+        do {
+            let body = try await Self.collect(response.body, limit: endpoint.maxMessageBytes)
+            if !body.isEmpty { await connection.receive(body) }
+        } catch {
+            return await failed(id, "the remote MCP server's answer could not be read: \(error)")
+        }
+        if let id, connection.isWaiting(for: id) {
+            return await failed(id, "the remote MCP server answered HTTP \(status) without a JSON-RPC response")
+        }
+        return true
+    }
+
+    /// Opens the standalone GET stream on which a streamable-HTTP server sends its own notifications
+    /// (`tools/list_changed`); a server without one answers 405.
+    private func listen() {
+        let task = Task {
+            var request = self.request(method: .GET)
+            request.headers.replaceOrAdd(name: "accept", value: "text/event-stream")
+            let (session, version) = self.state.withLock { ($0.sessionID, $0.version) }
+            if let session { request.headers.replaceOrAdd(name: "mcp-session-id", value: session) }
+            if let version { request.headers.replaceOrAdd(name: "mcp-protocol-version", value: version) }
+            do {
+                let response = try await self.client.execute(request, deadline: .distantFuture)
+                guard response.status == .ok, response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true else {
+                    _ = try? await Self.collect(response.body, limit: 64 << 10)
+                    self.logger.debug("remote MCP server has no standalone stream", metadata: ["status": "\(response.status.code)"])
+                    return
+                }
+                try await self.events(of: response.body)
+            } catch {
+                self.logger.debug("remote MCP standalone stream ended", metadata: ["error": "\(error)"])
+            }
+        }
+        state.withLock { $0.streams.append(task) }
+    }
+
+    /// Feeds every `message` event of an SSE body to the connection, and other events to `other`.
+    func events(of body: HTTPClientResponse.Body, other: (SSEEventParser.Event) async -> Void = { _ in }) async throws {
+        var parser = SSEEventParser(maxEventBytes: endpoint.maxMessageBytes)
+        for try await chunk in body {
+            for output in parser.feed(chunk.readableBytesView) {
+                switch output {
+                case .event(let event) where event.event == "message":
+                    if !event.data.isEmpty { await connection.receive(event.data) }
+                case .event(let event):
+                    await other(event)
+                case .tooLarge(let size):
+                    logger.warning("remote MCP server sent an event over the limit; discarded", metadata: ["bytes": "\(size)", "limit": "\(endpoint.maxMessageBytes)"])
+                }
+            }
+        }
+    }
+
+    /// Answers a request the transport could not deliver with a JSON-RPC error, so its caller never hangs.
+    func failed(_ id: Int64?, _ message: String) async -> Bool {
+        guard let id else {
+            logger.warning("message to the remote MCP server not delivered", metadata: ["reason": "\(message)"])
+            return false
+        }
+        await connection.fail(id: id, JSONRPCError(code: .internalError, message: message))
+        return true
+    }
+
+    /// Reads a whole body, refusing one over `limit` bytes.
+    static func collect(_ body: HTTPClientResponse.Body, limit: Int) async throws -> [UInt8] {
+        var collected: [UInt8] = []
+        for try await chunk in body {
+            guard collected.count + chunk.readableBytes <= limit else {
+                throw GatewayError(.upstream, "the answer is larger than \(limit) bytes")
+            }
+            collected += chunk.readableBytesView
+        }
+        return collected
+    }
+}
+
+/// The link its connection writes through, held weakly (the link owns the connection).
+final class LinkReference: Sendable {
+    private struct Weak {
+        weak var link: HTTPUpstreamLink?
+    }
+
+    private let storage = Mutex(Weak())
+
+    var link: HTTPUpstreamLink? {
+        get { storage.withLock { $0.link } }
+        set { storage.withLock { $0.link = newValue } }
+    }
+}

@@ -1,0 +1,86 @@
+/// Splits a `text/event-stream` body into events, chunk by chunk, as the HTML spec's
+/// "interpreting an event stream" says: `event:`, `data:` (lines joined by `\n`), `id:`,
+/// comments and unknown fields ignored, `\r\n`, `\r` or `\n` line ends. An event whose data
+/// outgrows `maxEventBytes` is dropped and reported.
+struct SSEEventParser: Sendable {
+    struct Event: Sendable, Equatable {
+        var event = "message"
+        var data: [UInt8] = []
+        var id: String?
+    }
+
+    enum Output: Sendable, Equatable {
+        case event(Event)
+        case tooLarge(Int)
+    }
+
+    let maxEventBytes: Int
+    private var line: [UInt8] = []
+    private var current = Event()
+    private var hasData = false
+    private var oversized = 0
+    private var afterCR = false
+
+    init(maxEventBytes: Int = 16 << 20) {
+        self.maxEventBytes = maxEventBytes
+    }
+
+    /// Feeds the next bytes; returns the events they complete.
+    mutating func feed(_ bytes: some Sequence<UInt8>) -> [Output] {
+        var out: [Output] = []
+        for byte in bytes {
+            if afterCR {
+                afterCR = false
+                if byte == 0x0A { continue }
+            }
+            switch byte {
+            case 0x0D:
+                afterCR = true
+                endLine(into: &out)
+            case 0x0A:
+                endLine(into: &out)
+            default:
+                if oversized > 0 {
+                    oversized += 1
+                } else if line.count + current.data.count >= maxEventBytes {
+                    oversized = line.count + current.data.count + 1
+                    line.removeAll()
+                } else {
+                    line.append(byte)
+                }
+            }
+        }
+        return out
+    }
+
+    private mutating func endLine(into out: inout [Output]) {
+        defer { line.removeAll(keepingCapacity: true) }
+        if line.isEmpty {
+            if oversized > 0 {
+                out.append(.tooLarge(oversized))
+            } else if hasData {
+                out.append(.event(current))
+            }
+            let lastID = current.id
+            current = Event()
+            current.id = lastID
+            hasData = false
+            oversized = 0
+            return
+        }
+        if oversized > 0 || line.first == 0x3A { return }  // comment
+        let colon = line.firstIndex(of: 0x3A) ?? line.endIndex
+        let field = String(decoding: line[..<colon], as: UTF8.self)
+        var value = colon < line.endIndex ? line[(colon + 1)...] : []
+        if value.first == 0x20 { value = value.dropFirst() }
+        switch field {
+        case "event": current.event = String(decoding: value, as: UTF8.self)
+        case "data":
+            if hasData { current.data.append(0x0A) }
+            current.data += value
+            hasData = true
+        case "id" where !value.contains(0): current.id = String(decoding: value, as: UTF8.self)
+        default: break
+        }
+    }
+}

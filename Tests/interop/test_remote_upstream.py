@@ -1,0 +1,243 @@
+"""Remote MCP servers as upstreams (`url:` servers) and aggregate servers (`sources:`).
+
+The remote servers are the Python mcp SDK's own MCPServer under uvicorn, over streamable HTTP
+and over the legacy HTTP+SSE transport; the gateway's clients are the Python mcp client. The
+remote server refuses any request without the gateway's configured token and records every
+Authorization header it sees, so the tests show the client's token never reaches it."""
+import asyncio
+import contextlib
+import os
+import pathlib
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+import httpx2
+
+from conftest import DEMO_SPEC, all_tool_names, listening_url
+
+HERE = pathlib.Path(__file__).resolve().parent
+GATEWAY_TOKEN = "gw-secret-7f3a"
+CLIENT_TOKEN = "client-secret-91bd"
+
+
+def run(coroutine):
+    return asyncio.run(asyncio.wait_for(coroutine, timeout=90))
+
+
+@contextlib.contextmanager
+def remote(transport, port=0):
+    """Starts the fixture MCP server; yields its base URL."""
+    process = subprocess.Popen([sys.executable, str(HERE / "servers" / "remote_server.py"), transport, GATEWAY_TOKEN, str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("listening "), f"the remote server did not start: {line!r}"
+        yield f"http://127.0.0.1:{line.split()[1]}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def gateway(toolgate, tmp_path, servers_yaml, names, extra_env=None):
+    config = tmp_path / "toolgate.yaml"
+    config.write_text("listen: 127.0.0.1:0\n" + f"allowed_commands: [{sys.executable}]\n" + "servers:\n" + textwrap.indent(textwrap.dedent(servers_yaml), "  "))
+    env = {**os.environ, "REMOTE_TOKEN": GATEWAY_TOKEN, **(extra_env or {})}
+    check = subprocess.run([toolgate, "check", "--config", str(config)], capture_output=True, text=True, timeout=60, env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert GATEWAY_TOKEN not in check.stdout + check.stderr
+    process = subprocess.Popen([toolgate, "serve", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        found = listening_url(process, r"url=(http://127\.0\.0\.1:\d+/mcp/[\w-]+)", count=len(names))
+        found = found if isinstance(found, list) else [found]
+        yield {url.rsplit("/", 1)[1]: url for url in found}
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+async def in_session(url, body, message_handler=None):
+    """A handshake-era session (initialize), with the client's own bearer token on every request."""
+    async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {CLIENT_TOKEN}"}, timeout=60) as http:
+        async with streamable_http_client(url, http_client=http) as (read, write):
+            async with ClientSession(read, write, message_handler=message_handler) as session:
+                session.init_result = await session.initialize()
+                return await body(session)
+
+
+def test_remote_streamable_http_server(toolgate, tmp_path):
+    with remote("streamable-http") as base, gateway(toolgate, tmp_path, f"""\
+            - name: up
+              url:
+                endpoint: {base}/mcp
+                bearer_token: ${{REMOTE_TOKEN}}
+                call_timeout: 20s
+            """, ["up"]) as urls:
+        progress = []
+
+        async def exercise(session):
+            tools = sorted(t.name for t in (await session.list_tools()).tools)
+            echoed = await session.call_tool("echo", {"text": "über ✓"})
+
+            async def on_progress(value, total, message):
+                progress.append((value, total, message))
+
+            slept = await session.call_tool("sleep", {"seconds": 0.2}, progress_callback=on_progress)
+            seen = await session.call_tool("seen", {})
+            return tools, echoed, slept, seen
+
+        tools, echoed, slept, seen = run(in_session(urls["up"], exercise))
+    assert tools == ["cancellations", "echo", "grow", "pid", "seen", "sleep"]
+    assert echoed.content[0].text == "über ✓" and not echoed.is_error
+    assert slept.content[0].text == "slept 0.2" and progress == [(1.0, 2.0, "sleeping")]
+    headers = seen.structured_content["result"]
+    assert headers and all(value == f"Bearer {GATEWAY_TOKEN}" for value in headers), headers
+    assert not any(CLIENT_TOKEN in value for value in headers), "the client's token reached the upstream"
+
+
+@pytest.mark.parametrize("transport", ["auto", "sse"])
+def test_remote_legacy_sse_server(toolgate, tmp_path, transport):
+    """A 2024-11-05 server: with `auto` the gateway's initialize POST is refused (405) and it falls
+    back to GET + endpoint event, as the specification describes; with `sse` it starts there."""
+    with remote("sse") as base, gateway(toolgate, tmp_path, f"""\
+            - name: old
+              url: {{ endpoint: "{base}/sse", bearer_token: "${{REMOTE_TOKEN}}", transport: {transport} }}
+            """, ["old"]) as urls:
+        async def exercise(session):
+            tools = sorted(t.name for t in (await session.list_tools()).tools)
+            echoed = await session.call_tool("echo", {"text": "legacy"})
+            seen = await session.call_tool("seen", {})
+            return tools, echoed, seen
+
+        tools, echoed, seen = run(in_session(urls["old"], exercise))
+    assert "echo" in tools and echoed.content[0].text == "legacy"
+    assert all(value == f"Bearer {GATEWAY_TOKEN}" for value in seen.structured_content["result"])
+
+
+def test_wrong_token_and_unreachable_server_give_clear_errors(toolgate, tmp_path):
+    with remote("streamable-http") as base, gateway(toolgate, tmp_path, f"""\
+            - name: denied
+              url: {{ endpoint: "{base}/mcp", bearer_token: wrong-token, transport: streamable-http }}
+            - name: gone
+              url: {{ endpoint: "http://127.0.0.1:9/mcp", transport: streamable-http }}
+            """, ["denied", "gone"]) as urls:
+        async def listing(session):
+            try:
+                await session.list_tools()
+            except Exception as error:  # the gateway's JSON-RPC error
+                return str(error)
+            return "no error"
+
+        denied = run(in_session(urls["denied"], listing))
+        gone = run(in_session(urls["gone"], listing))
+    assert "HTTP 401" in denied and "wrong-token" not in denied
+    assert "cannot be reached" in gone
+
+
+def test_cancellation_reaches_the_remote_server_and_an_expired_session_is_renewed(toolgate, tmp_path):
+    """A client's cancellation becomes notifications/cancelled upstream; when the remote server
+    restarts (its sessions are gone: HTTP 404), the gateway opens a new session and sends the
+    call again, so the client sees no error."""
+    with contextlib.ExitStack() as first:
+        base = first.enter_context(remote("streamable-http"))
+        port = int(base.rsplit(":", 1)[1])
+        with gateway(toolgate, tmp_path, f"""\
+                - name: up
+                  url: {{ endpoint: "{base}/mcp", bearer_token: "${{REMOTE_TOKEN}}" }}
+                """, ["up"]) as urls, contextlib.ExitStack() as second:
+            async def exercise(session):
+                import anyio
+                with anyio.move_on_after(1.0) as scope:
+                    await session.call_tool("sleep", {"seconds": 30})
+                assert scope.cancelled_caught
+                stopped = []
+                for _ in range(100):  # the notification travels on a POST of its own
+                    stopped = (await session.call_tool("cancellations", {})).structured_content["result"]
+                    if stopped:
+                        break
+                    await asyncio.sleep(0.05)
+                before = (await session.call_tool("pid", {})).structured_content["result"]
+                first.close()  # the remote server stops...
+                assert second.enter_context(remote("streamable-http", port)) == base  # ...and starts again
+                after = await session.call_tool("pid", {})
+                return stopped, before, after
+
+            stopped, before, after = run(in_session(urls["up"], exercise))
+    assert stopped == [30.0]
+    assert not after.is_error and after.structured_content["result"] != before
+
+
+def test_tools_list_changed_reaches_the_client(toolgate, tmp_path):
+    """The remote server adds a tool and sends notifications/tools/list_changed; the gateway
+    empties its cache and tells its own client, whose next tools/list has the new tool."""
+    with remote("streamable-http") as base, gateway(toolgate, tmp_path, f"""\
+            - name: up
+              url: {{ endpoint: "{base}/mcp", bearer_token: "${{REMOTE_TOKEN}}" }}
+            """, ["up"]) as urls:
+        changed = asyncio.Event()
+
+        async def on_message(message):
+            if getattr(getattr(message, "root", message), "method", None) == "notifications/tools/list_changed":
+                changed.set()
+
+        async def exercise(session):
+            before = {t.name for t in (await session.list_tools()).tools}
+            await session.call_tool("grow", {"name": "sprout"})
+            await asyncio.wait_for(changed.wait(), timeout=20)
+            after = {t.name for t in (await session.list_tools()).tools}
+            sprout = await session.call_tool("sprout", {})
+            return before, after, sprout, session.init_result.capabilities
+
+        before, after, sprout, capabilities = run(in_session(urls["up"], exercise, message_handler=on_message))
+    assert "sprout" not in before and after == before | {"sprout"}
+    assert sprout.content[0].text == "I am sprout"
+    assert capabilities.tools.list_changed is True
+
+
+def test_aggregate_server_namespaces_every_source(toolgate, demo_api, tmp_path):
+    """One virtual server over an OpenAPI document, a stdio child from PyPI, a remote MCP server and
+    another Toolgate that pages its tools three at a time (so every upstream cursor is followed)."""
+    with remote("streamable-http") as base, gateway(toolgate, tmp_path, f"""\
+            - name: paged
+              page_size: 3
+              openapi: {{ spec: {DEMO_SPEC}, base_url: "{demo_api}" }}
+            """, ["paged"]) as inner:
+        with gateway(toolgate, tmp_path / ".." / tmp_path.name, f"""\
+                - name: all
+                  discovery: off
+                  sources:
+                    - name: clinic
+                      openapi: {{ spec: {DEMO_SPEC}, base_url: "{demo_api}" }}
+                    - name: time
+                      stdio: {{ command: {sys.executable}, args: [-m, mcp_server_time, --local-timezone, UTC] }}
+                    - name: remote
+                      url: {{ endpoint: "{base}/mcp", bearer_token: "${{REMOTE_TOKEN}}" }}
+                    - name: paged
+                      url: {{ endpoint: "{inner['paged']}", transport: streamable-http }}
+                """, ["all"]) as urls:
+            async def exercise(session):
+                names, _ = await all_tool_names(session)
+                pet = await session.call_tool("clinic__getPet", {"petId": 3})
+                now = await session.call_tool("time__get_current_time", {"timezone": "Asia/Tokyo"})
+                echoed = await session.call_tool("remote__echo", {"text": "hi"})
+                paged = await session.call_tool("paged__getPet", {"petId": 3})
+                unknown = None
+                try:
+                    await session.call_tool("nowhere__tool", {})
+                except Exception as error:
+                    unknown = str(error)
+                return names, pet, now, echoed, paged, unknown
+
+            names, pet, now, echoed, paged, unknown = run(in_session(urls["all"], exercise))
+    clinic = ["listPets", "createPet", "getPet", "updatePet", "deletePet", "listVisits", "scheduleVisit", "clinicSummary"]
+    assert [n for n in names if n.startswith("clinic__")] == [f"clinic__{n}" for n in clinic]
+    assert [n for n in names if n.startswith("paged__")] == [f"paged__{n}" for n in clinic], "a cursor was not followed"
+    assert {"time__get_current_time", "time__convert_time", "remote__echo", "remote__grow"} <= set(names)
+    assert all(len(n) <= 64 for n in names)
+    assert pet.structured_content["name"] == "Kiwi" and paged.structured_content["name"] == "Kiwi"
+    assert "Asia/Tokyo" in now.content[0].text and echoed.content[0].text == "hi"
+    assert unknown and "nowhere__tool" in unknown
