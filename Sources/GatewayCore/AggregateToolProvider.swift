@@ -32,6 +32,8 @@ public final class AggregateToolProvider: ToolProvider {
     let changes = ToolListBroadcaster()
     private let catalog = Mutex<Catalog?>(nil)
     private let observations = Mutex<[ToolListObservation]>([])
+    /// Which source listed each resource URI.
+    private let resourceOwners = Mutex<[String: Int]>([:])
 
     public init(members: [Member], logger: Logger) {
         self.members = members
@@ -67,6 +69,14 @@ public final class AggregateToolProvider: ToolProvider {
     public func shutdown() async {
         for observation in observations.withLock({ $0 }) { observation.cancel() }
         for member in members where member.owned { await member.provider.shutdown() }
+    }
+
+    func remember(uri: String, member: Int) {
+        resourceOwners.withLock { $0[uri] = member }
+    }
+
+    func resourceOwner(_ uri: String) -> Int? {
+        resourceOwners.withLock { $0[uri] }
     }
 
     private func currentCatalog() async throws(GatewayError) -> Catalog {

@@ -73,6 +73,18 @@ public struct GatewayToolHandler: MCPServerHandler {
         toolListObservation.hold(observation)
     }
 
+    /// Resources and prompts of an upstream MCP server (or of an aggregate's servers).
+    public func forward(method: String, params: JSONValue?) async throws(JSONRPCError) -> JSONValue? {
+        guard let forwarding = provider as? any FeatureForwarding else { return nil }
+        let answer: Result<JSONValue, JSONRPCError>?
+        do {
+            answer = try await forwarding.forward(method, params: params?.objectValue ?? [:])
+        } catch {
+            throw error.jsonRPCError
+        }
+        return try answer?.get()
+    }
+
     public func sessionEnded() async {
         toolListObservation.hold(nil)
         if ownsProvider { await provider.shutdown() }

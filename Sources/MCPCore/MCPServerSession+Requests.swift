@@ -49,7 +49,11 @@ extension MCPServerSession {
         return reply
     }
 
+    /// Resources and prompts requests a handler may answer by passing them on to an upstream.
+    public static let forwardedMethods: Set<String> = ["resources/list", "resources/templates/list", "resources/read", "prompts/list", "prompts/get"]
+
     private func dispatch(method: String, params: JSONValue?) async throws(JSONRPCError) -> JSONValue {
+        if Self.forwardedMethods.contains(method), let answer = try await handler.forward(method: method, params: params) { return answer }
         switch method {
         case "initialize": return try initialize(params: params)
         case "ping": return .object([:])

@@ -31,6 +31,9 @@ extension MCPServerSession {
     }
 
     private func dispatchStateless(method: String, params: JSONValue?, version: MCPProtocolVersion) async throws(JSONRPCError) -> JSONValue {
+        if Self.forwardedMethods.contains(method), let answer = try await handler.forward(method: method, params: params) {
+            return method.hasSuffix("/list") ? Self.cacheable(answer) : answer
+        }
         switch method {
         case "server/discover":
             var result: JSONObject = [

@@ -40,9 +40,13 @@ public protocol MCPServerHandler: Sendable {
     func sessionStarted(notify: @escaping @Sendable (JSONRPCMessage) async -> Void) async
     /// The session this handler served has ended (deleted, expired, disconnected, or a stateless request answered).
     func sessionEnded() async
+    /// Answers a resources or prompts request (one of `MCPServerSession.forwardedMethods`) by
+    /// passing it on; nil leaves it to the engine (empty lists, not found).
+    func forward(method: String, params: JSONValue?) async throws(JSONRPCError) -> JSONValue?
 }
 
 extension MCPServerHandler {
     public func sessionStarted(notify: @escaping @Sendable (JSONRPCMessage) async -> Void) async {}
     public func sessionEnded() async {}
+    public func forward(method: String, params: JSONValue?) async throws(JSONRPCError) -> JSONValue? { nil }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// never a hang); each call is bounded by `callTimeout` (the upstream is sent
 /// `notifications/cancelled`). `notifications/tools/list_changed` from the upstream empties the
 /// tool cache and is passed on to observers.
-public final class MCPUpstreamProvider: ToolProvider {
+public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
     public let connector: any MCPUpstreamConnector
     let callTimeout: Duration
     let logger: Logger
@@ -89,11 +89,26 @@ public final class MCPUpstreamProvider: ToolProvider {
             return .error("The MCP server is not available: \(error.message)")
         }
         let params: JSONObject = ["name": .string(call.name), "arguments": .object(call.arguments)]
+        let outcome = await bounded("tools/call", params: params, progress: call.progress)
+        switch outcome {
+        case nil:
+            return .error("The MCP server did not answer '\(call.name)' within \(callTimeout); the call was cancelled")
+        case .failure(let error) where error.code == .invalidParams:
+            throw GatewayError(.unknownTool, error.message)
+        case .failure(let error):
+            return .error("The MCP server failed '\(call.name)': \(error.message)")
+        case .success(let result):
+            return MCPToolResult(json: result)
+        }
+    }
+
+    /// A request bounded by `callTimeout` (nil when it ran out; the upstream is told to cancel).
+    func bounded(_ method: String, params: JSONObject, progress: MCPProgressReporter? = nil) async -> Result<JSONValue, JSONRPCError>? {
         let timeout = callTimeout
-        let outcome = await withTaskGroup(of: Result<JSONValue, JSONRPCError>?.self) { group in
+        return await withTaskGroup(of: Result<JSONValue, JSONRPCError>?.self) { group in
             group.addTask {
                 do throws(GatewayError) {
-                    return try await self.request("tools/call", params: params, progress: call.progress)
+                    return try await self.request(method, params: params, progress: progress)
                 } catch {
                     return .failure(JSONRPCError(code: .internalError, message: error.message))
                 }
@@ -105,16 +120,6 @@ public final class MCPUpstreamProvider: ToolProvider {
             let first = await group.next() ?? nil
             group.cancelAll()
             return first
-        }
-        switch outcome {
-        case nil:
-            return .error("The MCP server did not answer '\(call.name)' within \(timeout); the call was cancelled")
-        case .failure(let error) where error.code == .invalidParams:
-            throw GatewayError(.unknownTool, error.message)
-        case .failure(let error):
-            return .error("The MCP server failed '\(call.name)': \(error.message)")
-        case .success(let result):
-            return MCPToolResult(json: result)
         }
     }
 

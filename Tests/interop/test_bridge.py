@@ -91,14 +91,18 @@ def test_a_crashing_child_fails_the_call_and_is_restarted(toolgate):
             crashed = await session.call_tool("crash", {})
             slept = await asyncio.wait_for(slow, timeout=10)
             second_pid = (await session.call_tool("pid", {})).structured_content["result"]
-            return first_pid, crashed, slept, second_pid
+            prompt = await session.get_prompt("summarise", {"text": "the log"})
+            resource = await session.read_resource("flaky://pid")
+            return first_pid, crashed, slept, second_pid, (prompt, resource)
 
         started = time.monotonic()
-        first_pid, crashed, slept, second_pid = run(session_for(url, body))
+        first_pid, crashed, slept, second_pid, (prompt, resource) = run(session_for(url, body))
         assert crashed.is_error and "exited" in crashed.content[0].text
         assert slept.is_error and "exited" in slept.content[0].text, "the call in flight fails, it does not hang"
         assert time.monotonic() - started < 20
         assert second_pid != first_pid, "the child was restarted"
+        assert prompt.messages[0].content.text == "Summarise: the log"
+        assert resource.contents[0].text == str(second_pid), "resources come from the running child"
 
 
 def test_per_session_children_end_with_their_sessions(toolgate, tmp_path):

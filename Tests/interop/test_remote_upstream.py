@@ -88,15 +88,31 @@ def test_remote_streamable_http_server(toolgate, tmp_path):
 
             slept = await session.call_tool("sleep", {"seconds": 0.2}, progress_callback=on_progress)
             seen = await session.call_tool("seen", {})
-            return tools, echoed, slept, seen
+            resources = await session.list_resources()
+            motd = await session.read_resource("fixture://motd")
+            prompts = await session.list_prompts()
+            prompt = await session.get_prompt("review", {"topic": "gateways"})
+            try:
+                await session.read_resource("fixture://nothing")
+                missing = "no error"
+            except Exception as error:
+                missing = str(error)
+            features = (resources, motd, prompts, prompt, missing)
+            return tools, echoed, slept, seen, features
 
-        tools, echoed, slept, seen = run(in_session(urls["up"], exercise))
+        tools, echoed, slept, seen, features = run(in_session(urls["up"], exercise))
     assert tools == ["cancellations", "echo", "grow", "pid", "seen", "sleep"]
     assert echoed.content[0].text == "über ✓" and not echoed.is_error
     assert slept.content[0].text == "slept 0.2" and progress == [(1.0, 2.0, "sleeping")]
     headers = seen.structured_content["result"]
     assert headers and all(value == f"Bearer {GATEWAY_TOKEN}" for value in headers), headers
     assert not any(CLIENT_TOKEN in value for value in headers), "the client's token reached the upstream"
+    resources, motd, prompts, prompt, missing = features
+    assert [str(r.uri) for r in resources.resources] == ["fixture://motd"]
+    assert motd.contents[0].text == "remote says hello"
+    assert [p.name for p in prompts.prompts] == ["review"]
+    assert "Please review gateways." in prompt.messages[0].content.text
+    assert "fixture://nothing" in missing
 
 
 @pytest.mark.parametrize("transport", ["auto", "sse"])
@@ -225,14 +241,17 @@ def test_aggregate_server_namespaces_every_source(toolgate, demo_api, tmp_path):
                 now = await session.call_tool("time__get_current_time", {"timezone": "Asia/Tokyo"})
                 echoed = await session.call_tool("remote__echo", {"text": "hi"})
                 paged = await session.call_tool("paged__getPet", {"petId": 3})
+                prompts = [p.name for p in (await session.list_prompts()).prompts]
+                prompt = await session.get_prompt("remote__review", {"topic": "aggregates"})
+                motd = await session.read_resource("fixture://motd")
                 unknown = None
                 try:
                     await session.call_tool("nowhere__tool", {})
                 except Exception as error:
                     unknown = str(error)
-                return names, pet, now, echoed, paged, unknown
+                return names, pet, now, echoed, paged, unknown, (prompts, prompt, motd)
 
-            names, pet, now, echoed, paged, unknown = run(in_session(urls["all"], exercise))
+            names, pet, now, echoed, paged, unknown, features = run(in_session(urls["all"], exercise))
     clinic = ["listPets", "createPet", "getPet", "updatePet", "deletePet", "listVisits", "scheduleVisit", "clinicSummary"]
     assert [n for n in names if n.startswith("clinic__")] == [f"clinic__{n}" for n in clinic]
     assert [n for n in names if n.startswith("paged__")] == [f"paged__{n}" for n in clinic], "a cursor was not followed"
@@ -241,3 +260,7 @@ def test_aggregate_server_namespaces_every_source(toolgate, demo_api, tmp_path):
     assert pet.structured_content["name"] == "Kiwi" and paged.structured_content["name"] == "Kiwi"
     assert "Asia/Tokyo" in now.content[0].text and echoed.content[0].text == "hi"
     assert unknown and "nowhere__tool" in unknown
+    prompts, prompt, motd = features
+    assert prompts == ["remote__review"]
+    assert "Please review aggregates." in prompt.messages[0].content.text
+    assert motd.contents[0].text == "remote says hello"

@@ -1,5 +1,6 @@
 """A stdio MCP server (Python mcp SDK) for the bridge tests: `pid` names its process, `sleep`
-waits, `crash` kills the process at once (as a crashing child would)."""
+waits, `crash` kills the process at once (as a crashing child would); one prompt and one
+resource show that those are passed on too."""
 import asyncio
 import os
 
@@ -26,6 +27,18 @@ async def sleep(seconds: float, ctx: Context) -> str:
 def crash() -> str:
     """Exits the process without answering."""
     os._exit(3)
+
+
+@server.prompt()
+def summarise(text: str) -> str:
+    """Asks for a summary."""
+    return f"Summarise: {text}"
+
+
+@server.resource("flaky://pid", mime_type="text/plain")
+def pid_resource() -> str:
+    """The server's process id, as a resource."""
+    return str(os.getpid())
 
 
 server.run()

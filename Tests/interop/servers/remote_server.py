@@ -68,6 +68,18 @@ async def grow(name: str, ctx: Context) -> str:
     return f"added {name}"
 
 
+@server.resource("fixture://motd", mime_type="text/plain")
+def motd() -> str:
+    """The message of the day."""
+    return "remote says hello"
+
+
+@server.prompt()
+def review(topic: str) -> str:
+    """Asks for a review of a topic."""
+    return f"Please review {topic}."
+
+
 app = server.sse_app() if transport == "sse" else server.streamable_http_app()
 
 

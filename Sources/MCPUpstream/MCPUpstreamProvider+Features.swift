@@ -1,0 +1,30 @@
+import GatewayCore
+import MCPCore
+
+/// Resources and prompts: passed on when the upstream announced them in its `initialize` answer.
+extension MCPUpstreamProvider {
+    public func forward(_ method: String, params: JSONObject) async throws(GatewayError) -> Result<JSONValue, JSONRPCError>? {
+        _ = try await running()
+        let feature = method.hasPrefix("prompts/") ? "prompts" : "resources"
+        guard upstreamCapabilities[feature] != nil else { return nil }
+        guard let key = ForwardedMethod.listKey(of: method) else {
+            return await bounded(method, params: params) ?? .failure(JSONRPCError(code: .internalError, message: "the MCP server did not answer \(method) within \(callTimeout)"))
+        }
+        var items: [JSONValue] = []
+        var cursor: String?
+        var pages = 0
+        repeat {
+            var page = params
+            if let cursor { page["cursor"] = .string(cursor) } else { page.removeValue(forKey: "cursor") }
+            switch await bounded(method, params: page) {
+            case nil: return .failure(JSONRPCError(code: .internalError, message: "the MCP server did not answer \(method) within \(callTimeout)"))
+            case .failure(let error): return .failure(error)
+            case .success(let answer):
+                items += answer[key]?.arrayValue ?? []
+                cursor = answer["nextCursor"]?.stringValue
+            }
+            pages += 1
+        } while cursor != nil && pages < 1000 && items.count < 100_000
+        return .success([key: .array(items)])
+    }
+}
