@@ -161,9 +161,9 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
         if contentType.hasPrefix("text/event-stream") {
             do {
-                try await events(of: response.body)
+                try await answers(for: id, from: response.body)
             } catch {
-                logger.debug("remote MCP response stream ended early", metadata: ["error": "\(error)"])
+                return false
             }
             if let id, connection.isWaiting(for: id) {
                 return await failed(id, "the remote MCP server ended its response stream without answering")
@@ -182,45 +182,111 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         return true
     }
 
-    /// Opens the standalone GET stream on which a streamable-HTTP server sends its own notifications
-    /// (`tools/list_changed`); a server without one answers 405.
+    /// Reads a request's SSE answer stream. A stream that ends before the answer (the server
+    /// may close it on purpose, after an event id and a `retry:` delay) is resumed with a GET
+    /// carrying `Last-Event-ID`, as the specification describes, a few times at most.
+    func answers(for id: Int64?, from body: HTTPClientResponse.Body) async throws {
+        var end = try await events(of: body, awaiting: id)
+        var resumes = 0
+        while let id, connection.isWaiting(for: id), let lastEventID = end.lastEventID, resumes < 5 {
+            resumes += 1
+            try await Task.sleep(for: min(end.retry ?? .zero, .seconds(5)))
+            logger.debug("resuming a remote MCP response stream", metadata: ["after": "\(lastEventID)"])
+            guard let response = try await openStream(after: lastEventID) else { return }
+            let resumed = try await events(of: response.body, awaiting: id)
+            end = StreamEnd(lastEventID: resumed.lastEventID ?? lastEventID, retry: resumed.retry ?? end.retry)
+        }
+    }
+
+    /// Keeps the standalone GET stream open, on which a streamable-HTTP server sends its own
+    /// notifications (`tools/list_changed`): reopened with `Last-Event-ID` and a growing delay
+    /// when it drops, until the link ends; a server without one (405) is left alone.
     private func listen() {
         let task = Task {
-            var request = self.request(method: .GET)
-            request.headers.replaceOrAdd(name: "accept", value: "text/event-stream")
-            let (session, version) = self.state.withLock { ($0.sessionID, $0.version) }
-            if let session { request.headers.replaceOrAdd(name: "mcp-session-id", value: session) }
-            if let version { request.headers.replaceOrAdd(name: "mcp-protocol-version", value: version) }
-            do {
-                let response = try await self.client.execute(request, deadline: .distantFuture)
-                guard response.status == .ok, response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true else {
-                    _ = try? await Self.collect(response.body, limit: 64 << 10)
-                    self.logger.debug("remote MCP server has no standalone stream", metadata: ["status": "\(response.status.code)"])
+            var lastEventID: String?
+            var failures = 0
+            while !Task.isCancelled, !self.state.withLock({ $0.closed }) {
+                let started = ContinuousClock.now
+                do {
+                    guard let response = try await self.openStream(after: lastEventID) else { return }
+                    let end = try await self.events(of: response.body)
+                    lastEventID = end.lastEventID ?? lastEventID
+                } catch is CancellationError {
+                    return
+                } catch {
+                    self.logger.debug("remote MCP standalone stream failed", metadata: ["error": "\(error)"])
+                }
+                failures = ContinuousClock.now - started > .seconds(30) ? 0 : failures + 1
+                let delay = Duration.milliseconds(250) * (1 << min(failures, 7))
+                do {
+                    try await Task.sleep(for: min(delay, .seconds(30)))
+                } catch {
                     return
                 }
-                try await self.events(of: response.body)
-            } catch {
-                self.logger.debug("remote MCP standalone stream ended", metadata: ["error": "\(error)"])
             }
         }
         state.withLock { $0.streams.append(task) }
     }
 
-    /// Feeds every `message` event of an SSE body to the connection, and other events to `other`.
-    func events(of body: HTTPClientResponse.Body, other: (SSEEventParser.Event) async -> Void = { _ in }) async throws {
+    /// Where an SSE body left off: the last event id and the server's reconnection delay.
+    struct StreamEnd: Sendable {
+        var lastEventID: String?
+        var retry: Duration?
+    }
+
+    /// Feeds every `message` event of an SSE body to the connection, and other events to `other`,
+    /// until the body ends or the request `awaiting` has its answer (a resumed stream stays open);
+    /// returns where the stream ended, for a resume with `Last-Event-ID`.
+    @discardableResult
+    func events(
+        of body: HTTPClientResponse.Body, awaiting: Int64? = nil, other: (SSEEventParser.Event) async -> Void = { _ in }
+    ) async throws -> StreamEnd {
         var parser = SSEEventParser(maxEventBytes: endpoint.maxMessageBytes)
-        for try await chunk in body {
-            for output in parser.feed(chunk.readableBytesView) {
-                switch output {
-                case .event(let event) where event.event == "message":
-                    if !event.data.isEmpty { await connection.receive(event.data) }
-                case .event(let event):
-                    await other(event)
-                case .tooLarge(let size):
-                    logger.warning("remote MCP server sent an event over the limit; discarded", metadata: ["bytes": "\(size)", "limit": "\(endpoint.maxMessageBytes)"])
+        do {
+            for try await chunk in body {
+                for output in parser.feed(chunk.readableBytesView) {
+                    switch output {
+                    case .event(let event) where event.event == "message":
+                        guard !event.data.isEmpty else { continue }
+                        await connection.receive(event.data)
+                        if let awaiting, !connection.isWaiting(for: awaiting) {
+                            return StreamEnd(lastEventID: parser.lastEventID, retry: parser.retryMilliseconds.map { .milliseconds($0) })
+                        }
+                    case .event(let event):
+                        await other(event)
+                    case .tooLarge(let size):
+                        logger.warning("remote MCP server sent an event over the limit; discarded", metadata: ["bytes": "\(size)", "limit": "\(endpoint.maxMessageBytes)"])
+                    }
                 }
             }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            logger.debug("remote MCP event stream broke", metadata: ["error": "\(error)"])
         }
+        return StreamEnd(lastEventID: parser.lastEventID, retry: parser.retryMilliseconds.map { .milliseconds($0) })
+    }
+
+    /// A GET for the session's event stream, resuming after `lastEventID` when given.
+    func streamRequest(after lastEventID: String?) -> HTTPClientRequest {
+        var request = request(method: .GET)
+        request.headers.replaceOrAdd(name: "accept", value: "text/event-stream")
+        let (session, version) = state.withLock { ($0.sessionID, $0.version) }
+        if let session { request.headers.replaceOrAdd(name: "mcp-session-id", value: session) }
+        if let version { request.headers.replaceOrAdd(name: "mcp-protocol-version", value: version) }
+        if let lastEventID { request.headers.replaceOrAdd(name: "last-event-id", value: lastEventID) }
+        return request
+    }
+
+    /// Opens a GET event stream; nil (body drained) when the server answers anything but one.
+    func openStream(after lastEventID: String?) async throws -> HTTPClientResponse? {
+        let response = try await client.execute(streamRequest(after: lastEventID), deadline: .distantFuture)
+        guard response.status == .ok, response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true else {
+            _ = try? await Self.collect(response.body, limit: 64 << 10)
+            logger.debug("remote MCP server opened no event stream", metadata: ["status": "\(response.status.code)"])
+            return nil
+        }
+        return response
     }
 
     /// Answers a request the transport could not deliver with a JSON-RPC error, so its caller never hangs.

@@ -15,6 +15,8 @@ struct SSEEventParser: Sendable {
     }
 
     let maxEventBytes: Int
+    /// The `retry:` field's reconnection delay in milliseconds, once the stream gave one.
+    private(set) var retryMilliseconds: Int?
     private var line: [UInt8] = []
     private var current = Event()
     private var hasData = false
@@ -24,6 +26,9 @@ struct SSEEventParser: Sendable {
     init(maxEventBytes: Int = 16 << 20) {
         self.maxEventBytes = maxEventBytes
     }
+
+    /// The last event id the stream set (kept across events, as `Last-Event-ID` needs).
+    var lastEventID: String? { current.id }
 
     /// Feeds the next bytes; returns the events they complete.
     mutating func feed(_ bytes: some Sequence<UInt8>) -> [Output] {
@@ -80,6 +85,10 @@ struct SSEEventParser: Sendable {
             current.data += value
             hasData = true
         case "id" where !value.contains(0): current.id = String(decoding: value, as: UTF8.self)
+        case "retry":
+            if !value.isEmpty, value.allSatisfy({ (0x30...0x39).contains($0) }), let milliseconds = Int(String(decoding: value, as: UTF8.self)) {
+                retryMilliseconds = milliseconds
+            }
         default: break
         }
     }

@@ -26,6 +26,7 @@ struct SSEEventParserTests {
         }
         var bytewise = SSEEventParser()
         #expect(events(Self.stream.flatMap { bytewise.feed([$0]) }) == all)
+        #expect(whole.lastEventID == "7.1" && whole.retryMilliseconds == 10, "what a resume with Last-Event-ID needs")
     }
 
     @Test("an event over the limit is dropped and reported; the next one is read")

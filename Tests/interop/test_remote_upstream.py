@@ -87,6 +87,7 @@ def test_remote_streamable_http_server(toolgate, tmp_path):
                 progress.append((value, total, message))
 
             slept = await session.call_tool("sleep", {"seconds": 0.2}, progress_callback=on_progress)
+            polled = await session.call_tool("poll", {"seconds": 0.3})
             seen = await session.call_tool("seen", {})
             resources = await session.list_resources()
             motd = await session.read_resource("fixture://motd")
@@ -98,10 +99,11 @@ def test_remote_streamable_http_server(toolgate, tmp_path):
             except Exception as error:
                 missing = str(error)
             features = (resources, motd, prompts, prompt, missing)
-            return tools, echoed, slept, seen, features
+            return tools, echoed, slept, seen, features, polled
 
-        tools, echoed, slept, seen, features = run(in_session(urls["up"], exercise))
-    assert tools == ["cancellations", "echo", "grow", "pid", "seen", "sleep"]
+        tools, echoed, slept, seen, features, polled = run(in_session(urls["up"], exercise))
+    assert tools == ["cancellations", "echo", "grow", "pid", "poll", "seen", "sleep"]
+    assert not polled.is_error and polled.content[0].text == "polled 0.3", "the closed stream was resumed with Last-Event-ID"
     assert echoed.content[0].text == "über ✓" and not echoed.is_error
     assert slept.content[0].text == "slept 0.2" and progress == [(1.0, 2.0, "sleeping")]
     headers = seen.structured_content["result"]

@@ -13,6 +13,7 @@ import uvicorn
 from starlette.responses import JSONResponse
 
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.streamable_http import EventMessage, EventStore
 
 transport, token = sys.argv[1], sys.argv[2]
 port = int(sys.argv[3]) if len(sys.argv) > 3 else 0
@@ -80,7 +81,39 @@ def review(topic: str) -> str:
     return f"Please review {topic}."
 
 
-app = server.sse_app() if transport == "sse" else server.streamable_http_app()
+@server.tool()
+async def poll(seconds: float, ctx: Context) -> str:
+    """Reports progress, closes its own response stream (the client must resume it with
+    Last-Event-ID), waits, answers."""
+    await ctx.report_progress(1, 2, "closing the stream")
+    await ctx.close_sse_stream()
+    await asyncio.sleep(seconds)
+    return f"polled {seconds}"
+
+
+class MemoryEventStore(EventStore):
+    """Every event kept in memory, so a dropped stream can be replayed after Last-Event-ID."""
+
+    def __init__(self):
+        self.events = []  # (event id, stream id, message)
+
+    async def store_event(self, stream_id, message):
+        event_id = str(len(self.events) + 1)
+        self.events.append((event_id, stream_id, message))
+        return event_id
+
+    async def replay_events_after(self, last_event_id, send_callback):
+        index = next((i for i, (event_id, _, _) in enumerate(self.events) if event_id == last_event_id), None)
+        if index is None:
+            return None
+        stream_id = self.events[index][1]
+        for event_id, stream, message in self.events[index + 1:]:
+            if stream == stream_id and message is not None:
+                await send_callback(EventMessage(message, event_id))
+        return stream_id
+
+
+app = server.sse_app() if transport == "sse" else server.streamable_http_app(event_store=MemoryEventStore(), retry_interval=50)
 
 
 async def checked(scope, receive, send):
