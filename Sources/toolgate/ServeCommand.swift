@@ -39,6 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var serving: ServingOptions
     @OptionGroup var logging: LoggingOptions
 
+    func validate() throws {
+        if serving.config != nil, name != nil { throw ValidationError("--name applies to --spec only; with --config, the file names each server") }
+    }
+
     func run() async throws {
         let logger = logging.bootstrap()
         var configuration = try serving.configuration(name: name ?? "")

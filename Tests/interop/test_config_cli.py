@@ -141,3 +141,13 @@ def test_serve_config_with_a_stdio_server_beside_an_openapi_one(toolgate, demo_a
     refused.write_text("servers:\n  - name: time\n    stdio: { command: python3 }\n")
     result = subprocess.run([toolgate, "check", "--config", str(refused)], capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "servers[0].stdio.command: 'python3' is not in allowed_commands" in result.stderr
+
+
+def test_per_server_flags_are_refused_with_a_config_file(toolgate):
+    """Flags that shape the one --spec server would be ignored with --config: refused, by name."""
+    result = subprocess.run([toolgate, "serve", "--config", EXAMPLE, "--page-size", "3", "--base-url", "http://127.0.0.1:1"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "--page-size, --base-url apply to --spec only" in result.stderr
+    named = subprocess.run([toolgate, "serve", "--config", EXAMPLE, "--name", "x"], capture_output=True, text=True, timeout=30)
+    assert named.returncode != 0 and "--name applies to --spec only" in named.stderr
