@@ -1,5 +1,7 @@
 import Logging
 import MCPCore
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// The client side of one MCP connection to an upstream server, shared by many gateway
@@ -19,6 +21,8 @@ public final class MCPClientConnection: Sendable {
         /// Answers that arrived before their caller started waiting.
         var early: [Int64: Result<JSONValue, JSONRPCError>] = [:]
         var progress: [String: MCPProgressReporter] = [:]
+        /// Requests whose timeout fired before their caller started waiting.
+        var timedOut: Set<Int64> = []
         var closed: JSONRPCError?
     }
 
@@ -26,6 +30,8 @@ public final class MCPClientConnection: Sendable {
     private let write: @Sendable (JSONValue) async -> Bool
     private let onNotification: @Sendable (String, JSONValue?) async -> Void
     private let logger: Logger
+    /// Runs request timeouts: a timer on an event loop costs far less than a task per call.
+    private let timers: any EventLoop
 
     /// `write` sends one message to the upstream and returns false when it cannot (it may also
     /// deliver the answer itself, through `receive`, before it returns: an HTTP response body).
@@ -36,11 +42,18 @@ public final class MCPClientConnection: Sendable {
         self.logger = logger
         self.onNotification = onNotification
         self.write = write
+        timers = MultiThreadedEventLoopGroup.singleton.next()
     }
 
+    /// Marks the failure of a request that ran out of time (`request(timeout:)`).
+    public static let timeoutKey = "toolgateTimeout"
+
     /// Sends a request and waits for its answer; fails at once when the connection is closed,
-    /// and when the calling task is cancelled (the upstream is told).
-    public func request(_ method: String, params: JSONObject? = nil, progress: MCPProgressReporter? = nil) async -> Result<JSONValue, JSONRPCError> {
+    /// when the calling task is cancelled, and after `timeout` (an error whose data holds
+    /// `timeoutKey`); in the last two cases the upstream is sent `notifications/cancelled`.
+    public func request(
+        _ method: String, params: JSONObject? = nil, progress: MCPProgressReporter? = nil, timeout: Duration? = nil
+    ) async -> Result<JSONValue, JSONRPCError> {
         let issued = state.withLock { state -> Result<Int64, JSONRPCError> in
             if let closed = state.closed { return .failure(closed) }
             defer { state.nextID += 1 }
@@ -60,11 +73,14 @@ public final class MCPClientConnection: Sendable {
             params["_meta"] = .object(meta)
             state.withLock { $0.progress[token] = progress }
         }
+        let timer = timeout.map { timeout in timers.scheduleTask(in: TimeAmount(timeout)) { [weak self] in self?.expire(id, after: timeout) } }
         defer {
+            timer?.cancel()
             state.withLock { state in
                 state.outstanding.remove(id)
                 state.early.removeValue(forKey: id)
                 state.progress.removeValue(forKey: token)
+                state.timedOut.remove(id)
             }
         }
         let message = JSONRPCMessage.request(id: JSONRPCID(.int(id))!, method: method, params: .object(params)).jsonValue
@@ -76,6 +92,7 @@ public final class MCPClientConnection: Sendable {
             return await withCheckedContinuation { (waiter: Waiter) in
                 let ready = state.withLock { state -> Result<JSONValue, JSONRPCError>? in
                     if let early = state.early.removeValue(forKey: id) { return early }
+                    if state.timedOut.contains(id), let timeout { return .failure(Self.timeoutError(timeout)) }
                     if let closed = state.closed { return .failure(closed) }
                     if !state.outstanding.contains(id) { return .failure(JSONRPCError(code: .internalError, message: "cancelled")) }
                     state.pending[id] = waiter
@@ -95,6 +112,25 @@ public final class MCPClientConnection: Sendable {
                 Task { _ = await self.write(notice) }
             }
         }
+    }
+
+    static func timeoutError(_ timeout: Duration) -> JSONRPCError {
+        JSONRPCError(code: .internalError, message: "no answer within \(timeout)", data: [timeoutKey: true])
+    }
+
+    /// A request's timeout fired: its caller gets the timeout error, the upstream is told to cancel.
+    private func expire(_ id: Int64, after timeout: Duration) {
+        let (waiter, expired) = state.withLock { state -> (Waiter?, Bool) in
+            guard state.outstanding.remove(id) != nil else { return (nil, false) }
+            state.timedOut.insert(id)
+            return (state.pending.removeValue(forKey: id), true)
+        }
+        guard expired else { return }
+        waiter?.resume(returning: .failure(Self.timeoutError(timeout)))
+        let notice = JSONRPCMessage.notification(
+            method: "notifications/cancelled", params: ["requestId": .int(id), "reason": .string("no answer within \(timeout)")]
+        ).jsonValue
+        Task { _ = await self.write(notice) }
     }
 
     /// Sends a notification.

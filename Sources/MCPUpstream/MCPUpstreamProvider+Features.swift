@@ -8,7 +8,7 @@ extension MCPUpstreamProvider {
         let feature = method.hasPrefix("prompts/") ? "prompts" : "resources"
         guard upstreamCapabilities[feature] != nil else { return nil }
         guard let key = ForwardedMethod.listKey(of: method) else {
-            return await bounded(method, params: params) ?? .failure(JSONRPCError(code: .internalError, message: "the MCP server did not answer \(method) within \(callTimeout)"))
+            return await bounded(method, params: params)
         }
         var items: [JSONValue] = []
         var cursor: String?
@@ -17,7 +17,6 @@ extension MCPUpstreamProvider {
             var page = params
             if let cursor { page["cursor"] = .string(cursor) } else { page.removeValue(forKey: "cursor") }
             switch await bounded(method, params: page) {
-            case nil: return .failure(JSONRPCError(code: .internalError, message: "the MCP server did not answer \(method) within \(callTimeout)"))
             case .failure(let error): return .failure(error)
             case .success(let answer):
                 items += answer[key]?.arrayValue ?? []

@@ -68,12 +68,14 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
     }
 
     /// One request on the running link, sent again on a new link when the first never reached the server.
-    func request(_ method: String, params: JSONObject, progress: MCPProgressReporter? = nil) async throws(GatewayError) -> Result<JSONValue, JSONRPCError> {
+    func request(
+        _ method: String, params: JSONObject, progress: MCPProgressReporter? = nil, timeout: Duration? = nil
+    ) async throws(GatewayError) -> Result<JSONValue, JSONRPCError> {
         var attempt = 0
         while true {
             attempt += 1
             let link = try await running()
-            let result = await link.connection.request(method, params: params, progress: progress)
+            let result = await link.connection.request(method, params: params, progress: progress, timeout: timeout)
             if case .failure(let error) = result, error.data?[Self.unprocessedKey] == true, attempt < 2 {
                 logger.info("remote MCP session expired; sending the request again on a new session", metadata: ["method": "\(method)"])
                 continue
@@ -91,7 +93,7 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
         let params: JSONObject = ["name": .string(call.name), "arguments": .object(call.arguments)]
         let outcome = await bounded("tools/call", params: params, progress: call.progress)
         switch outcome {
-        case nil:
+        case .failure(let error) where error.data?[MCPClientConnection.timeoutKey] == true:
             return .error("The MCP server did not answer '\(call.name)' within \(callTimeout); the call was cancelled")
         case .failure(let error) where error.code == .invalidParams:
             throw GatewayError(.unknownTool, error.message)
@@ -102,24 +104,12 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
         }
     }
 
-    /// A request bounded by `callTimeout` (nil when it ran out; the upstream is told to cancel).
-    func bounded(_ method: String, params: JSONObject, progress: MCPProgressReporter? = nil) async -> Result<JSONValue, JSONRPCError>? {
-        let timeout = callTimeout
-        return await withTaskGroup(of: Result<JSONValue, JSONRPCError>?.self) { group in
-            group.addTask {
-                do throws(GatewayError) {
-                    return try await self.request(method, params: params, progress: progress)
-                } catch {
-                    return .failure(JSONRPCError(code: .internalError, message: error.message))
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+    /// A request bounded by `callTimeout` (when it runs out the upstream is told to cancel).
+    func bounded(_ method: String, params: JSONObject, progress: MCPProgressReporter? = nil) async -> Result<JSONValue, JSONRPCError> {
+        do {
+            return try await request(method, params: params, progress: progress, timeout: callTimeout)
+        } catch {
+            return .failure(JSONRPCError(code: .internalError, message: error.message))
         }
     }
 

@@ -54,4 +54,26 @@ struct MCPClientConnectionTests {
         #expect(wire.sent.withLock { $0.last?["id"] } == "s1")
         #expect(wire.sent.withLock { $0.last?["result"] } == [:])
     }
+
+    @Test("a request that runs out of time fails with the timeout mark, and the upstream is told to cancel it")
+    func timeout() async throws {
+        let wire = Wire()
+        let connection = MCPClientConnection(logger: Logger(label: "test")) { wire.write($0) }
+        let result = await connection.request("tools/call", params: ["name": "slow"], timeout: .milliseconds(50))
+        guard case .failure(let error) = result else {
+            Issue.record("answered: \(result)")
+            return
+        }
+        #expect(error.data?[MCPClientConnection.timeoutKey] == true && error.message.contains("no answer within"))
+        var messages = wire.arrivals.makeAsyncIterator()
+        let request = try #require(await messages.next())
+        let notice = try #require(await messages.next())
+        #expect(notice["method"] == "notifications/cancelled" && notice["params"]?["requestId"] == request["id"])
+        // A late answer is dropped; the next request works.
+        await connection.receive(Array(#"{"jsonrpc":"2.0","id":\#(request["id"]?.intValue ?? 0),"result":{}}"#.utf8))
+        async let next = connection.request("ping", timeout: .seconds(5))
+        let ping = try #require(await messages.next())
+        await connection.receive(Array(#"{"jsonrpc":"2.0","id":\#(ping["id"]?.intValue ?? 0),"result":{"ok":true}}"#.utf8))
+        #expect(try (await next).get()["ok"] == true)
+    }
 }

@@ -166,16 +166,24 @@ def test_cancellation_reaches_the_remote_server_and_an_expired_session_is_renewe
         with gateway(toolgate, tmp_path, f"""\
                 - name: up
                   url: {{ endpoint: "{base}/mcp", bearer_token: "${{REMOTE_TOKEN}}" }}
-                """, ["up"]) as urls, contextlib.ExitStack() as second:
+                - name: short
+                  url: {{ endpoint: "{base}/mcp", bearer_token: "${{REMOTE_TOKEN}}", call_timeout: 1s }}
+                """, ["up", "short"]) as urls, contextlib.ExitStack() as second:
+            async def timed_out(session):
+                return await session.call_tool("sleep", {"seconds": 20})
+
+            expired = run(in_session(urls["short"], timed_out))
+            assert expired.is_error and "did not answer 'sleep' within 1.0 seconds" in expired.content[0].text
+
             async def exercise(session):
                 import anyio
                 with anyio.move_on_after(1.0) as scope:
                     await session.call_tool("sleep", {"seconds": 30})
                 assert scope.cancelled_caught
                 stopped = []
-                for _ in range(100):  # the notification travels on a POST of its own
+                for _ in range(100):  # the notifications travel on POSTs of their own
                     stopped = (await session.call_tool("cancellations", {})).structured_content["result"]
-                    if stopped:
+                    if len(stopped) == 2:
                         break
                     await asyncio.sleep(0.05)
                 before = (await session.call_tool("pid", {})).structured_content["result"]
@@ -185,7 +193,7 @@ def test_cancellation_reaches_the_remote_server_and_an_expired_session_is_renewe
                 return stopped, before, after
 
             stopped, before, after = run(in_session(urls["up"], exercise))
-    assert stopped == [30.0]
+    assert sorted(stopped) == [20.0, 30.0], "the timed-out call and the cancelled one were both cancelled upstream"
     assert not after.is_error and after.structured_content["result"] != before
 
 
