@@ -35,9 +35,9 @@ extension StreamableHTTPTransport {
             return Self.error(.notFound, "Session not found: initialize a new session")
         }
         if let token = streamToken(parsed) {
-            return stream(bytes, session: session, token: token, context: context)
+            return stream(bytes, parsed: parsed, session: session, token: token, context: context)
         }
-        guard let reply = await session.engine.receive(bytes, context: context) else {
+        guard let reply = await Self.receive(bytes, parsed: parsed, by: session, context: context) else {
             return Response(status: .accepted, headers: [Self.sessionHeader: session.id])
         }
         // A message that could not be read at all (bad JSON, not JSON-RPC, a batch where batches are
@@ -46,6 +46,13 @@ extension StreamableHTTPTransport {
             return json(reply, session: session, status: .badRequest)
         }
         return json(reply, session: session)
+    }
+
+    /// Hands a POSTed message to the session's engine, parsed once (the routing already parsed it;
+    /// a body that is not JSON goes in as bytes, for the engine's precise parse error).
+    static func receive(_ bytes: [UInt8], parsed: JSONValue?, by session: HTTPSession, context: MCPReceiveContext) async -> MCPReply? {
+        if let parsed { return await session.engine.receive(parsed: parsed, context: context) }
+        return await session.engine.receive(bytes, context: context)
     }
 
     /// The shared POST preamble of both transports: `Content-Type` must be JSON (415) and the body
@@ -79,11 +86,11 @@ extension StreamableHTTPTransport {
     /// id. The request runs on even if the client disconnects (only `notifications/cancelled`
     /// cancels before 2026-07-28), so a GET with `Last-Event-ID` can still collect the answer; in
     /// the stateless revision closing the stream cancels the request.
-    func stream(_ bytes: [UInt8], session: HTTPSession, token: JSONValue?, context: MCPReceiveContext) -> Response {
+    func stream(_ bytes: [UInt8], parsed: JSONValue?, session: HTTPSession, token: JSONValue?, context: MCPReceiveContext) -> Response {
         let streams = session.streams
         let (streamID, events) = streams.open(token: token)
         let work = Task {
-            let reply = await session.engine.receive(bytes, context: context)
+            let reply = await Self.receive(bytes, parsed: parsed, by: session, context: context)
             streams.finish(streamID, token: token, reply: reply?.jsonValue)
         }
         let withIDs = !session.isStateless

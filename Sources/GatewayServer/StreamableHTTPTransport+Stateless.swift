@@ -15,9 +15,9 @@ extension StreamableHTTPTransport {
     func stateless(_ bytes: [UInt8], parsed: JSONValue?, request: Request, context: MCPReceiveContext) async -> Response {
         let session = HTTPSession(id: "", configuration: sessionConfiguration, handler: makeHandler(request), logger: logger)
         if let token = streamToken(parsed) {
-            return stream(bytes, session: session, token: token, context: context)
+            return stream(bytes, parsed: parsed, session: session, token: token, context: context)
         }
-        let reply = await session.engine.receive(bytes, context: context)
+        let reply = await Self.receive(bytes, parsed: parsed, by: session, context: context)
         await session.engine.end()
         guard let reply else {
             return Response(status: .accepted)

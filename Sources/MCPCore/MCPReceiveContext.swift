@@ -16,8 +16,14 @@ public struct MCPReceiveContext: Sendable {
     /// No transport facts (stdio, tests).
     public static let none = MCPReceiveContext()
 
-    /// The first value of a header, by case-insensitive name.
+    /// The first value of a header, by case-insensitive name (`name` given in lowercase); compared
+    /// byte by byte, without building a lowercased copy of every header name.
     public func value(of name: String) -> String? {
-        headers.first { $0.name.lowercased() == name }?.value
+        headers.first { Self.matches($0.name, lowercased: name) }?.value
+    }
+
+    static func matches(_ field: String, lowercased name: String) -> Bool {
+        guard field.utf8.count == name.utf8.count else { return false }
+        return zip(field.utf8, name.utf8).allSatisfy { have, want in have == want || (0x41...0x5A).contains(have) && have | 0x20 == want }
     }
 }

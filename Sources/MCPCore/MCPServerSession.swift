@@ -69,7 +69,19 @@ public final class MCPServerSession: Sendable {
     /// A transport that reads messages in order awaits `dispatch` before reading the next one and
     /// runs `.run` work in a child task: state changes keep their order, slow calls overlap.
     public func dispatch(_ bytes: some Collection<UInt8>, context: MCPReceiveContext = .none) async -> MCPDispatch {
-        switch codec.decode(bytes) {
+        await dispatch(incoming: codec.decode(bytes), context: context)
+    }
+
+    /// `receive` for a text the transport already parsed (to route it): parsed once, not twice.
+    public func receive(parsed value: JSONValue, context: MCPReceiveContext = .none) async -> MCPReply? {
+        switch await dispatch(incoming: codec.decode(value), context: context) {
+        case .done(let reply): return reply
+        case .run(let work): return await work()
+        }
+    }
+
+    private func dispatch(incoming: JSONRPCIncoming, context: MCPReceiveContext) async -> MCPDispatch {
+        switch incoming {
         case .single(.success(let message)):
             switch message {
             case .request(_, let method, _) where method != "initialize":

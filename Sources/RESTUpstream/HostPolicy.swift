@@ -23,7 +23,8 @@ public final class HostPolicy: Sendable {
 
     /// Refuses a URL whose host is not allowed, or that is (or resolves to) a private address without being configured.
     func check(_ url: String) throws(RequestBuildError) {
-        guard let host = Self.host(of: url), URLComponents(string: url)?.scheme.map({ ["http", "https"].contains($0.lowercased()) }) == true else {
+        let components = URLComponents(string: url)
+        guard let host = components?.host?.lowercased(), let scheme = components?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw RequestBuildError("the upstream URL is not an http(s) URL")
         }
         guard allowedHosts.contains(host) else {
