@@ -8,6 +8,8 @@ import sys
 import time
 from contextlib import contextmanager
 
+import pytest
+
 from mcp import ClientSession
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
@@ -105,22 +107,30 @@ def test_a_crashing_child_fails_the_call_and_is_restarted(toolgate):
         assert resource.contents[0].text == str(second_pid), "resources come from the running child"
 
 
-def test_per_session_children_end_with_their_sessions(toolgate, tmp_path):
-    """mode: per-session gives each client session its own child, stopped when the session ends."""
+@pytest.mark.parametrize("aggregate", [False, True], ids=["stdio-server", "source-of-an-aggregate"])
+def test_per_session_children_end_with_their_sessions(toolgate, tmp_path, aggregate):
+    """mode: per-session gives each client session its own child, stopped when the session ends;
+    also when the child is one source of an aggregate server beside a shared one."""
     import os
 
-    from conftest import post
-
+    child = f"stdio: {{ command: {sys.executable}, args: [{HERE / 'servers' / 'flaky_server.py'}], mode: per-session }}"
     config = tmp_path / "per-session.yaml"
-    config.write_text(f"listen: 127.0.0.1:0\nallowed_commands: [{sys.executable}]\nservers:\n  - name: flaky\n"
-                      f"    stdio: {{ command: {sys.executable}, args: [{HERE / 'servers' / 'flaky_server.py'}], mode: per-session }}\n")
+    if aggregate:
+        config.write_text(f"listen: 127.0.0.1:0\nallowed_commands: [{sys.executable}]\nservers:\n  - name: flaky\n    sources:\n"
+                          f"      - {{ name: flaky, {child} }}\n"
+                          f"      - {{ name: time, stdio: {{ command: {sys.executable}, args: [-m, mcp_server_time] }} }}\n")
+    else:
+        config.write_text(f"listen: 127.0.0.1:0\nallowed_commands: [{sys.executable}]\nservers:\n  - name: flaky\n    {child}\n")
+    tool = "flaky__pid" if aggregate else "pid"
     process = subprocess.Popen([toolgate, "serve", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         url = listening_url(process, r"url=(http://127\.0\.0\.1:\d+/mcp/flaky)")
 
         async def pid_of_one_session():
             async def body(session):
-                return (await session.call_tool("pid", {})).structured_content["result"]
+                if aggregate:
+                    assert (await session.call_tool("time__get_current_time", {"timezone": "UTC"})).is_error is False
+                return (await session.call_tool(tool, {})).structured_content["result"]
             return await session_for(url, body)  # the client deletes its session on exit
 
         async def main():
