@@ -20,6 +20,8 @@ public struct HTTPUpstreamConnector: MCPUpstreamConnector {
 
     public var name: String { endpoint.redacted }
 
+    public var secrets: [String] { endpoint.secrets }
+
     public func connect(
         onNotification: @escaping @Sendable (String, JSONValue?) async -> Void, onClose: @escaping @Sendable (String) -> Void
     ) async throws(GatewayError) -> any MCPUpstreamLink {

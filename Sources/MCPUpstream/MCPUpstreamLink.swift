@@ -17,9 +17,15 @@ public protocol MCPUpstreamLink: Sendable {
 public protocol MCPUpstreamConnector: Sendable {
     /// For messages: the command or the URL.
     var name: String { get }
+    /// The gateway's own credentials for this server, scrubbed from everything it sends back.
+    var secrets: [String] { get }
     /// Opens a link. `onNotification` receives the upstream's notifications (other than
     /// progress); `onClose` runs once when the link is gone, with the reason.
     func connect(
         onNotification: @escaping @Sendable (String, JSONValue?) async -> Void, onClose: @escaping @Sendable (String) -> Void
     ) async throws(GatewayError) -> any MCPUpstreamLink
+}
+
+extension MCPUpstreamConnector {
+    public var secrets: [String] { [] }
 }

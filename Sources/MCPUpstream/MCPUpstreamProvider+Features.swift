@@ -4,6 +4,14 @@ import MCPCore
 /// Resources and prompts: passed on when the upstream announced them in its `initialize` answer.
 extension MCPUpstreamProvider {
     public func forward(_ method: String, params: JSONObject) async throws(GatewayError) -> Result<JSONValue, JSONRPCError>? {
+        try await collect(method, params: params).map { answer in
+            answer.map(scrubber.scrub).mapError { error in
+                JSONRPCError(code: error.code, message: scrubber.scrub(error.message), data: error.data.map(scrubber.scrub))
+            }
+        }
+    }
+
+    private func collect(_ method: String, params: JSONObject) async throws(GatewayError) -> Result<JSONValue, JSONRPCError>? {
         _ = try await running()
         let feature = method.hasPrefix("prompts/") ? "prompts" : "resources"
         guard upstreamCapabilities[feature] != nil else { return nil }

@@ -14,6 +14,8 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
     let callTimeout: Duration
     let logger: Logger
     let changes = ToolListBroadcaster()
+    /// The connector's credentials, kept out of results and error messages.
+    let scrubber: SecretScrubber
 
     private struct Supervisor {
         var link: (any MCPUpstreamLink)?
@@ -28,6 +30,7 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
 
     public init(connector: any MCPUpstreamConnector, callTimeout: Duration = .seconds(60), logger: Logger) {
         self.connector = connector
+        scrubber = SecretScrubber(secrets: connector.secrets)
         self.callTimeout = callTimeout
         self.logger = logger
     }
@@ -56,7 +59,7 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
             var params: JSONObject = [:]
             if let cursor { params["cursor"] = .string(cursor) }
             switch try await request("tools/list", params: params) {
-            case .failure(let error): throw GatewayError(.upstream, "tools/list failed: \(error.message)")
+            case .failure(let error): throw GatewayError(.upstream, "tools/list failed: \(scrubber.scrub(error.message))")
             case .success(let page):
                 tools += (page["tools"]?.arrayValue ?? []).compactMap { MCPTool(json: $0) }
                 cursor = page["nextCursor"]?.stringValue
@@ -88,7 +91,7 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
         do {
             _ = try await running()
         } catch {
-            return .error("The MCP server is not available: \(error.message)")
+            return .error("The MCP server is not available: \(scrubber.scrub(error.message))")
         }
         let params: JSONObject = ["name": .string(call.name), "arguments": .object(call.arguments)]
         let outcome = await bounded("tools/call", params: params, progress: call.progress)
@@ -96,11 +99,11 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
         case .failure(let error) where error.data?[MCPClientConnection.timeoutKey] == true:
             return .error("The MCP server did not answer '\(call.name)' within \(callTimeout); the call was cancelled")
         case .failure(let error) where error.code == .invalidParams:
-            throw GatewayError(.unknownTool, error.message)
+            throw GatewayError(.unknownTool, scrubber.scrub(error.message))
         case .failure(let error):
-            return .error("The MCP server failed '\(call.name)': \(error.message)")
+            return .error("The MCP server failed '\(call.name)': \(scrubber.scrub(error.message))")
         case .success(let result):
-            return MCPToolResult(json: result)
+            return MCPToolResult(json: scrubber.scrub(result))
         }
     }
 

@@ -32,6 +32,15 @@ public struct RemoteMCPEndpoint: Sendable {
         return components.string ?? "(invalid URL)"
     }
 
+    /// The configured header values, and the credential part of an `Authorization` value
+    /// (`Bearer <token>` → the token): what results and errors must never show.
+    public var secrets: [String] {
+        headers.flatMap { header -> [String] in
+            guard header.name.lowercased() == "authorization", let space = header.value.firstIndex(of: " ") else { return [header.value] }
+            return [header.value, String(header.value[header.value.index(after: space)...]).trimmingCharacters(in: .whitespaces)]
+        }
+    }
+
     /// Whether `other` has the same scheme, host and port: the legacy transport's message
     /// endpoint must, so the server cannot send the gateway's credentials elsewhere.
     func sameOrigin(_ other: URL) -> Bool {

@@ -12,7 +12,7 @@ public struct OpenAPIToolProvider: ToolProvider {
     let validator = ArgumentValidator()
     let hostPolicy: HostPolicy
     let authenticator: UpstreamAuthenticator
-    let secrets: [String]
+    let scrubber: SecretScrubber
 
     /// `baseURL` overrides the document's server URLs; `credentials` are the gateway's own for
     /// this API; `allowedHosts` adds hosts (beside the document's and the base URL's), and
@@ -33,7 +33,7 @@ public struct OpenAPIToolProvider: ToolProvider {
         self.authenticator = UpstreamAuthenticator(
             credentials: credentials, schemes: imported.securitySchemes, tokens: tokens, timeout: executor.limits.timeout
         )
-        self.secrets = credentials.secrets.sorted { $0.count > $1.count }
+        scrubber = SecretScrubber(secrets: credentials.secrets)
     }
 
     public func tools() async throws(GatewayError) -> [MCPTool] {
@@ -60,18 +60,8 @@ public struct OpenAPIToolProvider: ToolProvider {
         return scrub(result)
     }
 
-    /// Replaces every configured secret in the result's text with `[redacted]` (an upstream may echo one back).
+    /// Replaces every configured secret in the result with `[redacted]` (an upstream may echo one back).
     private func scrub(_ result: MCPToolResult) -> MCPToolResult {
-        guard !secrets.isEmpty else { return result }
-        var scrubbed = result
-        scrubbed.content = result.content.map { content in
-            guard case .text(var text) = content else { return content }
-            for secret in secrets where text.contains(secret) { text = text.replacingOccurrences(of: secret, with: "[redacted]") }
-            return .text(text)
-        }
-        if let structured = result.structuredContent, secrets.contains(where: { structured.serialized().contains($0) }) {
-            scrubbed.structuredContent = nil
-        }
-        return scrubbed
+        scrubber.scrub(result)
     }
 }

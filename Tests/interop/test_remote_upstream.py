@@ -6,6 +6,7 @@ remote server refuses any request without the gateway's configured token and rec
 Authorization header it sees, so the tests show the client's token never reaches it."""
 import asyncio
 import contextlib
+import hashlib
 import os
 import pathlib
 import subprocess
@@ -22,6 +23,10 @@ from conftest import DEMO_SPEC, all_tool_names, listening_url
 HERE = pathlib.Path(__file__).resolve().parent
 GATEWAY_TOKEN = "gw-secret-7f3a"
 CLIENT_TOKEN = "client-secret-91bd"
+
+
+def digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def run(coroutine):
@@ -82,6 +87,7 @@ def test_remote_streamable_http_server(toolgate, tmp_path):
         async def exercise(session):
             tools = sorted(t.name for t in (await session.list_tools()).tools)
             echoed = await session.call_tool("echo", {"text": "über ✓"})
+            leaked = await session.call_tool("echo", {"text": f"token={GATEWAY_TOKEN}"})
 
             async def on_progress(value, total, message):
                 progress.append((value, total, message))
@@ -98,7 +104,7 @@ def test_remote_streamable_http_server(toolgate, tmp_path):
                 missing = "no error"
             except Exception as error:
                 missing = str(error)
-            features = (resources, motd, prompts, prompt, missing)
+            features = (resources, motd, prompts, prompt, missing, leaked)
             return tools, echoed, slept, seen, features, polled
 
         tools, echoed, slept, seen, features, polled = run(in_session(urls["up"], exercise))
@@ -107,9 +113,10 @@ def test_remote_streamable_http_server(toolgate, tmp_path):
     assert echoed.content[0].text == "über ✓" and not echoed.is_error
     assert slept.content[0].text == "slept 0.2" and progress == [(1.0, 2.0, "sleeping")]
     headers = seen.structured_content["result"]
-    assert headers and all(value == f"Bearer {GATEWAY_TOKEN}" for value in headers), headers
-    assert not any(CLIENT_TOKEN in value for value in headers), "the client's token reached the upstream"
-    resources, motd, prompts, prompt, missing = features
+    assert headers and all(value == digest(f"Bearer {GATEWAY_TOKEN}") for value in headers), "only the gateway's token reached the upstream"
+    assert digest(f"Bearer {CLIENT_TOKEN}") not in headers, "the client's token reached the upstream"
+    resources, motd, prompts, prompt, missing, leaked = features
+    assert leaked.content[0].text == "token=[redacted]", "the upstream echoed the gateway's token; the client must not see it"
     assert [str(r.uri) for r in resources.resources] == ["fixture://motd"]
     assert motd.contents[0].text == "remote says hello"
     assert [p.name for p in prompts.prompts] == ["review"]
@@ -133,7 +140,7 @@ def test_remote_legacy_sse_server(toolgate, tmp_path, transport):
 
         tools, echoed, seen = run(in_session(urls["old"], exercise))
     assert "echo" in tools and echoed.content[0].text == "legacy"
-    assert all(value == f"Bearer {GATEWAY_TOKEN}" for value in seen.structured_content["result"])
+    assert all(value == digest(f"Bearer {GATEWAY_TOKEN}") for value in seen.structured_content["result"])
 
 
 def test_wrong_token_and_unreachable_server_give_clear_errors(toolgate, tmp_path):

@@ -5,6 +5,7 @@ Prints `listening PORT` once it accepts connections. Every request must carry
 `Authorization: Bearer TOKEN` (else 401); every Authorization header seen is kept so a test can
 show that a client's own token never reached this server."""
 import asyncio
+import hashlib
 import os
 import socket
 import sys
@@ -30,8 +31,9 @@ def echo(text: str) -> str:
 
 @server.tool()
 def seen() -> list[str]:
-    """Every Authorization header this server has received, in order."""
-    return seen_authorizations
+    """The SHA-256 of every Authorization header this server has received, in order (digests, so
+    the gateway's scrubbing of its own token from results does not hide what was sent)."""
+    return [hashlib.sha256(value.encode()).hexdigest() for value in seen_authorizations]
 
 
 @server.tool()
