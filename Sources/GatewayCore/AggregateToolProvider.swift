@@ -29,9 +29,9 @@ public final class AggregateToolProvider: ToolProvider {
 
     public let members: [Member]
     let logger: Logger
-    let changes = ToolListBroadcaster()
+    let changes = ListChangeBroadcaster()
     private let catalog = Mutex<Catalog?>(nil)
-    private let observations = Mutex<[ToolListObservation]>([])
+    private let observations = Mutex<[ListChangeObservation]>([])
     /// Which source listed each resource URI.
     private let resourceOwners = Mutex<[String: Int]>([:])
 
@@ -39,10 +39,10 @@ public final class AggregateToolProvider: ToolProvider {
         self.members = members
         self.logger = logger
         let observed = members.compactMap { member in
-            member.provider.observeToolList { [weak self] in
+            member.provider.observeListChanges { [weak self] change in
                 guard let self else { return }
-                self.catalog.withLock { $0 = nil }
-                await self.changes.changed()
+                if change == .tools { self.catalog.withLock { $0 = nil } }
+                await self.changes.changed(change)
             }
         }
         observations.withLock { $0 = observed }
@@ -61,7 +61,7 @@ public final class AggregateToolProvider: ToolProvider {
         return try await members[route.member].provider.call(forwarded, context: context)
     }
 
-    public func observeToolList(_ observer: @escaping ToolListBroadcaster.Observer) -> ToolListObservation? {
+    public func observeListChanges(_ observer: @escaping ListChangeBroadcaster.Observer) -> ListChangeObservation? {
         changes.observe(observer)
     }
 

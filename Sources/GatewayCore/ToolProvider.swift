@@ -9,11 +9,12 @@ public protocol ToolProvider: Sendable {
     func call(_ call: ToolCall, context: CallContext) async throws(GatewayError) -> MCPToolResult
     /// Releases what the provider holds (a child process); called when the session that owns it ends.
     func shutdown() async
-    /// Calls `observer` whenever the tool list changes; nil for a provider whose list never changes.
-    func observeToolList(_ observer: @escaping ToolListBroadcaster.Observer) -> ToolListObservation?
+    /// Calls `observer` whenever one of its lists (tools, resources, prompts) changes; nil for a
+    /// provider whose lists never change.
+    func observeListChanges(_ observer: @escaping ListChangeBroadcaster.Observer) -> ListChangeObservation?
 }
 
 extension ToolProvider {
     public func shutdown() async {}
-    public func observeToolList(_ observer: @escaping ToolListBroadcaster.Observer) -> ToolListObservation? { nil }
+    public func observeListChanges(_ observer: @escaping ListChangeBroadcaster.Observer) -> ListChangeObservation? { nil }
 }

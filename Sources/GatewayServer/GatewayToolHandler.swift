@@ -63,12 +63,13 @@ public struct GatewayToolHandler: MCPServerHandler {
         return try await run(call)
     }
 
-    /// Tells the client when the provider's tools change (an upstream's `tools/list_changed`).
+    /// Tells the client when the provider's tools, resources or prompts change (an upstream's
+    /// `list_changed` notifications).
     public func sessionStarted(notify: @escaping @Sendable (JSONRPCMessage) async -> Void) async {
         let searchIndex = self.searchIndex
-        let observation = provider.observeToolList {
-            searchIndex.reset()
-            await notify(.notification(method: "notifications/tools/list_changed", params: nil))
+        let observation = provider.observeListChanges { change in
+            if change == .tools { searchIndex.reset() }
+            await notify(.notification(method: change.notification, params: nil))
         }
         toolListObservation.hold(observation)
     }
@@ -126,9 +127,9 @@ final class SearchIndexCache: Sendable {
 
 /// The session's tool-list observation; replacing it cancels the one before.
 final class ObservationSlot: Sendable {
-    private let current = Mutex<ToolListObservation?>(nil)
+    private let current = Mutex<ListChangeObservation?>(nil)
 
-    func hold(_ observation: ToolListObservation?) {
+    func hold(_ observation: ListChangeObservation?) {
         let previous = current.withLock { current in
             defer { current = observation }
             return current

@@ -92,9 +92,9 @@ extension MCPServerSession {
     /// What this engine offers: tools, empty resource and prompt lists, and (with a handshake) logging.
     func capabilities(for version: MCPProtocolVersion) -> JSONObject {
         var capabilities: JSONObject = [
-            "tools": ["listChanged": .bool(configuration.toolsListChanged)],
-            "resources": ["subscribe": false, "listChanged": false],
-            "prompts": ["listChanged": false],
+            "tools": ["listChanged": .bool(configuration.listsChange)],
+            "resources": ["subscribe": false, "listChanged": .bool(configuration.listsChange)],
+            "prompts": ["listChanged": .bool(configuration.listsChange)],
         ]
         if !version.isModern { capabilities["logging"] = [:] }
         return capabilities

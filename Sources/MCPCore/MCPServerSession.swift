@@ -14,11 +14,12 @@ public final class MCPServerSession: Sendable {
         public var instructions: String?
         /// Tools per `tools/list` page.
         public var toolsPageSize: Int
-        /// Whether the tool list can change while a session is open (announced as `tools.listChanged`).
-        public var toolsListChanged: Bool
+        /// Whether the tool, resource and prompt lists can change while a session is open
+        /// (announced as `listChanged` on each).
+        public var listsChange: Bool
 
-        public init(serverInfo: MCPImplementation, instructions: String? = nil, toolsPageSize: Int = 200, toolsListChanged: Bool = false) {
-            self.toolsListChanged = toolsListChanged
+        public init(serverInfo: MCPImplementation, instructions: String? = nil, toolsPageSize: Int = 200, listsChange: Bool = false) {
+            self.listsChange = listsChange
             self.serverInfo = serverInfo
             self.instructions = instructions
             self.toolsPageSize = max(1, toolsPageSize)

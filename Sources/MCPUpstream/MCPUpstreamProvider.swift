@@ -13,7 +13,7 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
     public let connector: any MCPUpstreamConnector
     let callTimeout: Duration
     let logger: Logger
-    let changes = ToolListBroadcaster()
+    let changes = ListChangeBroadcaster()
     /// The connector's credentials, kept out of results and error messages.
     let scrubber: SecretScrubber
 
@@ -116,7 +116,7 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
         }
     }
 
-    public func observeToolList(_ observer: @escaping ToolListBroadcaster.Observer) -> ToolListObservation? {
+    public func observeListChanges(_ observer: @escaping ListChangeBroadcaster.Observer) -> ListChangeObservation? {
         changes.observe(observer)
     }
 
@@ -199,19 +199,18 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
     }
 
     private func notified(_ method: String, params: JSONValue?, generation: Int) async {
-        switch method {
-        case "notifications/tools/list_changed":
-            let current = supervisor.withLock { state -> Bool in
-                guard state.generation == generation else { return false }
-                state.tools = nil
-                return true
-            }
-            if current {
-                logger.info("MCP server's tools changed", metadata: ["server": "\(connector.name)"])
-                await changes.changed()
-            }
-        default:
+        guard let change = ListChange(notification: method) else {
             logger.debug("upstream notification", metadata: ["server": "\(connector.name)", "method": "\(method)"])
+            return
+        }
+        let current = supervisor.withLock { state -> Bool in
+            guard state.generation == generation else { return false }
+            if change == .tools { state.tools = nil }
+            return true
+        }
+        if current {
+            logger.info("MCP server's list changed", metadata: ["server": "\(connector.name)", "list": "\(change.rawValue)"])
+            await changes.changed(change)
         }
     }
 

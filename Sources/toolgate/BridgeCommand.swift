@@ -48,7 +48,7 @@ struct BridgeCommand: AsyncParsableCommand {
         let name = (server.command as NSString).lastPathComponent
         let session = MCPServerSession.Configuration(
             serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate bridge: \(name)"),
-            instructions: nil, toolsListChanged: true
+            instructions: nil, listsChange: true
         )
         var http = HTTPSettings()
         http.allowedOrigins = allowOrigin

@@ -70,7 +70,7 @@ enum ServerAssembly {
         }
         let session = MCPServerSession.Configuration(
             serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(name)"),
-            instructions: instructions, toolsPageSize: server.pageSize, toolsListChanged: built.listChanges
+            instructions: instructions, toolsPageSize: server.pageSize, listsChange: built.listChanges
         )
         return AssembledServer(
             name: name, provider: built.provider, perSession: built.perSession, origin: built.origin, toolCount: built.toolCount, warnings: built.warnings,

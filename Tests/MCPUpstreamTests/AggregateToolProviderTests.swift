@@ -10,7 +10,7 @@ struct AggregateToolProviderTests {
     struct Source: ToolProvider {
         let names: [String]
         var failure: GatewayError?
-        let changes = ToolListBroadcaster()
+        let changes = ListChangeBroadcaster()
 
         func tools() async throws(GatewayError) -> [MCPTool] {
             if let failure { throw failure }
@@ -22,7 +22,7 @@ struct AggregateToolProviderTests {
             return MCPToolResult(content: [.text("\(call.name) \(call.arguments["n"]?.intValue ?? 0)")])
         }
 
-        func observeToolList(_ observer: @escaping ToolListBroadcaster.Observer) -> ToolListObservation? {
+        func observeListChanges(_ observer: @escaping ListChangeBroadcaster.Observer) -> ListChangeObservation? {
             changes.observe(observer)
         }
     }
@@ -72,9 +72,11 @@ struct AggregateToolProviderTests {
         let source = Source(names: ["one"])
         let aggregate = AggregateToolProvider(members: [.init(name: "s", provider: source, owned: false)], logger: Logger(label: "test"))
         let (events, continuation) = AsyncStream.makeStream(of: Void.self)
-        let observation = aggregate.observeToolList { continuation.yield() }
+        let observation = aggregate.observeListChanges { change in
+            if change == .prompts { continuation.yield() }
+        }
         #expect(source.changes.observerCount == 1)
-        await source.changes.changed()
+        await source.changes.changed(.prompts)
         var iterator = events.makeAsyncIterator()
         #expect(await iterator.next() != nil)
         observation?.cancel()

@@ -108,7 +108,7 @@ def test_remote_streamable_http_server(toolgate, tmp_path):
             return tools, echoed, slept, seen, features, polled
 
         tools, echoed, slept, seen, features, polled = run(in_session(urls["up"], exercise))
-    assert tools == ["cancellations", "echo", "grow", "pid", "poll", "seen", "sleep"]
+    assert tools == ["cancellations", "echo", "grow", "grow_prompt", "pid", "poll", "seen", "sleep"]
     assert not polled.is_error and polled.content[0].text == "polled 0.3", "the closed stream was resumed with Last-Event-ID"
     assert echoed.content[0].text == "über ✓" and not echoed.is_error
     assert slept.content[0].text == "slept 0.2" and progress == [(1.0, 2.0, "sleeping")]
@@ -206,29 +206,35 @@ def test_cancellation_reaches_the_remote_server_and_an_expired_session_is_renewe
 
 def test_tools_list_changed_reaches_the_client(toolgate, tmp_path):
     """The remote server adds a tool and sends notifications/tools/list_changed; the gateway
-    empties its cache and tells its own client, whose next tools/list has the new tool."""
+    empties its cache and tells its own client, whose next tools/list has the new tool. The same
+    for a prompt and notifications/prompts/list_changed."""
     with remote("streamable-http") as base, gateway(toolgate, tmp_path, f"""\
             - name: up
               url: {{ endpoint: "{base}/mcp", bearer_token: "${{REMOTE_TOKEN}}" }}
             """, ["up"]) as urls:
-        changed = asyncio.Event()
+        changed = {"notifications/tools/list_changed": asyncio.Event(), "notifications/prompts/list_changed": asyncio.Event()}
 
         async def on_message(message):
-            if getattr(getattr(message, "root", message), "method", None) == "notifications/tools/list_changed":
-                changed.set()
+            method = getattr(getattr(message, "root", message), "method", None)
+            if method in changed:
+                changed[method].set()
 
         async def exercise(session):
             before = {t.name for t in (await session.list_tools()).tools}
             await session.call_tool("grow", {"name": "sprout"})
-            await asyncio.wait_for(changed.wait(), timeout=20)
+            await asyncio.wait_for(changed["notifications/tools/list_changed"].wait(), timeout=20)
             after = {t.name for t in (await session.list_tools()).tools}
             sprout = await session.call_tool("sprout", {})
-            return before, after, sprout, session.init_result.capabilities
+            await session.call_tool("grow_prompt", {"name": "bud"})
+            await asyncio.wait_for(changed["notifications/prompts/list_changed"].wait(), timeout=20)
+            prompts = {p.name for p in (await session.list_prompts()).prompts}
+            return before, after, sprout, prompts, session.init_result.capabilities
 
-        before, after, sprout, capabilities = run(in_session(urls["up"], exercise, message_handler=on_message))
+        before, after, sprout, prompts, capabilities = run(in_session(urls["up"], exercise, message_handler=on_message))
     assert "sprout" not in before and after == before | {"sprout"}
     assert sprout.content[0].text == "I am sprout"
-    assert capabilities.tools.list_changed is True
+    assert prompts == {"review", "bud"}
+    assert capabilities.tools.list_changed is True and capabilities.prompts.list_changed is True
 
 
 def test_aggregate_server_namespaces_every_source(toolgate, demo_api, tmp_path):

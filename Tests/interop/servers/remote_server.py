@@ -14,6 +14,7 @@ import uvicorn
 from starlette.responses import JSONResponse
 
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.prompts.base import Prompt
 from mcp.server.streamable_http import EventMessage, EventStore
 
 transport, token = sys.argv[1], sys.argv[2]
@@ -69,6 +70,17 @@ async def grow(name: str, ctx: Context) -> str:
     server.add_tool(added, name=name, description=f"Added at run time: {name}")
     await ctx.session.send_tool_list_changed()
     return f"added {name}"
+
+
+@server.tool()
+async def grow_prompt(name: str, ctx: Context) -> str:
+    """Adds a prompt called `name` and tells connected clients that the prompt list changed."""
+    def text() -> str:
+        return f"prompt {name}"
+
+    server.add_prompt(Prompt.from_function(text, name=name, description=f"Added at run time: {name}"))
+    await ctx.session.send_prompt_list_changed()
+    return f"added prompt {name}"
 
 
 @server.resource("fixture://motd", mime_type="text/plain")
