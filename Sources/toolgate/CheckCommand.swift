@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayConfig
+import GatewayCore
 import Logging
 import OpenAPIImport
 import RESTUpstream
@@ -10,11 +11,14 @@ import RESTUpstream
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check a configuration file: every field, every ${VAR}, and every server's OpenAPI document."
+        abstract: "Check a configuration file: every field, every ${VAR}, every server's OpenAPI document (and with --connect, its MCP servers)."
     )
 
     @Option(name: .long, help: "The configuration file (YAML).")
     var config: String
+
+    @Flag(name: .long, help: "Also start every stdio server and connect to every remote MCP server, and list their tools.")
+    var connect = false
 
     func run() async throws {
         let configuration: GatewayConfiguration
@@ -31,8 +35,14 @@ struct CheckCommand: AsyncParsableCommand {
         for server in configuration.servers {
             do {
                 let assembled = try await ServerAssembly.assemble(server, allowedCommands: configuration.allowedCommands, client: client, logger: logger)
+                var toolCount = assembled.toolCount
+                if connect, toolCount == nil {
+                    let listed = await Self.countTools(of: assembled.provider)
+                    await assembled.shutdown()
+                    toolCount = try listed.get()
+                }
                 let warnings = assembled.warnings > 0 ? " (\(assembled.warnings) warnings)" : ""
-                let tools = assembled.toolCount.map { "\($0) tools from " } ?? ""
+                let tools = toolCount.map { "\($0) tools from " } ?? ""
                 print("  ok   /mcp/\(assembled.name): \(tools)\(assembled.origin)\(warnings)")
             } catch {
                 print("  FAIL /mcp/\(server.name): \(error)")
@@ -42,6 +52,25 @@ struct CheckCommand: AsyncParsableCommand {
         try? await client.shutdown()
         if !failures.isEmpty {
             throw CommandFailure.exit("\(failures.count) server(s) failed: \(failures.joined(separator: ", "))")
+        }
+    }
+
+    /// Lists the tools of live MCP servers (a per-session server's shared instance stands in for a
+    /// session's); every source of an aggregate must answer, not just some.
+    static func countTools(of provider: any ToolProvider) async -> Result<Int, GatewayError> {
+        do throws(GatewayError) {
+            guard let aggregate = provider as? AggregateToolProvider else { return .success(try await provider.tools().count) }
+            var total = 0
+            for member in aggregate.members {
+                do throws(GatewayError) {
+                    total += try await member.provider.tools().count
+                } catch {
+                    throw GatewayError(error.code, "source '\(member.name)': \(error.message)")
+                }
+            }
+            return .success(total)
+        } catch {
+            return .failure(error)
         }
     }
 }

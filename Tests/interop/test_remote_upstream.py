@@ -48,13 +48,18 @@ def remote(transport, port=0):
 
 
 @contextlib.contextmanager
-def gateway(toolgate, tmp_path, servers_yaml, names, extra_env=None):
+def gateway(toolgate, tmp_path, servers_yaml, names, connect=False, checked=None):
+    """`toolgate serve --config` for these servers (after `toolgate check`, with `--connect` when
+    asked; `checked` receives its output); yields {name: URL}."""
     config = tmp_path / "toolgate.yaml"
     config.write_text("listen: 127.0.0.1:0\n" + f"allowed_commands: [{sys.executable}]\n" + "servers:\n" + textwrap.indent(textwrap.dedent(servers_yaml), "  "))
-    env = {**os.environ, "REMOTE_TOKEN": GATEWAY_TOKEN, **(extra_env or {})}
-    check = subprocess.run([toolgate, "check", "--config", str(config)], capture_output=True, text=True, timeout=60, env=env)
+    env = {**os.environ, "REMOTE_TOKEN": GATEWAY_TOKEN}
+    check = subprocess.run([toolgate, "check", "--config", str(config), *(["--connect"] if connect else [])],
+                           capture_output=True, text=True, timeout=90, env=env)
     assert check.returncode == 0, check.stdout + check.stderr
     assert GATEWAY_TOKEN not in check.stdout + check.stderr
+    if checked is not None:
+        checked.append(check.stdout)
     process = subprocess.Popen([toolgate, "serve", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     try:
         found = listening_url(process, r"url=(http://127\.0\.0\.1:\d+/mcp/[\w-]+)", count=len(names))
@@ -159,8 +164,12 @@ def test_wrong_token_and_unreachable_server_give_clear_errors(toolgate, tmp_path
 
         denied = run(in_session(urls["denied"], listing))
         gone = run(in_session(urls["gone"], listing))
+        connected = subprocess.run([toolgate, "check", "--config", str(tmp_path / "toolgate.yaml"), "--connect"],
+                                   capture_output=True, text=True, timeout=90)
     assert "HTTP 401" in denied and "wrong-token" not in denied
     assert "cannot be reached" in gone
+    assert connected.returncode != 0 and "2 server(s) failed: denied, gone" in connected.stderr
+    assert "FAIL /mcp/denied:" in connected.stdout and "HTTP 401" in connected.stdout and "wrong-token" not in connected.stdout
 
 
 def test_cancellation_reaches_the_remote_server_and_an_expired_session_is_renewed(toolgate, tmp_path):
@@ -240,6 +249,7 @@ def test_tools_list_changed_reaches_the_client(toolgate, tmp_path):
 def test_aggregate_server_namespaces_every_source(toolgate, demo_api, tmp_path):
     """One virtual server over an OpenAPI document, a stdio child from PyPI, a remote MCP server and
     another Toolgate that pages its tools three at a time (so every upstream cursor is followed)."""
+    checked = []
     with remote("streamable-http") as base, gateway(toolgate, tmp_path, f"""\
             - name: paged
               page_size: 3
@@ -257,7 +267,7 @@ def test_aggregate_server_namespaces_every_source(toolgate, demo_api, tmp_path):
                       url: {{ endpoint: "{base}/mcp", bearer_token: "${{REMOTE_TOKEN}}" }}
                     - name: paged
                       url: {{ endpoint: "{inner['paged']}", transport: streamable-http }}
-                """, ["all"]) as urls:
+                """, ["all"], connect=True, checked=checked) as urls:
             async def exercise(session):
                 names, _ = await all_tool_names(session)
                 pet = await session.call_tool("clinic__getPet", {"petId": 3})
@@ -276,6 +286,7 @@ def test_aggregate_server_namespaces_every_source(toolgate, demo_api, tmp_path):
 
             names, pet, now, echoed, paged, unknown, features = run(in_session(urls["all"], exercise))
     clinic = ["listPets", "createPet", "getPet", "updatePet", "deletePet", "listVisits", "scheduleVisit", "clinicSummary"]
+    assert f"ok   /mcp/all: {len(names)} tools from clinic = " in checked[0], checked[0]
     assert [n for n in names if n.startswith("clinic__")] == [f"clinic__{n}" for n in clinic]
     assert [n for n in names if n.startswith("paged__")] == [f"paged__{n}" for n in clinic], "a cursor was not followed"
     assert {"time__get_current_time", "time__convert_time", "remote__echo", "remote__grow"} <= set(names)
