@@ -18,6 +18,12 @@ extension MCPUpstreamProvider {
         guard let key = ForwardedMethod.listKey(of: method) else {
             return await bounded(method, params: params)
         }
+        return await allPages(of: method, key: key, params: params).map { [key: .array($0)] }
+    }
+
+    /// Every item of a paged list method (`tools/list`, `resources/list`...), following each
+    /// `nextCursor` (at most 1,000 pages and 100,000 items); each page bounded by `callTimeout`.
+    func allPages(of method: String, key: String, params: JSONObject = [:]) async -> Result<[JSONValue], JSONRPCError> {
         var items: [JSONValue] = []
         var cursor: String?
         var pages = 0
@@ -32,6 +38,6 @@ extension MCPUpstreamProvider {
             }
             pages += 1
         } while cursor != nil && pages < 1000 && items.count < 100_000
-        return .success([key: .array(items)])
+        return .success(items)
     }
 }

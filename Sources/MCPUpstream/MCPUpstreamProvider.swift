@@ -52,22 +52,14 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
 
     public func tools() async throws(GatewayError) -> [MCPTool] {
         if let cached = supervisor.withLock({ $0.tools }) { return cached }
-        var tools: [MCPTool] = []
-        var cursor: String?
-        var pages = 0
-        repeat {
-            var params: JSONObject = [:]
-            if let cursor { params["cursor"] = .string(cursor) }
-            switch try await request("tools/list", params: params) {
-            case .failure(let error): throw GatewayError(.upstream, "tools/list failed: \(scrubber.scrub(error.message))")
-            case .success(let page):
-                tools += (page["tools"]?.arrayValue ?? []).compactMap { MCPTool(json: $0) }
-                cursor = page["nextCursor"]?.stringValue
-            }
-            pages += 1
-        } while cursor != nil && pages < 1000 && tools.count < 100_000
-        supervisor.withLock { $0.tools = tools }
-        return tools
+        switch await allPages(of: "tools/list", key: "tools") {
+        case .failure(let error):
+            throw GatewayError(.upstream, "tools/list failed: \(scrubber.scrub(error.message))")
+        case .success(let items):
+            let tools = items.compactMap { MCPTool(json: $0) }
+            supervisor.withLock { $0.tools = tools }
+            return tools
+        }
     }
 
     /// One request on the running link, sent again on a new link when the first never reached the server.
