@@ -110,7 +110,8 @@ def test_a_crashing_child_fails_the_call_and_is_restarted(toolgate):
 @pytest.mark.parametrize("aggregate", [False, True], ids=["stdio-server", "source-of-an-aggregate"])
 def test_per_session_children_end_with_their_sessions(toolgate, tmp_path, aggregate):
     """mode: per-session gives each client session its own child, stopped when the session ends;
-    also when the child is one source of an aggregate server beside a shared one."""
+    also when the children are sources of an aggregate server (there mcp-server-time, from PyPI,
+    runs per session too)."""
     import os
 
     child = f"stdio: {{ command: {sys.executable}, args: [{HERE / 'servers' / 'flaky_server.py'}], mode: per-session }}"
@@ -118,7 +119,7 @@ def test_per_session_children_end_with_their_sessions(toolgate, tmp_path, aggreg
     if aggregate:
         config.write_text(f"listen: 127.0.0.1:0\nallowed_commands: [{sys.executable}]\nservers:\n  - name: flaky\n    sources:\n"
                           f"      - {{ name: flaky, {child} }}\n"
-                          f"      - {{ name: time, stdio: {{ command: {sys.executable}, args: [-m, mcp_server_time] }} }}\n")
+                          f"      - {{ name: time, stdio: {{ command: {sys.executable}, args: [-m, mcp_server_time], mode: per-session }} }}\n")
     else:
         config.write_text(f"listen: 127.0.0.1:0\nallowed_commands: [{sys.executable}]\nservers:\n  - name: flaky\n    {child}\n")
     tool = "flaky__pid" if aggregate else "pid"
