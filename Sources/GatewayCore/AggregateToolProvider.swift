@@ -79,8 +79,26 @@ public final class AggregateToolProvider: ToolProvider {
         resourceOwners.withLock { $0[uri] }
     }
 
+    /// The tools of every source, failing with the first source that cannot list its own (for
+    /// `toolgate check`, where a partial list would hide a broken source).
+    public func toolsOfEverySource() async throws(GatewayError) -> [MCPTool] {
+        let (built, failures) = await build()
+        if let first = failures.first { throw first }
+        catalog.withLock { $0 = built }
+        return built.tools
+    }
+
     private func currentCatalog() async throws(GatewayError) -> Catalog {
         if let cached = catalog.withLock({ $0 }) { return cached }
+        let (built, failures) = await build()
+        if failures.count == members.count, let first = failures.first { throw first }
+        if failures.isEmpty { catalog.withLock { $0 = built } }
+        return built
+    }
+
+    /// Asks every source for its tools at once; the catalog of those that answered, and the
+    /// failures of those that did not (each naming its source).
+    private func build() async -> (Catalog, [GatewayError]) {
         let lists = await withTaskGroup(of: (Int, Result<[MCPTool], GatewayError>).self) { group in
             for (index, member) in members.enumerated() {
                 group.addTask {
@@ -115,8 +133,6 @@ public final class AggregateToolProvider: ToolProvider {
                 }
             }
         }
-        if failures.count == members.count, let first = failures.first { throw first }
-        if failures.isEmpty { catalog.withLock { $0 = built } }
-        return built
+        return (built, failures)
     }
 }

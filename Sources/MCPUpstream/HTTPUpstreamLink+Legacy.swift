@@ -20,7 +20,7 @@ extension HTTPUpstreamLink {
             throw GatewayError(.upstream, "the SSE stream of \(endpoint.redacted) cannot be opened: \(error)")
         }
         guard response.status == .ok, response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true else {
-            _ = try? await Self.collect(response.body, limit: 64 << 10)
+            await Self.drain(response.body)
             throw GatewayError(.upstream, "GET \(endpoint.redacted) answered HTTP \(response.status.code) without an event stream")
         }
         let (announced, announce) = AsyncStream.makeStream(of: Result<URL, GatewayError>.self)

@@ -72,10 +72,8 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     func terminate() async {
         let (streams, mode, session) = state.withLock { ($0.streams, $0.mode, $0.sessionID) }
         for stream in streams { stream.cancel() }
-        if case .streamable = mode, let session {
-            var request = request(method: .DELETE)
-            request.headers.replaceOrAdd(name: "mcp-session-id", value: session)
-            _ = try? await client.execute(request, timeout: .seconds(2))
+        if case .streamable = mode, session != nil {
+            _ = try? await client.execute(sessionRequest(method: .DELETE).request, timeout: .seconds(2))
         }
         close("the gateway ended the session")
     }
@@ -114,15 +112,22 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         return request
     }
 
-    private func post(_ message: JSONValue) async -> Bool {
-        let isInitialize = message["method"]?.stringValue == "initialize"
-        let id = message["id"]?.intValue
-        var request = request(method: .POST)
-        request.headers.replaceOrAdd(name: "content-type", value: "application/json")
-        request.headers.replaceOrAdd(name: "accept", value: "application/json, text/event-stream")
+    /// A request of the streamable-HTTP session: the configured headers, plus `Mcp-Session-Id` and
+    /// `MCP-Protocol-Version` once they are known; also returns the session id it carries.
+    func sessionRequest(method: HTTPMethod) -> (request: HTTPClientRequest, session: String?) {
+        var request = request(method: method)
         let (session, version) = state.withLock { ($0.sessionID, $0.version) }
         if let session { request.headers.replaceOrAdd(name: "mcp-session-id", value: session) }
         if let version { request.headers.replaceOrAdd(name: "mcp-protocol-version", value: version) }
+        return (request, session)
+    }
+
+    private func post(_ message: JSONValue) async -> Bool {
+        let isInitialize = message["method"]?.stringValue == "initialize"
+        let id = message["id"]?.intValue
+        var (request, session) = sessionRequest(method: .POST)
+        request.headers.replaceOrAdd(name: "content-type", value: "application/json")
+        request.headers.replaceOrAdd(name: "accept", value: "application/json, text/event-stream")
         request.body = .bytes(ByteBuffer(bytes: message.serializedBytes()))
         let response: HTTPClientResponse
         do {
@@ -132,7 +137,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         }
         let status = Int(response.status.code)
         if isInitialize, endpoint.transport == .auto, [400, 404, 405].contains(status) {
-            _ = try? await Self.collect(response.body, limit: 64 << 10)
+            await Self.drain(response.body)
             logger.info("remote MCP server refused streamable HTTP; trying the legacy SSE transport", metadata: ["url": "\(endpoint.redacted)", "status": "\(status)"])
             do {
                 let messages = try await openLegacy()
@@ -145,7 +150,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
             state.withLock { $0.sessionID = assigned }
         }
         if status == 404, session != nil {
-            _ = try? await Self.collect(response.body, limit: 64 << 10)
+            await Self.drain(response.body)
             close("the remote session expired (HTTP 404)", unprocessed: true)
             return true
         }
@@ -232,6 +237,15 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     struct StreamEnd: Sendable {
         var lastEventID: String?
         var retry: Duration?
+
+        init(lastEventID: String?, retry: Duration?) {
+            self.lastEventID = lastEventID
+            self.retry = retry
+        }
+
+        init(_ parser: SSEEventParser) {
+            self.init(lastEventID: parser.lastEventID, retry: parser.retryMilliseconds.map { .milliseconds($0) })
+        }
     }
 
     /// Feeds every `message` event of an SSE body to the connection, and other events to `other`,
@@ -249,9 +263,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
                     case .event(let event) where event.event == "message":
                         guard !event.data.isEmpty else { continue }
                         await connection.receive(event.data)
-                        if let awaiting, !connection.isWaiting(for: awaiting) {
-                            return StreamEnd(lastEventID: parser.lastEventID, retry: parser.retryMilliseconds.map { .milliseconds($0) })
-                        }
+                        if let awaiting, !connection.isWaiting(for: awaiting) { return StreamEnd(parser) }
                     case .event(let event):
                         await other(event)
                     case .tooLarge(let size):
@@ -264,16 +276,13 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         } catch {
             logger.debug("remote MCP event stream broke", metadata: ["error": "\(error)"])
         }
-        return StreamEnd(lastEventID: parser.lastEventID, retry: parser.retryMilliseconds.map { .milliseconds($0) })
+        return StreamEnd(parser)
     }
 
     /// A GET for the session's event stream, resuming after `lastEventID` when given.
     func streamRequest(after lastEventID: String?) -> HTTPClientRequest {
-        var request = request(method: .GET)
+        var request = sessionRequest(method: .GET).request
         request.headers.replaceOrAdd(name: "accept", value: "text/event-stream")
-        let (session, version) = state.withLock { ($0.sessionID, $0.version) }
-        if let session { request.headers.replaceOrAdd(name: "mcp-session-id", value: session) }
-        if let version { request.headers.replaceOrAdd(name: "mcp-protocol-version", value: version) }
         if let lastEventID { request.headers.replaceOrAdd(name: "last-event-id", value: lastEventID) }
         return request
     }
@@ -282,7 +291,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     func openStream(after lastEventID: String?) async throws -> HTTPClientResponse? {
         let response = try await client.execute(streamRequest(after: lastEventID), deadline: .distantFuture)
         guard response.status == .ok, response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true else {
-            _ = try? await Self.collect(response.body, limit: 64 << 10)
+            await Self.drain(response.body)
             logger.debug("remote MCP server opened no event stream", metadata: ["status": "\(response.status.code)"])
             return nil
         }
@@ -297,6 +306,11 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         }
         await connection.fail(id: id, JSONRPCError(code: .internalError, message: message))
         return true
+    }
+
+    /// Reads and drops a body that is not used (so its connection can be reused).
+    static func drain(_ body: HTTPClientResponse.Body) async {
+        _ = try? await collect(body, limit: 64 << 10)
     }
 
     /// Reads a whole body, refusing one over `limit` bytes.

@@ -73,7 +73,11 @@ public final class MCPClientConnection: Sendable {
             params["_meta"] = .object(meta)
             state.withLock { $0.progress[token] = progress }
         }
-        let timer = timeout.map { timeout in timers.scheduleTask(in: TimeAmount(timeout)) { [weak self] in self?.expire(id, after: timeout) } }
+        let timer = timeout.map { timeout in
+            timers.scheduleTask(in: TimeAmount(timeout)) { [weak self] in
+                self?.abandon(id, answering: Self.timeoutError(timeout), reason: "no answer within \(timeout)", timedOut: true)
+            }
+        }
         defer {
             timer?.cancel()
             state.withLock { state in
@@ -94,42 +98,35 @@ public final class MCPClientConnection: Sendable {
                     if let early = state.early.removeValue(forKey: id) { return early }
                     if state.timedOut.contains(id), let timeout { return .failure(Self.timeoutError(timeout)) }
                     if let closed = state.closed { return .failure(closed) }
-                    if !state.outstanding.contains(id) { return .failure(JSONRPCError(code: .internalError, message: "cancelled")) }
+                    if !state.outstanding.contains(id) { return .failure(Self.cancelledError) }
                     state.pending[id] = waiter
                     return nil
                 }
                 if let ready { waiter.resume(returning: ready) }
             }
         } onCancel: {
-            let (waiter, wasOutstanding) = state.withLock { state in
-                (state.pending.removeValue(forKey: id), state.outstanding.remove(id) != nil)
-            }
-            waiter?.resume(returning: .failure(JSONRPCError(code: .internalError, message: "cancelled")))
-            if wasOutstanding {
-                let notice = JSONRPCMessage.notification(
-                    method: "notifications/cancelled", params: ["requestId": .int(id), "reason": "cancelled by the gateway's client"]
-                ).jsonValue
-                Task { _ = await self.write(notice) }
-            }
+            abandon(id, answering: Self.cancelledError, reason: "cancelled by the gateway's client", timedOut: false)
         }
     }
+
+    static let cancelledError = JSONRPCError(code: .internalError, message: "cancelled")
 
     static func timeoutError(_ timeout: Duration) -> JSONRPCError {
         JSONRPCError(code: .internalError, message: "no answer within \(timeout)", data: [timeoutKey: true])
     }
 
-    /// A request's timeout fired: its caller gets the timeout error, the upstream is told to cancel.
-    private func expire(_ id: Int64, after timeout: Duration) {
-        let (waiter, expired) = state.withLock { state -> (Waiter?, Bool) in
+    /// Gives up on a request still outstanding (its caller was cancelled, or its timeout fired):
+    /// a waiting caller gets `error` (a caller not yet waiting finds it on arrival), and the
+    /// upstream is sent `notifications/cancelled` with `reason`.
+    private func abandon(_ id: Int64, answering error: JSONRPCError, reason: String, timedOut: Bool) {
+        let (waiter, abandoned) = state.withLock { state -> (Waiter?, Bool) in
             guard state.outstanding.remove(id) != nil else { return (nil, false) }
-            state.timedOut.insert(id)
+            if timedOut { state.timedOut.insert(id) }
             return (state.pending.removeValue(forKey: id), true)
         }
-        guard expired else { return }
-        waiter?.resume(returning: .failure(Self.timeoutError(timeout)))
-        let notice = JSONRPCMessage.notification(
-            method: "notifications/cancelled", params: ["requestId": .int(id), "reason": .string("no answer within \(timeout)")]
-        ).jsonValue
+        guard abandoned else { return }
+        waiter?.resume(returning: .failure(error))
+        let notice = JSONRPCMessage.notification(method: "notifications/cancelled", params: ["requestId": .int(id), "reason": .string(reason)]).jsonValue
         Task { _ = await self.write(notice) }
     }
 

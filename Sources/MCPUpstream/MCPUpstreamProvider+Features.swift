@@ -16,21 +16,21 @@ extension MCPUpstreamProvider {
         let feature = method.hasPrefix("prompts/") ? "prompts" : "resources"
         guard upstreamCapabilities[feature] != nil else { return nil }
         guard let key = ForwardedMethod.listKey(of: method) else {
-            return await bounded(method, params: params)
+            return try await bounded(method, params: params)
         }
-        return await allPages(of: method, key: key, params: params).map { [key: .array($0)] }
+        return try await allPages(of: method, key: key, params: params).map { [key: .array($0)] }
     }
 
     /// Every item of a paged list method (`tools/list`, `resources/list`...), following each
     /// `nextCursor` (at most 1,000 pages and 100,000 items); each page bounded by `callTimeout`.
-    func allPages(of method: String, key: String, params: JSONObject = [:]) async -> Result<[JSONValue], JSONRPCError> {
+    func allPages(of method: String, key: String, params: JSONObject = [:]) async throws(GatewayError) -> Result<[JSONValue], JSONRPCError> {
         var items: [JSONValue] = []
         var cursor: String?
         var pages = 0
         repeat {
             var page = params
             if let cursor { page["cursor"] = .string(cursor) } else { page.removeValue(forKey: "cursor") }
-            switch await bounded(method, params: page) {
+            switch try await bounded(method, params: page) {
             case .failure(let error): return .failure(error)
             case .success(let answer):
                 items += answer[key]?.arrayValue ?? []

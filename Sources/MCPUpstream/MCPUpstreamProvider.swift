@@ -52,7 +52,13 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
 
     public func tools() async throws(GatewayError) -> [MCPTool] {
         if let cached = supervisor.withLock({ $0.tools }) { return cached }
-        switch await allPages(of: "tools/list", key: "tools") {
+        let listed: Result<[JSONValue], JSONRPCError>
+        do {
+            listed = try await allPages(of: "tools/list", key: "tools")
+        } catch {
+            listed = .failure(JSONRPCError(code: .internalError, message: error.message))
+        }
+        switch listed {
         case .failure(let error):
             throw GatewayError(.upstream, "tools/list failed: \(scrubber.scrub(error.message))")
         case .success(let items):
@@ -80,13 +86,13 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
     }
 
     public func call(_ call: ToolCall, context: CallContext) async throws(GatewayError) -> MCPToolResult {
+        let params: JSONObject = ["name": .string(call.name), "arguments": .object(call.arguments)]
+        let outcome: Result<JSONValue, JSONRPCError>
         do {
-            _ = try await running()
+            outcome = try await bounded("tools/call", params: params, progress: call.progress)
         } catch {
             return .error("The MCP server is not available: \(scrubber.scrub(error.message))")
         }
-        let params: JSONObject = ["name": .string(call.name), "arguments": .object(call.arguments)]
-        let outcome = await bounded("tools/call", params: params, progress: call.progress)
         switch outcome {
         case .failure(let error) where error.data?[MCPClientConnection.timeoutKey] == true:
             return .error("The MCP server did not answer '\(call.name)' within \(callTimeout); the call was cancelled")
@@ -99,13 +105,12 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
         }
     }
 
-    /// A request bounded by `callTimeout` (when it runs out the upstream is told to cancel).
-    func bounded(_ method: String, params: JSONObject, progress: MCPProgressReporter? = nil) async -> Result<JSONValue, JSONRPCError> {
-        do {
-            return try await request(method, params: params, progress: progress, timeout: callTimeout)
-        } catch {
-            return .failure(JSONRPCError(code: .internalError, message: error.message))
-        }
+    /// A request bounded by `callTimeout` (when it runs out the upstream is told to cancel); throws
+    /// when the upstream cannot be reached at all.
+    func bounded(
+        _ method: String, params: JSONObject, progress: MCPProgressReporter? = nil
+    ) async throws(GatewayError) -> Result<JSONValue, JSONRPCError> {
+        try await request(method, params: params, progress: progress, timeout: callTimeout)
     }
 
     public func observeListChanges(_ observer: @escaping ListChangeBroadcaster.Observer) -> ListChangeObservation? {

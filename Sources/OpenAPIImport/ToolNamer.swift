@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// Makes tool names every client accepts — `^[a-zA-Z][a-zA-Z0-9_-]*$`, at most `maxLength`
 /// characters — unique within one server and stable across runs (hashes, not counters).
 public struct ToolNamer: Sendable {
@@ -48,21 +50,6 @@ public struct ToolNamer: Sendable {
     }
 
     private func fit(_ name: String, hashing seed: String, force: Bool = false) -> String {
-        guard force || name.count > maxLength else { return name }
-        let suffix = "_" + Self.hash8(seed)
-        var head = String(name.prefix(maxLength - suffix.count))
-        while let last = head.last, last == "_" || last == "-" { head.removeLast() }
-        return head + suffix
-    }
-
-    /// Eight hex digits of FNV-1a 64 (stable across processes, unlike `Hasher`).
-    static func hash8(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let hex = String(hash >> 32, radix: 16)
-        return String(repeating: "0", count: 8 - hex.count) + hex
+        StableName.fit(name, maxLength: maxLength, hashing: seed, force: force)
     }
 }

@@ -59,16 +59,8 @@ struct CheckCommand: AsyncParsableCommand {
     /// session's); every source of an aggregate must answer, not just some.
     static func countTools(of provider: any ToolProvider) async -> Result<Int, GatewayError> {
         do throws(GatewayError) {
-            guard let aggregate = provider as? AggregateToolProvider else { return .success(try await provider.tools().count) }
-            var total = 0
-            for member in aggregate.members {
-                do throws(GatewayError) {
-                    total += try await member.provider.tools().count
-                } catch {
-                    throw GatewayError(error.code, "source '\(member.name)': \(error.message)")
-                }
-            }
-            return .success(total)
+            if let aggregate = provider as? AggregateToolProvider { return .success(try await aggregate.toolsOfEverySource().count) }
+            return .success(try await provider.tools().count)
         } catch {
             return .failure(error)
         }
