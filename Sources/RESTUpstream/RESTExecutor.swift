@@ -5,8 +5,9 @@ import NIOCore
 import NIOHTTP1
 import OpenAPIImport
 
-/// Executes operation bindings over HTTP with one shared, pooled `HTTPClient`, and turns every
-/// answer — or failure — into an MCP tool result. It never throws: upstream faults are `isError`
+/// Executes operation bindings over HTTP — plain `http://` upstreams through the keep-alive
+/// `HTTP1ConnectionPool`, `https://` ones through AsyncHTTPClient — and turns every answer — or
+/// failure — into an MCP tool result. It never throws: upstream faults are `isError`
 /// results with a clear message.
 public struct RESTExecutor: Sendable {
     /// Limits for one call.
@@ -23,12 +24,16 @@ public struct RESTExecutor: Sendable {
     }
 
     let client: HTTPClient
+    let pool: HTTP1ConnectionPool
     public var limits: Limits
     let builder = RequestBuilder()
     let logger: Logger
 
-    public init(client: HTTPClient, limits: Limits = Limits(), logger: Logger) {
+    /// `pool` carries plain `http://` calls (the hot path); `client` carries `https://` calls
+    /// (TLS, HTTP/2) and the OAuth2 token requests.
+    public init(client: HTTPClient, pool: HTTP1ConnectionPool = .shared, limits: Limits = Limits(), logger: Logger) {
         self.client = client
+        self.pool = pool
         self.limits = limits
         self.logger = logger
     }
@@ -79,33 +84,18 @@ public struct RESTExecutor: Sendable {
 
     /// Sends a prepared request and maps the answer.
     public func send(_ prepared: PreparedRequest) async -> MCPToolResult {
-        var request = HTTPClientRequest(url: prepared.url)
-        request.method = HTTPMethod(rawValue: prepared.method)
-        for (name, value) in prepared.headers { request.headers.add(name: name, value: value) }
-        if let body = prepared.body { request.body = .bytes(ByteBuffer(bytes: body)) }
         var target: String { "\(prepared.method) \(Self.redactedURL(prepared.url))" }  // only for logs and errors
         let started = ContinuousClock.now
         do {
-            let response = try await client.execute(request, timeout: .init(limits.timeout))
-            var collected = [UInt8]()
-            var truncated = false
-            for try await chunk in response.body {
-                let room = limits.maxResponseBytes - collected.count
-                if chunk.readableBytes > room {
-                    collected += chunk.readableBytesView.prefix(room)
-                    truncated = true
-                    break
-                }
-                collected += chunk.readableBytesView
+            let answer: UpstreamAnswer
+            if let plain = PlainHTTPTarget(prepared.url) {
+                answer = try await sendPlain(prepared, to: plain)
+            } else {
+                answer = try await sendThroughClient(prepared)
             }
             logger.debug(
                 "upstream answered",
-                metadata: ["target": "\(target)", "status": "\(response.status.code)", "ms": "\((ContinuousClock.now - started).milliseconds)"]
-            )
-            let answer = UpstreamAnswer(
-                status: Int(response.status.code), reason: response.status.reasonPhrase,
-                contentType: response.headers.first(name: "content-type"), body: collected, truncated: truncated,
-                limit: limits.maxResponseBytes, url: prepared.url
+                metadata: ["target": "\(target)", "status": "\(answer.status)", "ms": "\((ContinuousClock.now - started).milliseconds)"]
             )
             return ResponseMapper.map(answer)
         } catch is CancellationError {
@@ -116,7 +106,52 @@ public struct RESTExecutor: Sendable {
         }
     }
 
+    /// A plain `http://` request through the keep-alive pool.
+    private func sendPlain(_ prepared: PreparedRequest, to plain: PlainHTTPTarget) async throws -> UpstreamAnswer {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(prepared.headers.count + 2)
+        for (name, value) in prepared.headers { headers.add(name: name, value: value) }
+        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: prepared.method), uri: plain.requestTarget, headers: headers)
+        let response = try await pool.execute(
+            head, body: prepared.body.map { ByteBuffer(bytes: $0) }, origin: plain.origin,
+            deadline: .now() + TimeAmount(limits.timeout), maxBytes: limits.maxResponseBytes
+        )
+        return UpstreamAnswer(
+            status: Int(response.head.status.code), reason: response.head.status.reasonPhrase,
+            contentType: response.head.headers.first(name: "content-type"), body: response.body, truncated: response.truncated,
+            limit: limits.maxResponseBytes, url: prepared.url
+        )
+    }
+
+    /// An `https://` (or otherwise unusual) request through AsyncHTTPClient.
+    private func sendThroughClient(_ prepared: PreparedRequest) async throws -> UpstreamAnswer {
+        var request = HTTPClientRequest(url: prepared.url)
+        request.method = HTTPMethod(rawValue: prepared.method)
+        for (name, value) in prepared.headers { request.headers.add(name: name, value: value) }
+        if let body = prepared.body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await client.execute(request, timeout: .init(limits.timeout))
+        var collected = [UInt8]()
+        var truncated = false
+        for try await chunk in response.body {
+            let room = limits.maxResponseBytes - collected.count
+            if chunk.readableBytes > room {
+                collected += chunk.readableBytesView.prefix(room)
+                truncated = true
+                break
+            }
+            collected += chunk.readableBytesView
+        }
+        return UpstreamAnswer(
+            status: Int(response.status.code), reason: response.status.reasonPhrase,
+            contentType: response.headers.first(name: "content-type"), body: collected, truncated: truncated,
+            limit: limits.maxResponseBytes, url: prepared.url
+        )
+    }
+
     static func describe(_ error: any Error, timeout: Duration) -> String {
+        if let poolError = error as? HTTP1PoolError {
+            return poolError.code == .timedOut ? "no answer within \(timeout) (timeout)" : poolError.message
+        }
         if let httpError = error as? HTTPClientError {
             switch httpError {
             case .deadlineExceeded, .readTimeout, .writeTimeout: return "no answer within \(timeout) (timeout)"
@@ -127,13 +162,7 @@ public struct RESTExecutor: Sendable {
             }
         }
         if error is CancellationError { return "cancelled" }
-        let text = String(describing: error)
-        if text.lowercased().contains("connection refused") || text.contains("ECONNREFUSED") || text.contains("errno: 111") {
-            return "connection refused (is the upstream running?)"
-        }
-        if text.contains("NIOSSL") || text.contains("TLS") || text.contains("handshake") { return "TLS error: \(text)" }
-        if text.contains("resolve") || text.contains("DNS") { return "the host name could not be resolved" }
-        return text
+        return HTTP1ConnectionPool.describeConnect(error)
     }
 
     /// The URL without its query string (query parameters may carry API keys).

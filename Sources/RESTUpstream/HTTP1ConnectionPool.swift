@@ -1,0 +1,181 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The tool-call hot path's HTTP client: keep-alive HTTP/1.1 connections to plain `http://`
+/// upstreams, pooled per origin; a call that runs on an event loop takes a connection owned by
+/// that same loop when there is one, so it does not change threads. One request is in flight per
+/// connection (no pipelining). A reused connection the upstream closed before answering is
+/// replaced and the request sent again when that is safe (the request never left, or its method
+/// is idempotent). `https://` upstreams go through AsyncHTTPClient instead (TLS, HTTP/2).
+public final class HTTP1ConnectionPool: Sendable {
+    /// Connection limits.
+    public struct Configuration: Sendable {
+        /// How long opening a connection may take.
+        public var connectTimeout: Duration
+        /// Idle connections kept per origin; more are closed when released.
+        public var maxIdlePerOrigin: Int
+        /// An idle connection unused this long is closed.
+        public var idleTimeout: Duration
+
+        public init(connectTimeout: Duration = .seconds(10), maxIdlePerOrigin: Int = 64, idleTimeout: Duration = .seconds(60)) {
+            self.connectTimeout = connectTimeout
+            self.maxIdlePerOrigin = maxIdlePerOrigin
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    let configuration: Configuration
+    private let group: any EventLoopGroup
+    private let idle = Mutex<[HTTP1Origin: [any Channel]]>([:])
+
+    /// The process-wide pool tool calls share.
+    public static let shared = HTTP1ConnectionPool()
+
+    /// A pool on NIO's shared event loops (the ones Toolgate also runs its tasks on).
+    public init(configuration: Configuration = Configuration(), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.configuration = configuration
+        self.group = group
+    }
+
+    /// Sends one request to `origin` and collects the answer (at most `maxBytes` of body; beyond
+    /// that the answer is cut, marked, and the connection closed). Cancelling the calling task
+    /// closes the connection and throws `CancellationError`.
+    public func execute(
+        _ head: HTTPRequestHead, body: ByteBuffer?, origin: HTTP1Origin, deadline: NIODeadline, maxBytes: Int
+    ) async throws -> HTTP1Response {
+        let current = MultiThreadedEventLoopGroup.currentEventLoop
+        var head = head
+        if !head.headers.contains(name: "host") { head.headers.add(name: "Host", value: origin.hostHeader) }
+        if let body { head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes)) }
+        let exchange = HTTP1Exchange(head: head, body: body, deadline: deadline, maxBytes: maxBytes)
+        if let channel = takeIdle(origin, preferring: current) {
+            do {
+                return try await send(exchange, on: channel)
+            } catch let error as HTTP1PoolError where error.isStale(retryable: Self.isIdempotent(head.method)) {
+                // The upstream closed this kept-alive connection as we used it: try once on a new one.
+            }
+        }
+        let channel = try await connect(origin, on: current ?? group.next(), deadline: deadline)
+        return try await send(exchange, on: channel)
+    }
+
+    /// Closes every idle connection (calls in flight keep theirs until they finish).
+    public func closeIdleConnections() {
+        let channels = idle.withLock { pools -> [any Channel] in
+            defer { pools.removeAll() }
+            return pools.values.flatMap { $0 }
+        }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
+    private func send(_ exchange: HTTP1Exchange, on channel: any Channel) async throws -> HTTP1Response {
+        let promise = channel.eventLoop.makePromise(of: HTTP1Response.self)
+        var exchange = exchange
+        exchange.promise = promise
+        channel.writeAndFlush(exchange, promise: nil)
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            channel.triggerUserOutboundEvent(HTTP1ExchangeHandler.Cancel(), promise: nil)
+        }
+    }
+
+    private func connect(_ origin: HTTP1Origin, on loop: any EventLoop, deadline: NIODeadline) async throws -> any Channel {
+        let remaining = deadline - .now()
+        let timeout = min(TimeAmount(configuration.connectTimeout), remaining)
+        guard timeout > .zero else { throw HTTP1PoolError(.timedOut, "no answer within the deadline") }
+        let idleTimeout = TimeAmount(configuration.idleTimeout)
+        do {
+            return try await ClientBootstrap(group: loop)
+                .connectTimeout(timeout)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { [weak self] channel in
+                    channel.eventLoop.makeCompletedFuture { [weak self] in
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        let handler = HTTP1ExchangeHandler(idleTimeout: idleTimeout) { [weak self] channel in self?.release(channel, origin: origin) }
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                }
+                .connect(host: origin.host, port: origin.port)
+                .get()
+        } catch {
+            if case ChannelError.connectTimeout = error { throw HTTP1PoolError(.connectTimedOut, "connection timed out") }
+            throw HTTP1PoolError(.connectFailed, Self.describeConnect(error))
+        }
+    }
+
+    /// An open idle connection to `origin`, one owned by `loop` when there is one (no thread change).
+    private func takeIdle(_ origin: HTTP1Origin, preferring loop: (any EventLoop)?) -> (any Channel)? {
+        idle.withLock { pools in
+            guard pools[origin]?.isEmpty == false else { return nil }
+            return pools[origin, default: []].takeOpen(preferring: loop)
+        }
+    }
+
+    /// Called by a connection's handler when its answer is complete and the connection may be reused.
+    private func release(_ channel: any Channel, origin: HTTP1Origin) {
+        let kept = idle.withLock { pools -> Bool in
+            guard pools[origin, default: []].count < configuration.maxIdlePerOrigin else { return false }
+            pools[origin, default: []].append(channel)
+            return true
+        }
+        if !kept { channel.close(promise: nil) }
+    }
+
+    static func isIdempotent(_ method: HTTPMethod) -> Bool {
+        switch method {
+        case .GET, .HEAD, .PUT, .DELETE, .OPTIONS, .TRACE: return true
+        default: return false
+        }
+    }
+
+    /// Words a failure to reach an upstream (NIO's and AsyncHTTPClient's errors alike) for an agent.
+    static func describeConnect(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.lowercased().contains("connection refused") || text.contains("ECONNREFUSED") || text.contains("errno: 111") {
+            return "connection refused (is the upstream running?)"
+        }
+        if text.contains("NIOSSL") || text.contains("TLS") || text.contains("handshake") { return "TLS error: \(text)" }
+        if text.contains("resolve") || text.contains("DNS") { return "the host name could not be resolved" }
+        return text
+    }
+}
+
+/// Where a plain HTTP request goes: host (brackets removed from IPv6 literals) and port.
+public struct HTTP1Origin: Sendable, Hashable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// The `Host` header value (port omitted when it is 80).
+    var hostHeader: String {
+        let name = host.contains(":") ? "[\(host)]" : host
+        return port == 80 ? name : "\(name):\(port)"
+    }
+}
+
+/// One complete answer.
+public struct HTTP1Response: Sendable {
+    public var head: HTTPResponseHead
+    public var body: [UInt8]
+    /// The body was cut at the size limit.
+    public var truncated: Bool
+}
+
+extension [any Channel] {
+    /// Drops closed connections, then removes and returns one owned by `loop` (else the newest).
+    fileprivate mutating func takeOpen(preferring loop: (any EventLoop)?) -> (any Channel)? {
+        removeAll { !$0.isActive }
+        if let loop, let index = lastIndex(where: { $0.eventLoop === loop }) {
+            return remove(at: index)
+        }
+        return popLast()
+    }
+}

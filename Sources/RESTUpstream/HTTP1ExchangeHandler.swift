@@ -1,0 +1,160 @@
+import NIOCore
+import NIOHTTP1
+
+/// One request and where its answer goes: written into a pooled connection's pipeline.
+struct HTTP1Exchange: Sendable {
+    var head: HTTPRequestHead
+    var body: ByteBuffer?
+    var deadline: NIODeadline
+    var maxBytes: Int
+    var promise: EventLoopPromise<HTTP1Response>?
+}
+
+/// The last handler of a pooled connection: sends one exchange at a time, collects its answer
+/// (cut at the size limit), enforces the deadline, and hands the connection back for reuse when
+/// the answer is complete and both sides keep it alive. Every failure completes the exchange once.
+final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTP1Exchange
+    typealias OutboundOut = HTTPClientRequestPart
+
+    /// Cancels the exchange in flight and closes the connection.
+    struct Cancel: Sendable {}
+
+    private struct Waiting {
+        var promise: EventLoopPromise<HTTP1Response>
+        var maxBytes: Int
+        var timer: Scheduled<Void>?
+        var keepAlive: Bool
+        var head: HTTPResponseHead?
+        var body: [UInt8] = []
+        var answerStarted = false
+    }
+
+    private enum State {
+        case idle(Scheduled<Void>?)
+        case waiting(Waiting)
+        case closed
+    }
+
+    private var state: State = .idle(nil)
+    private let idleTimeout: TimeAmount
+    private let reusable: @Sendable (any Channel) -> Void
+
+    init(idleTimeout: TimeAmount, reusable: @escaping @Sendable (any Channel) -> Void) {
+        self.idleTimeout = idleTimeout
+        self.reusable = reusable
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let exchange = unwrapOutboundIn(data)
+        guard let answer = exchange.promise else { return }
+        switch state {
+        case .closed:
+            answer.fail(HTTP1PoolError(.sendFailed, "the connection was already closed"))
+            return
+        case .waiting:
+            answer.fail(HTTP1PoolError(.sendFailed, "the connection is busy"))
+            return
+        case .idle(let timer):
+            timer?.cancel()
+        }
+        let timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: exchange.deadline) { [weak self, context] () -> Void in
+            self?.fail(context: context, HTTP1PoolError(.timedOut, "no answer within the deadline"))
+        }
+        let keepAlive = !exchange.head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
+        state = .waiting(Waiting(promise: answer, maxBytes: exchange.maxBytes, timer: timer, keepAlive: keepAlive))
+        context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
+        if let body = exchange.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        let sent = context.eventLoop.makePromise(of: Void.self)
+        sent.futureResult.assumeIsolated().whenFailure { [weak self] error in
+            self?.fail(context: context, HTTP1PoolError(.sendFailed, "the request could not be sent: \(error)"))
+        }
+        context.write(wrapOutboundOut(.end(nil)), promise: sent)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .waiting(var waiting) = state else { return }
+        state = .closed  // while `waiting` is changed here, so its body has one owner and grows in place
+        waiting.answerStarted = true
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            waiting.head = head
+            waiting.keepAlive = waiting.keepAlive && head.isKeepAlive
+            state = .waiting(waiting)
+        case .body(var chunk):
+            let room = waiting.maxBytes - waiting.body.count
+            if chunk.readableBytes > room {
+                waiting.body += chunk.readBytes(length: room) ?? []
+                finish(context: context, waiting, truncated: true)
+                return
+            }
+            waiting.body += chunk.readableBytesView
+            state = .waiting(waiting)
+        case .end:
+            finish(context: context, waiting, truncated: false)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .waiting(let waiting) = state {
+            fail(context: context, HTTP1PoolError(.closedBeforeAnswer, "the upstream closed the connection before answering", answerStarted: waiting.answerStarted))
+        }
+        if case .idle(let timer) = state { timer?.cancel() }
+        state = .closed
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard case .waiting(let waiting) = state else {
+            context.close(promise: nil)
+            return
+        }
+        if waiting.answerStarted || error is HTTPParserError {
+            fail(context: context, HTTP1PoolError(.invalidResponse, "the upstream's answer could not be read: \(error)", answerStarted: true))
+        } else {
+            fail(context: context, HTTP1PoolError(.closedBeforeAnswer, "the connection failed before any answer: \(error)"))
+        }
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if event is Cancel {
+            fail(context: context, CancellationError())
+            promise?.succeed()
+        } else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+        }
+    }
+
+    private func finish(context: ChannelHandlerContext, _ waiting: Waiting, truncated: Bool) {
+        waiting.timer?.cancel()
+        guard let head = waiting.head else {
+            state = .closed
+            waiting.promise.fail(HTTP1PoolError(.invalidResponse, "the upstream sent a body without a status line", answerStarted: true))
+            context.close(promise: nil)
+            return
+        }
+        let reuse = waiting.keepAlive && !truncated
+        if reuse {
+            let channel = context.channel
+            state = .idle(context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { channel.close(promise: nil) })
+        } else {
+            state = .closed
+        }
+        // Back in the pool before the caller resumes, so its next request finds this connection.
+        if reuse {
+            reusable(context.channel)
+        } else {
+            context.close(promise: nil)
+        }
+        waiting.promise.succeed(HTTP1Response(head: head, body: waiting.body, truncated: truncated))
+    }
+
+    private func fail(context: ChannelHandlerContext, _ error: any Error) {
+        guard case .waiting(let waiting) = state else { return }
+        waiting.timer?.cancel()
+        state = .closed
+        waiting.promise.fail(error)
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,164 @@
+import NIOCore
+import NIOHTTP1
+import RESTUpstream
+import Testing
+
+/// The keep-alive pool against a scripted raw HTTP server: reuse, the stale-connection retry rules,
+/// deadlines, cancellation, size limits and the answer shapes NIO's parser must handle.
+@Suite("HTTP/1.1 connection pool")
+struct HTTP1ConnectionPoolTests {
+    static func send(
+        _ pool: HTTP1ConnectionPool, _ server: ScriptedUpstream, _ method: HTTPMethod = .GET, path: String = "/x", body: String? = nil,
+        timeout: TimeAmount = .seconds(10), maxBytes: Int = 1 << 20
+    ) async throws -> HTTP1Response {
+        try await pool.execute(
+            HTTPRequestHead(version: .http1_1, method: method, uri: path), body: body.map { ByteBuffer(string: $0) },
+            origin: HTTP1Origin(host: "127.0.0.1", port: server.port), deadline: .now() + timeout, maxBytes: maxBytes
+        )
+    }
+
+    static func text(_ response: HTTP1Response) -> String { String(decoding: response.body, as: UTF8.self) }
+
+    @Test("sequential calls share one kept-alive connection and send Host")
+    func reuse() async throws {
+        let server = try await ScriptedUpstream { .answer(ScriptedUpstream.ok(#"{"path":"\#($0.head.uri)"}"#)) }
+        let pool = HTTP1ConnectionPool()
+        for index in 0..<5 {
+            let response = try await Self.send(pool, server, path: "/pets/\(index)")
+            #expect(response.head.status == .ok)
+            #expect(Self.text(response) == #"{"path":"/pets/\#(index)"}"#)
+            #expect(!response.truncated)
+        }
+        #expect(server.connections == 1)
+        #expect(server.arrivals.map(\.head.headers[canonicalForm: "host"]) == Array(repeating: ["127.0.0.1:\(server.port)"], count: 5))
+        pool.closeIdleConnections()
+        await server.waitForClosedConnections(1)
+        try await server.stop()
+    }
+
+    @Test("an answer with Connection: close is not reused")
+    func connectionClose() async throws {
+        let server = try await ScriptedUpstream { _ in .answerAndClose(ScriptedUpstream.ok("{}", extraHeaders: "Connection: close\r\n")) }
+        let pool = HTTP1ConnectionPool()
+        for _ in 0..<3 { #expect(try await Self.send(pool, server).head.status == .ok) }
+        #expect(server.connections == 3)
+        try await server.stop()
+    }
+
+    @Test("a kept-alive connection closed instead of answered: a GET is sent again on a new one")
+    func staleRetriedForGET() async throws {
+        let server = try await ScriptedUpstream { $0.indexOnConnection == 0 ? .answer(ScriptedUpstream.ok(#"{"n":\#($0.connection)}"#)) : .close }
+        let pool = HTTP1ConnectionPool()
+        #expect(Self.text(try await Self.send(pool, server)) == #"{"n":0}"#)
+        #expect(Self.text(try await Self.send(pool, server)) == #"{"n":1}"#)
+        #expect(server.connections == 2)
+        #expect(server.arrivals.map(\.connection) == [0, 0, 1])
+        try await server.stop()
+    }
+
+    @Test("a kept-alive connection closed instead of answered: a POST is not sent twice")
+    func staleNotRetriedForPOST() async throws {
+        let server = try await ScriptedUpstream { $0.indexOnConnection == 0 ? .answer(ScriptedUpstream.ok("{}")) : .close }
+        let pool = HTTP1ConnectionPool()
+        #expect(try await Self.send(pool, server, .POST, body: #"{"a":1}"#).head.status == .ok)
+        let error = await #expect(throws: HTTP1PoolError.self) { try await Self.send(pool, server, .POST, body: #"{"a":2}"#) }
+        #expect(error?.code == .closedBeforeAnswer)
+        #expect(error?.message == "the upstream closed the connection before answering")
+        #expect(server.arrivals.map { String(decoding: $0.body, as: UTF8.self) } == [#"{"a":1}"#, #"{"a":2}"#])
+        #expect(server.arrivals.map { $0.head.headers[canonicalForm: "content-length"] } == [["7"], ["7"]])
+        // The pool keeps serving: the next call opens a new connection.
+        #expect(try await Self.send(pool, server, .POST, body: "{}").head.status == .ok)
+        #expect(server.connections == 2)
+        try await server.stop()
+    }
+
+    @Test("no answer before the deadline: a timeout error, and the connection is closed")
+    func deadline() async throws {
+        let server = try await ScriptedUpstream { _ in .hang }
+        let pool = HTTP1ConnectionPool()
+        let error = await #expect(throws: HTTP1PoolError.self) { try await Self.send(pool, server, timeout: .milliseconds(200)) }
+        #expect(error?.code == .timedOut)
+        await server.waitForClosedConnections(1)
+        try await server.stop()
+    }
+
+    @Test("cancelling the calling task closes the connection")
+    func cancellation() async throws {
+        let server = try await ScriptedUpstream { _ in .hang }
+        let pool = HTTP1ConnectionPool()
+        let call = Task { try await Self.send(pool, server) }
+        for await _ in server.arrived { break }
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        await server.waitForClosedConnections(1)
+        try await server.stop()
+    }
+
+    @Test("an answer over the size limit is cut, marked, and its connection not reused")
+    func sizeLimit() async throws {
+        let big = String(repeating: "a", count: 10_000)
+        let server = try await ScriptedUpstream { _ in .answer(ScriptedUpstream.ok(#""\#(big)""#)) }
+        let pool = HTTP1ConnectionPool()
+        let response = try await Self.send(pool, server, maxBytes: 100)
+        #expect(response.truncated)
+        #expect(response.body.count == 100)
+        await server.waitForClosedConnections(1)
+        #expect(try await Self.send(pool, server).body.count == 10_002)
+        #expect(server.connections == 2)
+        try await server.stop()
+    }
+
+    @Test("chunked bodies are joined; a HEAD answer's Content-Length announces no body")
+    func answerShapes() async throws {
+        let server = try await ScriptedUpstream { arrival in
+            arrival.head.method == .HEAD
+                ? .answer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+                : .answer("HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+        }
+        let pool = HTTP1ConnectionPool()
+        let chunked = try await Self.send(pool, server)
+        #expect(chunked.head.status == .created)
+        #expect(Self.text(chunked) == "hello world")
+        let head = try await Self.send(pool, server, .HEAD)
+        #expect(head.head.headers[canonicalForm: "content-length"] == ["1000"])
+        #expect(head.body.isEmpty)
+        #expect(Self.text(try await Self.send(pool, server)) == "hello world")
+        #expect(server.connections == 1, "\(server.arrivals.map { "\($0.head.method) \($0.connection)" })")
+        try await server.stop()
+    }
+
+    @Test("concurrent calls each get their own answer")
+    func concurrent() async throws {
+        let server = try await ScriptedUpstream { .answer(ScriptedUpstream.ok(#"{"path":"\#($0.head.uri)"}"#)) }
+        let pool = HTTP1ConnectionPool()
+        for _ in 0..<2 {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        let response = try await Self.send(pool, server, path: "/n/\(index)")
+                        #expect(Self.text(response) == #"{"path":"/n/\#(index)"}"#)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(server.arrivals.count == 40)
+        try await server.stop()
+    }
+
+    @Test("a closed port: connection refused, said plainly")
+    func refused() async throws {
+        let server = try await ScriptedUpstream { _ in .close }
+        let port = server.port
+        try await server.stop()
+        let pool = HTTP1ConnectionPool()
+        let error = await #expect(throws: HTTP1PoolError.self) {
+            try await pool.execute(
+                HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"), body: nil, origin: HTTP1Origin(host: "127.0.0.1", port: port),
+                deadline: .now() + .seconds(5), maxBytes: 100
+            )
+        }
+        #expect(error?.code == .connectFailed)
+        #expect(error?.message == "connection refused (is the upstream running?)")
+    }
+}
