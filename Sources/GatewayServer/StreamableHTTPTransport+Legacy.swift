@@ -1,3 +1,4 @@
+import GatewayCore
 import HTTPTypes
 import Hummingbird
 import MCPCore
@@ -17,7 +18,7 @@ extension StreamableHTTPTransport {
     }
 
     private func openLegacyStream(_ request: Request) -> Response {
-        guard request.headers[.accept].map({ $0.contains("text/event-stream") || $0.contains("*/*") }) ?? true else {
+        guard request.headers[.accept].map({ $0.containsBytes("text/event-stream") || $0.containsBytes("*/*") }) ?? true else {
             return Self.error(.notAcceptable, "Not Acceptable: Accept must list text/event-stream")
         }
         let session = LegacySSESession(

@@ -1,3 +1,4 @@
+import GatewayCore
 import HTTPTypes
 import Hummingbird
 import MCPCore
@@ -7,7 +8,7 @@ import ServiceLifecycle
 extension StreamableHTTPTransport {
     func post(_ request: Request) async throws -> Response {
         let accept = request.headers[.accept] ?? "*/*"
-        guard accept.contains("*/*") || (accept.contains("application/json") && accept.contains("text/event-stream")) else {
+        guard accept.containsBytes("*/*") || (accept.containsBytes("application/json") && accept.containsBytes("text/event-stream")) else {
             return Self.error(.notAcceptable, "Not Acceptable: Accept must list application/json and text/event-stream")
         }
         let bytes: [UInt8]
@@ -112,7 +113,7 @@ extension StreamableHTTPTransport {
     /// GET: with `Last-Event-ID`, resumes that stream; without, opens the session's standalone
     /// stream (one per session; keep-alive comments until the session or the server ends).
     func get(_ request: Request) -> Response {
-        guard request.headers[.accept]?.contains("text/event-stream") == true else {
+        guard request.headers[.accept]?.containsBytes("text/event-stream") == true else {
             return Self.error(.notAcceptable, "Not Acceptable: Accept must list text/event-stream")
         }
         guard let id = request.headers[Self.sessionHeader] else { return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required") }

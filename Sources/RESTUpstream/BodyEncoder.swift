@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import MCPCore
 import OpenAPIImport
 
@@ -37,15 +38,15 @@ enum BodyEncoder {
         if mediaType.hasPrefix("text/") {
             return Encoded(contentType: binding.mediaType, bytes: Array(ParameterStyle.primitive(value).utf8))
         }
-        if mediaType.hasPrefix("application/octet-stream") || !(mediaType.contains("json") || mediaType == "*/*") {
-            if case .string(let text) = value, !mediaType.contains("xml") {
+        if mediaType.hasPrefix("application/octet-stream") || !(mediaType.containsBytes("json") || mediaType == "*/*") {
+            if case .string(let text) = value, !mediaType.containsBytes("xml") {
                 guard let data = Data(base64Encoded: text) else {
                     throw RequestBuildError("the body of media type \(binding.mediaType) must be given as base64")
                 }
                 return Encoded(contentType: binding.mediaType, bytes: [UInt8](data))
             }
         }
-        let contentType = mediaType.contains("json") ? binding.mediaType : "application/json"
+        let contentType = mediaType.containsBytes("json") ? binding.mediaType : "application/json"
         return Encoded(contentType: contentType, bytes: value.serializedBytes())
     }
 
@@ -96,7 +97,7 @@ enum BodyEncoder {
     }
 
     private static func isDataURL(_ value: JSONValue) -> Bool {
-        value.stringValue?.hasPrefix("data:") == true && value.stringValue?.contains(";base64,") == true
+        value.stringValue?.hasPrefix("data:") == true && value.stringValue?.containsBytes(";base64,") == true
     }
 }
 

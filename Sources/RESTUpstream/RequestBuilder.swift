@@ -1,3 +1,4 @@
+import GatewayCore
 import MCPCore
 import OpenAPIImport
 
@@ -8,7 +9,7 @@ public struct RequestBuilder: Sendable {
 
     /// Builds the request; `baseURL` wins over the binding's server URL.
     public func build(_ binding: OperationBinding, arguments: JSONObject, baseURL: String? = nil) throws(RequestBuildError) -> PreparedRequest {
-        guard var base = baseURL ?? binding.serverURL, base.contains("://") else {
+        guard var base = baseURL ?? binding.serverURL, base.containsBytes("://") else {
             throw RequestBuildError("no base URL for this operation: the document declares no absolute server URL; configure one (--base-url)")
         }
         while base.hasSuffix("/") { base.removeLast() }

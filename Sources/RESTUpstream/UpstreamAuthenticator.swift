@@ -55,7 +55,7 @@ struct UpstreamAuthenticator: Sendable {
             case .header: request.headers.append((keyName, value))
             case .cookie: request.headers.append(("Cookie", "\(PercentEncoding.encode(keyName))=\(PercentEncoding.encode(value))"))
             case .query, .path:
-                let separator = request.url.contains("?") ? "&" : "?"
+                let separator = request.url.contains("?" as Character) ? "&" : "?"
                 request.url += "\(separator)\(PercentEncoding.encode(keyName))=\(PercentEncoding.encode(value))"
             }
         case .basic:
