@@ -1,4 +1,3 @@
-import Foundation
 import AsyncHTTPClient
 import Logging
 import MCPCore
@@ -11,7 +10,6 @@ import OpenAPIImport
 /// failure — into an MCP tool result. It never throws: upstream faults are `isError`
 /// results with a clear message.
 public struct RESTExecutor: Sendable {
-    static let fake = ProcessInfo.processInfo.environment["TG_FAKE"] != nil
     /// Limits for one call.
     public struct Limits: Sendable {
         /// Whole-request deadline.
@@ -86,10 +84,6 @@ public struct RESTExecutor: Sendable {
 
     /// Sends a prepared request and maps the answer.
     public func send(_ prepared: PreparedRequest) async -> MCPToolResult {
-        if Self.fake {
-            let body = Array(#"{"id":1,"name":"Rex","species":"dog"}"#.utf8)
-            return ResponseMapper.map(UpstreamAnswer(status: 200, reason: "OK", contentType: "application/json", body: body, truncated: false, limit: limits.maxResponseBytes, url: prepared.url))
-        }
         var target: String { "\(prepared.method) \(Self.redactedURL(prepared.url))" }  // only for logs and errors
         let started = ContinuousClock.now
         do {

@@ -18,7 +18,7 @@ struct Toolgate: AsyncParsableCommand {
     /// Runs Swift concurrency on NIO's event loops (the ones the HTTP server and client use), so a
     /// tool call does not hop between the two thread pools at every await.
     static func main() async {
-        if getenv("TG_NO_TAKEOVER") == nil { NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() }
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
