@@ -1,13 +1,16 @@
+import GatewayServer
 import Hummingbird
 import Logging
 import NIOCore
 
-/// Runs a Hummingbird router on 127.0.0.1 on a free port for the duration of `body`.
+/// Runs a Hummingbird router on 127.0.0.1 on a free port for the duration of `body`, over the
+/// gateway's own `DirectHTTP1Channel` connections (bodies past `maxBodyBytes + 1` bytes are dropped).
 ///
 /// The server is a real HTTP server; `body` gets its port. When `body` returns or throws, the
 /// server is stopped.
 public func withLiveServer<Result: Sendable>(
     _ router: Router<BasicRequestContext>,
+    maxBodyBytes: Int = 4 << 20,
     _ body: @Sendable (_ port: Int) async throws -> Result
 ) async throws -> Result {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -15,6 +18,7 @@ public func withLiveServer<Result: Sendable>(
     logger.logLevel = .error
     let app = Application(
         router: router,
+        server: DirectHTTP1Channel.builder(responder: router.buildResponder(), maxBodyBytes: maxBodyBytes, serverName: "live-server"),
         configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "live-server"),
         onServerRunning: { channel in
             portContinuation.yield(channel.localAddress?.port ?? 0)

@@ -5,7 +5,7 @@ import Logging
 import ServiceLifecycle
 
 /// What `serve` and `bridge` share: the transport settings from the configuration, and running
-/// the HTTP application until SIGTERM/SIGINT (stop accepting, let calls in flight finish within
+/// the HTTP application (over `DirectHTTP1Channel` connections) until SIGTERM/SIGINT (stop accepting, let calls in flight finish within
 /// the shutdown timeout, close streams).
 enum HTTPGateway {
     static func transportConfiguration(_ http: HTTPSettings) -> StreamableHTTPTransport.Configuration {
@@ -17,11 +17,12 @@ enum HTTPGateway {
     }
 
     static func run(
-        router: Router<BasicRequestContext>, host: String, port: Int, services: [any Service], shutdownTimeout: Double, logger: Logger,
-        onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void
+        router: Router<BasicRequestContext>, host: String, port: Int, maxBodyBytes: Int, services: [any Service], shutdownTimeout: Double,
+        logger: Logger, onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void
     ) async throws {
         let app = Application(
             router: router,
+            server: DirectHTTP1Channel.builder(responder: router.buildResponder(), maxBodyBytes: maxBodyBytes, serverName: "toolgate"),
             configuration: .init(address: .hostname(host, port: port), serverName: "toolgate"),
             services: services,
             onServerRunning: { channel in onRunning(host, channel.localAddress?.port ?? 0) },

@@ -82,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
         router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)}}" }
         try await HTTPGateway.run(
-            router: router, host: configuration.host, port: configuration.port, services: sweepers,
+            router: router, host: configuration.host, port: configuration.port, maxBodyBytes: configuration.http.maxBodyBytes, services: sweepers,
             shutdownTimeout: configuration.http.shutdownTimeout, logger: logger
         ) { host, bound in
             for server in servers {

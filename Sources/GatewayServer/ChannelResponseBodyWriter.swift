@@ -1,0 +1,28 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTPTypes
+
+/// Writes a response body straight to a channel. A body of known length is written without
+/// flushing and flushed once with its end (one system call for a small answer); a streamed body
+/// is flushed and awaited at every write.
+struct ChannelResponseBodyWriter: ResponseBodyWriter {
+    let channel: any Channel
+    let streaming: Bool
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        if streaming {
+            try await channel.writeAndFlush(HTTPResponsePart.body(buffer)).get()
+        } else {
+            channel.write(HTTPResponsePart.body(buffer), promise: nil)
+        }
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+        if streaming {
+            try await channel.writeAndFlush(HTTPResponsePart.end(trailingHeaders)).get()
+        } else {
+            channel.writeAndFlush(HTTPResponsePart.end(trailingHeaders), promise: nil)
+        }
+    }
+}

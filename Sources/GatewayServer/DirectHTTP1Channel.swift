@@ -1,0 +1,85 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+
+/// Toolgate's HTTP/1.1 connections for a Hummingbird application: the same router, request and
+/// response types, but each connection's pipeline hands whole requests (body collected, at most
+/// `maxBodyBytes + 1` bytes kept so a route can still answer 413) to one task per connection that
+/// runs the router and writes the answer straight to the channel. Hummingbird's own connection
+/// wraps the channel in async sequences both ways, which cost about half of a tool call's CPU
+/// here. NIO's pipelining handler keeps answers in request order and closes a connection
+/// gracefully when the server shuts down (after the answer in progress).
+public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel where Responder.Context == BasicRequestContext {
+    /// One accepted connection and the requests read from it, in order.
+    public struct Connection: ServerChildChannelValue {
+        public let channel: any Channel
+        let requests: AsyncStream<Request>
+    }
+
+    let responder: Responder
+    let maxBodyBytes: Int
+    let serverName: String?
+    let dates: HTTPDateCache
+
+    /// A server builder for `Application(router:server:)` that serves `responder` (build it from
+    /// the same router) over direct connections.
+    public static func builder(responder: Responder, maxBodyBytes: Int, serverName: String?) -> HTTPServerBuilder {
+        let channel = DirectHTTP1Channel(responder: responder, maxBodyBytes: maxBodyBytes, serverName: serverName, dates: HTTPDateCache())
+        return HTTPServerBuilder { _ in channel }
+    }
+
+    public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection> {
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+            try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            let (requests, continuation) = AsyncStream.makeStream(of: Request.self)
+            let keep = maxBodyBytes == .max ? .max : maxBodyBytes + 1
+            try channel.pipeline.syncOperations.addHandler(DirectHTTP1RequestReader(keepBodyBytes: keep, requests: continuation))
+            return Connection(channel: channel, requests: requests)
+        }
+    }
+
+    /// Answers the connection's requests one after the other until it closes (or a request or
+    /// answer says `Connection: close`).
+    public func handle(value: Connection, logger: Logger) async {
+        let channel = value.channel
+        for await request in value.requests {
+            var response: Response
+            do {
+                response = try await responder.respond(to: request, context: BasicRequestContext(source: .init(channel: channel, logger: logger)))
+            } catch {
+                logger.debug("unanswered request", metadata: ["error": "\(error)"])
+                response = Response(status: .internalServerError)
+            }
+            response.headers[.date] = dates.current
+            if let serverName { response.headers[.server] = serverName }
+            let close = request.headers[.connection]?.lowercased() == "close" || response.headers[.connection]?.lowercased() == "close"
+            do {
+                try await Self.write(response, to: channel)
+            } catch {
+                logger.trace("answer not written", metadata: ["error": "\(error)"])
+                break
+            }
+            if close { break }
+        }
+        channel.close(promise: nil)
+    }
+
+    /// Writes the head and the body: a body of known length goes out with one flush at its end; a
+    /// stream (SSE) has its head sent at once and is flushed at every write, which waits for the
+    /// socket (back-pressure) and fails once the client is gone.
+    static func write(_ response: Response, to channel: any Channel) async throws {
+        let streaming = response.body.contentLength == nil
+        if streaming {
+            channel.writeAndFlush(HTTPResponsePart.head(response.head), promise: nil)
+        } else {
+            channel.write(HTTPResponsePart.head(response.head), promise: nil)
+        }
+        try await response.body.write(ChannelResponseBodyWriter(channel: channel, streaming: streaming))
+    }
+}

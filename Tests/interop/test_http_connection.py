@@ -1,0 +1,112 @@
+"""The HTTP/1.1 connection itself (Toolgate's direct connection handling under the router), probed
+with raw sockets: pipelined requests answered in order, a malformed request refused with 400,
+`Connection: close` honoured, Date and Server headers, and the body limit's exact boundary."""
+import email.utils
+import json
+import socket
+import time
+import urllib.parse
+
+from conftest import ACCEPT, post
+
+INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+              "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}
+
+
+def connect(url):
+    parts = urllib.parse.urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=30)
+    return sock, parts.path
+
+
+def request(path, body=b"", method="POST", headers=None):
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json", f"Accept: {ACCEPT}",
+             f"Content-Length: {len(body)}"] + [f"{k}: {v}" for k, v in (headers or {}).items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def read_responses(sock, count):
+    """Reads `count` complete Content-Length answers; returns (status, headers, body) each."""
+    data, answers = b"", []
+    while len(answers) < count:
+        head_end = data.find(b"\r\n\r\n")
+        if head_end >= 0:
+            head = data[:head_end].decode()
+            status = int(head.split(" ", 2)[1])
+            headers = {k.strip().lower(): v.strip() for k, v in (l.split(":", 1) for l in head.split("\r\n")[1:])}
+            length = int(headers.get("content-length", "0"))
+            if len(data) >= head_end + 4 + length:
+                answers.append((status, headers, data[head_end + 4:head_end + 4 + length]))
+                data = data[head_end + 4 + length:]
+                continue
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed after {len(answers)} of {count} answers"
+        data += chunk
+    return answers
+
+
+def open_session(url):
+    status, headers, _ = post(url, INITIALIZE)
+    assert status == 200
+    session = {"Mcp-Session-Id": headers["Mcp-Session-Id"], "MCP-Protocol-Version": "2025-06-18"}
+    assert post(url, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session)[0] == 202
+    return session
+
+
+def test_pipelined_requests_are_answered_in_order(gateway):
+    session = open_session(gateway)
+    sock, path = connect(gateway)
+    with sock:
+        call = {"jsonrpc": "2.0", "id": 10, "method": "tools/call", "params": {"name": "listPets", "arguments": {}}}
+        pings = [{"jsonrpc": "2.0", "id": n, "method": "ping"} for n in (11, 12)]
+        # One write with three requests: the slower tool call first, then two pings.
+        sock.sendall(b"".join(request(path, json.dumps(m).encode(), headers=session) for m in [call] + pings))
+        answers = read_responses(sock, 3)
+    assert [a[0] for a in answers] == [200, 200, 200]
+    assert [json.loads(a[2])["id"] for a in answers] == [10, 11, 12]
+    assert "result" in json.loads(answers[0][2])
+
+
+def test_malformed_request_gets_400_and_the_server_keeps_serving(gateway):
+    sock, _ = connect(gateway)
+    with sock:
+        sock.sendall(b"NOT AN HTTP REQUEST\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    assert data.startswith(b"HTTP/1.1 400"), data[:100]
+    assert post(gateway, INITIALIZE)[0] == 200
+
+
+def test_connection_close_is_honoured(gateway):
+    sock, path = connect(gateway)
+    with sock:
+        sock.sendall(request(path, json.dumps(INITIALIZE).encode(), headers={"Connection": "close"}))
+        (status, headers, body), = read_responses(sock, 1)
+        assert status == 200 and json.loads(body)["result"]["serverInfo"]
+        assert sock.recv(65536) == b"", "the server closes the connection after the answer"
+
+
+def test_date_and_server_headers(gateway):
+    sock, _ = connect(gateway)
+    with sock:
+        sock.sendall(request("/healthz", method="GET"))
+        (status, headers, body), = read_responses(sock, 1)
+    assert status == 200 and json.loads(body) == {"status": "ok"}
+    assert headers["server"] == "toolgate"
+    assert abs(email.utils.parsedate_to_datetime(headers["date"]).timestamp() - time.time()) < 120
+
+
+def test_body_limit_boundary(gateway):
+    """`--max-body-bytes 65536`: a body of exactly the limit is read (and refused as bad JSON), one byte more is 413."""
+    session = open_session(gateway)
+    status, _, body = post(gateway, b"x" * 65536, session)
+    assert status == 400 and json.loads(body)["error"]["code"] == -32700
+    assert post(gateway, b"x" * 65537, session)[0] == 413
+    sock, path = connect(gateway)
+    with sock:
+        # A refused body does not poison the connection: the next request on it is answered.
+        sock.sendall(request(path, b"y" * 200000, headers=session) + request(path, json.dumps({"jsonrpc": "2.0", "id": 7, "method": "ping"}).encode(), headers=session))
+        answers = read_responses(sock, 2)
+    assert [a[0] for a in answers] == [413, 200]
+    assert json.loads(answers[1][2])["id"] == 7
