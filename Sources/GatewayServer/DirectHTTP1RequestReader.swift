@@ -10,11 +10,11 @@ final class DirectHTTP1RequestReader: ChannelInboundHandler, RemovableChannelHan
     typealias InboundIn = HTTPRequestPart
 
     private let keepBodyBytes: Int
-    private let requests: AsyncStream<Request>.Continuation
+    private let requests: DirectHTTP1Requests
     private var head: HTTPRequest?
     private var body = ByteBuffer()
 
-    init(keepBodyBytes: Int, requests: AsyncStream<Request>.Continuation) {
+    init(keepBodyBytes: Int, requests: DirectHTTP1Requests) {
         self.keepBodyBytes = keepBodyBytes
         self.requests = requests
     }
@@ -36,7 +36,7 @@ final class DirectHTTP1RequestReader: ChannelInboundHandler, RemovableChannelHan
         case .end:
             guard let head else { return }
             self.head = nil
-            requests.yield(Request(head: head, body: RequestBody(buffer: body)))
+            requests.push(Request(head: head, body: RequestBody(buffer: body)))
             body = ByteBuffer()
         }
     }
