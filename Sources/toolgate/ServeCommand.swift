@@ -92,5 +92,6 @@ struct ServeCommand: AsyncParsableCommand {
         for server in servers { await server.shutdown() }
         logger.notice("stopped")
         try? await client.shutdown()
+        HTTP1ConnectionPool.shared.closeIdleConnections()
     }
 }

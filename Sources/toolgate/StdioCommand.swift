@@ -48,5 +48,6 @@ struct StdioCommand: AsyncParsableCommand {
         }
         await assembled.shutdown()
         try? await client.shutdown()
+        HTTP1ConnectionPool.shared.closeIdleConnections()
     }
 }

@@ -36,6 +36,47 @@ struct HTTP1ConnectionPoolTests {
         try await server.stop()
     }
 
+    @Test("an idle connection is closed after the idle timeout; the next call opens a new one")
+    func idleTimeout() async throws {
+        let server = try await ScriptedUpstream { _ in .answer(ScriptedUpstream.ok("{}")) }
+        let pool = HTTP1ConnectionPool(configuration: .init(idleTimeout: .milliseconds(100)))
+        #expect(try await Self.send(pool, server).head.status == .ok)
+        await server.waitForClosedConnections(1)
+        #expect(try await Self.send(pool, server).head.status == .ok)
+        #expect(server.connections == 2)
+        try await server.stop()
+    }
+
+    @Test("idle connections beyond the per-origin cap are closed when released")
+    func idleCap() async throws {
+        // The first request of each of the first three connections is held until all three arrived,
+        // so three calls in flight need three connections.
+        let server = try await ScriptedUpstream { arrival in
+            arrival.connection < 3 && arrival.indexOnConnection == 0 ? .hold(ScriptedUpstream.ok("{}")) : .answer(ScriptedUpstream.ok("{}"))
+        }
+        let pool = HTTP1ConnectionPool(configuration: .init(maxIdlePerOrigin: 1))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    let response = try await Self.send(pool, server)
+                    #expect(response.head.status == .ok)
+                }
+            }
+            var arrived = 0
+            for await _ in server.arrived {
+                arrived += 1
+                if arrived == 3 { break }
+            }
+            server.releaseHeld()
+            try await group.waitForAll()
+        }
+        #expect(server.connections == 3)
+        await server.waitForClosedConnections(2)
+        for _ in 0..<3 { #expect(try await Self.send(pool, server).head.status == .ok) }
+        #expect(server.connections == 3, "the one kept connection serves the sequential calls")
+        try await server.stop()
+    }
+
     @Test("an answer with Connection: close is not reused")
     func connectionClose() async throws {
         let server = try await ScriptedUpstream { _ in .answerAndClose(ScriptedUpstream.ok("{}", extraHeaders: "Connection: close\r\n")) }

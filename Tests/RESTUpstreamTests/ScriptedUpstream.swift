@@ -17,6 +17,8 @@ final class ScriptedUpstream: Sendable {
         case close
         /// Never answers.
         case hang
+        /// Writes these bytes when the test calls `releaseHeld()`.
+        case hold(String)
     }
 
     /// One request as received: which connection (from 0) and its position on that connection (from 0).
@@ -29,6 +31,7 @@ final class ScriptedUpstream: Sendable {
 
     private let script: @Sendable (Arrival) -> Action
     private let state = Mutex<(connections: Int, arrivals: [Arrival])>((0, []))
+    private let held = Mutex<[@Sendable () -> Void]>([])
     private let closedContinuation: AsyncStream<Int>.Continuation
     /// The index of each connection as the client closes it (or the server does).
     let closed: AsyncStream<Int>
@@ -68,6 +71,15 @@ final class ScriptedUpstream: Sendable {
         try await channel.close()
         closedContinuation.finish()
         arrivedContinuation.finish()
+    }
+
+    /// Sends every held answer.
+    func releaseHeld() {
+        let answers = held.withLock { held in
+            defer { held.removeAll() }
+            return held
+        }
+        for answer in answers { answer() }
     }
 
     /// Waits until `count` connections have closed.
@@ -120,6 +132,12 @@ final class ScriptedUpstream: Sendable {
                     context.close(promise: nil)
                 case .hang:
                     break
+                case .hold(let text):
+                    let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                    let loop = context.eventLoop
+                    server.held.withLock {
+                        $0.append { loop.execute { bound.value.writeAndFlush(NIOAny(ByteBuffer(string: text)), promise: nil) } }
+                    }
                 }
             }
         }
