@@ -7,7 +7,8 @@ import Synchronization
 /// The tool-call hot path's HTTP client: keep-alive HTTP/1.1 connections to plain `http://`
 /// upstreams, pooled per origin; a call that runs on an event loop takes a connection owned by
 /// that same loop when there is one, so it does not change threads. One request is in flight per
-/// connection (no pipelining). A reused connection the upstream closed before answering is
+/// connection (no pipelining), at most `maxConnectionsPerOrigin` open per origin (further calls
+/// wait for a free one, within their deadline). A reused connection the upstream closed before answering is
 /// replaced and the request sent again when that is safe (the request never left, or its method
 /// is idempotent). `https://` upstreams go through AsyncHTTPClient instead (TLS, HTTP/2).
 public final class HTTP1ConnectionPool: Sendable {
@@ -15,13 +16,18 @@ public final class HTTP1ConnectionPool: Sendable {
     public struct Configuration: Sendable {
         /// How long opening a connection may take.
         public var connectTimeout: Duration
+        /// Connections open at once per origin (idle, in use or opening); further calls wait for one.
+        public var maxConnectionsPerOrigin: Int
         /// Idle connections kept per origin; more are closed when released.
         public var maxIdlePerOrigin: Int
         /// An idle connection unused this long is closed.
         public var idleTimeout: Duration
 
-        public init(connectTimeout: Duration = .seconds(10), maxIdlePerOrigin: Int = 64, idleTimeout: Duration = .seconds(60)) {
+        public init(
+            connectTimeout: Duration = .seconds(10), maxConnectionsPerOrigin: Int = 64, maxIdlePerOrigin: Int = 64, idleTimeout: Duration = .seconds(60)
+        ) {
             self.connectTimeout = connectTimeout
+            self.maxConnectionsPerOrigin = maxConnectionsPerOrigin
             self.maxIdlePerOrigin = maxIdlePerOrigin
             self.idleTimeout = idleTimeout
         }
@@ -29,7 +35,7 @@ public final class HTTP1ConnectionPool: Sendable {
 
     let configuration: Configuration
     private let group: any EventLoopGroup
-    private let idle = Mutex<[HTTP1Origin: [any Channel]]>([:])
+    private let slots: HTTP1OriginSlots
 
     /// The process-wide pool tool calls share.
     public static let shared = HTTP1ConnectionPool()
@@ -38,6 +44,7 @@ public final class HTTP1ConnectionPool: Sendable {
     public init(configuration: Configuration = Configuration(), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
         self.group = group
+        self.slots = HTTP1OriginSlots(maxOpen: max(1, configuration.maxConnectionsPerOrigin), maxIdle: configuration.maxIdlePerOrigin)
     }
 
     /// Sends one request to `origin` and collects the answer (at most `maxBytes` of body; beyond
@@ -51,24 +58,27 @@ public final class HTTP1ConnectionPool: Sendable {
         if !head.headers.contains(name: "host") { head.headers.add(name: "Host", value: origin.hostHeader) }
         if let body { head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes)) }
         let exchange = HTTP1Exchange(head: head, body: body, deadline: deadline, maxBytes: maxBytes)
-        if let channel = takeIdle(origin, preferring: current) {
+        let loop = current ?? group.next()
+        var retried = false
+        while true {
+            let channel: any Channel
+            let lease = try await slots.acquire(origin, preferring: current, deadline: deadline, timerLoop: loop)
+            switch lease {
+            case .idle(let idle): channel = idle
+            case .connect: channel = try await connect(origin, on: loop, deadline: deadline)
+            }
             do {
                 return try await send(exchange, on: channel)
-            } catch let error as HTTP1PoolError where error.isStale(retryable: Self.isIdempotent(head.method)) {
-                // The upstream closed this kept-alive connection as we used it: try once on a new one.
+            } catch let error as HTTP1PoolError where !retried && lease.isReused && error.isStale(retryable: Self.isIdempotent(head.method)) {
+                // The upstream closed this kept-alive connection as we used it: once more, on another.
+                retried = true
             }
         }
-        let channel = try await connect(origin, on: current ?? group.next(), deadline: deadline)
-        return try await send(exchange, on: channel)
     }
 
     /// Closes every idle connection (calls in flight keep theirs until they finish).
     public func closeIdleConnections() {
-        let channels = idle.withLock { pools -> [any Channel] in
-            defer { pools.removeAll() }
-            return pools.values.flatMap { $0 }
-        }
-        for channel in channels { channel.close(promise: nil) }
+        for channel in slots.drainIdle() { channel.close(promise: nil) }
     }
 
     private func send(_ exchange: HTTP1Exchange, on channel: any Channel) async throws -> HTTP1Response {
@@ -86,43 +96,32 @@ public final class HTTP1ConnectionPool: Sendable {
     private func connect(_ origin: HTTP1Origin, on loop: any EventLoop, deadline: NIODeadline) async throws -> any Channel {
         let remaining = deadline - .now()
         let timeout = min(TimeAmount(configuration.connectTimeout), remaining)
-        guard timeout > .zero else { throw HTTP1PoolError(.timedOut, "no answer within the deadline") }
+        guard timeout > .zero else {
+            slots.closed(nil, origin: origin)
+            throw HTTP1PoolError(.timedOut, "no answer within the deadline")
+        }
         let idleTimeout = TimeAmount(configuration.idleTimeout)
+        let slots = self.slots
         do {
             return try await ClientBootstrap(group: loop)
                 .connectTimeout(timeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { [weak self] channel in
-                    channel.eventLoop.makeCompletedFuture { [weak self] in
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        let handler = HTTP1ExchangeHandler(idleTimeout: idleTimeout) { [weak self] channel in self?.release(channel, origin: origin) }
+                        let handler = HTTP1ExchangeHandler(
+                            idleTimeout: idleTimeout, reusable: { slots.release($0, origin: origin) }, closed: { slots.closed($0, origin: origin) }
+                        )
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }
                 }
                 .connect(host: origin.host, port: origin.port)
                 .get()
         } catch {
+            slots.closed(nil, origin: origin)
             if case ChannelError.connectTimeout = error { throw HTTP1PoolError(.connectTimedOut, "connection timed out") }
             throw HTTP1PoolError(.connectFailed, Self.describeConnect(error))
         }
-    }
-
-    /// An open idle connection to `origin`, one owned by `loop` when there is one (no thread change).
-    private func takeIdle(_ origin: HTTP1Origin, preferring loop: (any EventLoop)?) -> (any Channel)? {
-        idle.withLock { pools in
-            guard pools[origin]?.isEmpty == false else { return nil }
-            return pools[origin, default: []].takeOpen(preferring: loop)
-        }
-    }
-
-    /// Called by a connection's handler when its answer is complete and the connection may be reused.
-    private func release(_ channel: any Channel, origin: HTTP1Origin) {
-        let kept = idle.withLock { pools -> Bool in
-            guard pools[origin, default: []].count < configuration.maxIdlePerOrigin else { return false }
-            pools[origin, default: []].append(channel)
-            return true
-        }
-        if !kept { channel.close(promise: nil) }
     }
 
     static func isIdempotent(_ method: HTTPMethod) -> Bool {
@@ -169,13 +168,10 @@ public struct HTTP1Response: Sendable {
     public var truncated: Bool
 }
 
-extension [any Channel] {
-    /// Drops closed connections, then removes and returns one owned by `loop` (else the newest).
-    fileprivate mutating func takeOpen(preferring loop: (any EventLoop)?) -> (any Channel)? {
-        removeAll { !$0.isActive }
-        if let loop, let index = lastIndex(where: { $0.eventLoop === loop }) {
-            return remove(at: index)
-        }
-        return popLast()
+extension HTTP1OriginSlots.Lease {
+    /// A kept-alive connection (which the upstream may have closed meanwhile).
+    var isReused: Bool {
+        if case .idle = self { return true }
+        return false
     }
 }

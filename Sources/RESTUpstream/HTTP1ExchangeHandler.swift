@@ -40,10 +40,14 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var state: State = .idle(nil)
     private let idleTimeout: TimeAmount
     private let reusable: @Sendable (any Channel) -> Void
+    private let closed: @Sendable (any Channel) -> Void
 
-    init(idleTimeout: TimeAmount, reusable: @escaping @Sendable (any Channel) -> Void) {
+    /// `reusable` gets the connection when an answer is complete and it may carry another request;
+    /// `closed` when it has closed.
+    init(idleTimeout: TimeAmount, reusable: @escaping @Sendable (any Channel) -> Void, closed: @escaping @Sendable (any Channel) -> Void) {
         self.idleTimeout = idleTimeout
         self.reusable = reusable
+        self.closed = closed
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -102,6 +106,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
         if case .idle(let timer) = state { timer?.cancel() }
         state = .closed
+        closed(context.channel)
         context.fireChannelInactive()
     }
 

@@ -19,6 +19,29 @@ struct HTTP1ConnectionPoolTests {
 
     static func text(_ response: HTTP1Response) -> String { String(decoding: response.body, as: UTF8.self) }
 
+    /// Starts `count` calls at once; when `arrivals` requests have reached the server (their
+    /// answers held), runs `whileHeld`, releases the held answers and waits for every call (200).
+    static func concurrentCalls(
+        _ count: Int, _ pool: HTTP1ConnectionPool, _ server: ScriptedUpstream, releasingAfter arrivals: Int, whileHeld: () -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<count {
+                group.addTask {
+                    let response = try await send(pool, server)
+                    #expect(response.head.status == .ok)
+                }
+            }
+            var arrived = 0
+            for await _ in server.arrived {
+                arrived += 1
+                if arrived == arrivals { break }
+            }
+            whileHeld()
+            server.releaseHeld()
+            try await group.waitForAll()
+        }
+    }
+
     @Test("sequential calls share one kept-alive connection and send Host")
     func reuse() async throws {
         let server = try await ScriptedUpstream { .answer(ScriptedUpstream.ok(#"{"path":"\#($0.head.uri)"}"#)) }
@@ -55,25 +78,44 @@ struct HTTP1ConnectionPoolTests {
             arrival.connection < 3 && arrival.indexOnConnection == 0 ? .hold(ScriptedUpstream.ok("{}")) : .answer(ScriptedUpstream.ok("{}"))
         }
         let pool = HTTP1ConnectionPool(configuration: .init(maxIdlePerOrigin: 1))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<3 {
-                group.addTask {
-                    let response = try await Self.send(pool, server)
-                    #expect(response.head.status == .ok)
-                }
-            }
-            var arrived = 0
-            for await _ in server.arrived {
-                arrived += 1
-                if arrived == 3 { break }
-            }
-            server.releaseHeld()
-            try await group.waitForAll()
-        }
+        try await Self.concurrentCalls(3, pool, server, releasingAfter: 3) {}
         #expect(server.connections == 3)
         await server.waitForClosedConnections(2)
         for _ in 0..<3 { #expect(try await Self.send(pool, server).head.status == .ok) }
         #expect(server.connections == 3, "the one kept connection serves the sequential calls")
+        try await server.stop()
+    }
+
+    @Test("at most maxConnectionsPerOrigin connections: further calls wait and get a released one")
+    func connectionCap() async throws {
+        let server = try await ScriptedUpstream { arrival in
+            arrival.indexOnConnection == 0 ? .hold(ScriptedUpstream.ok("{}")) : .answer(ScriptedUpstream.ok(#"{"reused":true}"#))
+        }
+        let pool = HTTP1ConnectionPool(configuration: .init(maxConnectionsPerOrigin: 2))
+        try await Self.concurrentCalls(5, pool, server, releasingAfter: 2) { #expect(server.connections == 2) }
+        #expect(server.connections == 2)
+        #expect(server.arrivals.count == 5)
+        try await server.stop()
+    }
+
+    @Test("a call waiting for a free connection gives up at its deadline or when cancelled; the slots stay right")
+    func waitingCall() async throws {
+        let server = try await ScriptedUpstream { arrival in
+            arrival.indexOnConnection == 0 ? .hold(ScriptedUpstream.ok("{}")) : .answer(ScriptedUpstream.ok("{}"))
+        }
+        let pool = HTTP1ConnectionPool(configuration: .init(maxConnectionsPerOrigin: 1))
+        let first = Task { try await Self.send(pool, server) }
+        for await _ in server.arrived { break }
+        let error = await #expect(throws: HTTP1PoolError.self) { try await Self.send(pool, server, timeout: .milliseconds(200)) }
+        #expect(error?.code == .timedOut)
+        #expect(error?.message == "no connection became free before the deadline")
+        let waiting = Task { try await Self.send(pool, server) }
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        server.releaseHeld()
+        #expect(try await first.value.head.status == .ok)
+        #expect(try await Self.send(pool, server).head.status == .ok)
+        #expect(server.connections == 1)
         try await server.stop()
     }
 

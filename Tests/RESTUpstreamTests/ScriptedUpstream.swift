@@ -36,7 +36,7 @@ final class ScriptedUpstream: Sendable {
     /// The index of each connection as the client closes it (or the server does).
     let closed: AsyncStream<Int>
     private let arrivedContinuation: AsyncStream<Arrival>.Continuation
-    /// Each request as it arrives, before the script acts on it.
+    /// Each request as it arrives (reported once the script's action is under way).
     let arrived: AsyncStream<Arrival>
     private let channel: any Channel
 
@@ -122,7 +122,7 @@ final class ScriptedUpstream: Sendable {
                 let arrival = Arrival(connection: index, indexOnConnection: handled, head: head, body: body)
                 handled += 1
                 server.state.withLock { $0.arrivals.append(arrival) }
-                server.arrivedContinuation.yield(arrival)
+                defer { server.arrivedContinuation.yield(arrival) }  // after a held answer is registered
                 switch server.script(arrival) {
                 case .answer(let text):
                     context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)), promise: nil)

@@ -1,0 +1,152 @@
+import NIOCore
+import Synchronization
+
+/// The pool's bookkeeping per origin: idle connections, how many connections are open (idle, in
+/// use or being opened), and the calls waiting for one when `maxOpen` are. A released connection
+/// goes straight to the first waiter; a closed one lets the first waiter open a new one. Waiters
+/// leave at their deadline or when cancelled. All of it under one lock, nothing awaited inside.
+final class HTTP1OriginSlots: Sendable {
+    /// What a caller gets: a kept-alive connection, or the right to open a new one.
+    enum Lease {
+        case idle(any Channel)
+        case connect
+    }
+
+    private struct Waiter {
+        var id: UInt64
+        var continuation: CheckedContinuation<Lease, any Error>
+        var timer: Scheduled<Void>?
+    }
+
+    private struct Origin {
+        var idle: [any Channel] = []
+        var open = 0
+        var waiters: [Waiter] = []
+    }
+
+    private struct State {
+        var origins: [HTTP1Origin: Origin] = [:]
+        var nextWaiter: UInt64 = 0
+    }
+
+    let maxOpen: Int
+    let maxIdle: Int
+    private let state = Mutex(State())
+
+    init(maxOpen: Int, maxIdle: Int) {
+        self.maxOpen = maxOpen
+        self.maxIdle = maxIdle
+    }
+
+    /// An idle connection (one owned by `loop` preferred), else a slot to connect, else waits
+    /// for either until `deadline` (then `timedOut`) or cancellation.
+    func acquire(_ origin: HTTP1Origin, preferring loop: (any EventLoop)?, deadline: NIODeadline, timerLoop: any EventLoop) async throws -> Lease {
+        if let lease = state.withLock({ Self.take(origin, preferring: loop, maxOpen: maxOpen, in: &$0) }) { return lease }
+        let id = state.withLock { state -> UInt64 in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
+                let ready = state.withLock { state -> Result<Lease, any Error>? in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if let lease = Self.take(origin, preferring: loop, maxOpen: maxOpen, in: &state) { return .success(lease) }
+                    state.origins[origin, default: Origin()].waiters.append(Waiter(id: id, continuation: continuation))
+                    return nil
+                }
+                if let ready {
+                    continuation.resume(with: ready)
+                    return
+                }
+                let timer = timerLoop.scheduleTask(deadline: deadline) { [weak self] () -> Void in
+                    self?.abandon(origin, waiter: id, with: HTTP1PoolError(.timedOut, "no connection became free before the deadline"))
+                }
+                let kept = state.withLock { state -> Bool in
+                    guard let index = state.origins[origin]?.waiters.firstIndex(where: { $0.id == id }) else { return false }
+                    state.origins[origin]?.waiters[index].timer = timer
+                    return true
+                }
+                if !kept { timer.cancel() }
+            }
+        } onCancel: {
+            abandon(origin, waiter: id, with: CancellationError())
+        }
+    }
+
+    /// A connection's answer is complete and it may be reused: to the first waiter, else kept
+    /// idle (up to `maxIdle`; beyond that it is closed, which `closed` then counts).
+    func release(_ channel: any Channel, origin: HTTP1Origin) {
+        let handed = state.withLock { state -> (Waiter?, keep: Bool) in
+            if let waiter = state.origins[origin]?.waiters.first {
+                state.origins[origin]?.waiters.removeFirst()
+                return (waiter, true)
+            }
+            guard state.origins[origin, default: Origin()].idle.count < maxIdle else { return (nil, false) }
+            state.origins[origin, default: Origin()].idle.append(channel)
+            return (nil, true)
+        }
+        if let waiter = handed.0 {
+            waiter.timer?.cancel()
+            waiter.continuation.resume(returning: .idle(channel))
+        } else if !handed.keep {
+            channel.close(promise: nil)
+        }
+    }
+
+    /// A connection of `origin` closed (or failed to open): its slot goes to the first waiter.
+    func closed(_ channel: (any Channel)?, origin: HTTP1Origin) {
+        let waiter = state.withLock { state -> Waiter? in
+            guard var entry = state.origins[origin] else { return nil }
+            entry.open -= 1
+            if let channel { entry.idle.removeAll { $0 === channel } }
+            var next: Waiter?
+            if !entry.waiters.isEmpty, entry.open < maxOpen {
+                next = entry.waiters.removeFirst()
+                entry.open += 1
+            }
+            state.origins[origin] = entry
+            return next
+        }
+        waiter?.timer?.cancel()
+        waiter?.continuation.resume(returning: .connect)
+    }
+
+    /// Takes every idle connection out (to close them).
+    func drainIdle() -> [any Channel] {
+        state.withLock { state in
+            var channels: [any Channel] = []
+            for origin in state.origins.keys {
+                channels += state.origins[origin]?.idle ?? []
+                state.origins[origin]?.idle.removeAll()
+            }
+            return channels
+        }
+    }
+
+    private func abandon(_ origin: HTTP1Origin, waiter id: UInt64, with error: any Error) {
+        let waiter = state.withLock { state -> Waiter? in
+            guard let index = state.origins[origin]?.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.origins[origin]?.waiters.remove(at: index)
+        }
+        waiter?.timer?.cancel()
+        waiter?.continuation.resume(throwing: error)
+    }
+
+    private static func take(_ origin: HTTP1Origin, preferring loop: (any EventLoop)?, maxOpen: Int, in state: inout State) -> Lease? {
+        if let channel = state.origins[origin]?.idle.takeOpen(preferring: loop) { return .idle(channel) }
+        guard state.origins[origin, default: Origin()].open < maxOpen else { return nil }
+        state.origins[origin, default: Origin()].open += 1
+        return .connect
+    }
+}
+
+extension [any Channel] {
+    /// Drops closed connections, then removes and returns one owned by `loop` (else the newest).
+    fileprivate mutating func takeOpen(preferring loop: (any EventLoop)?) -> (any Channel)? {
+        removeAll { !$0.isActive }
+        if let loop, let index = lastIndex(where: { $0.eventLoop === loop }) {
+            return remove(at: index)
+        }
+        return popLast()
+    }
+}
