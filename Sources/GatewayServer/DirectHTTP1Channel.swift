@@ -41,6 +41,7 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withPipeliningAssistance: true, withServerUpgrade: nil, withErrorHandling: true, withOutboundHeaderValidation: false
             )
+            try channel.pipeline.syncOperations.addHandler(HTTP1KeepAliveMarker())
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             let requests = DirectHTTP1Requests()
             let keep = maxBodyBytes == .max ? .max : maxBodyBytes + 1

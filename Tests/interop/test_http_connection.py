@@ -1,6 +1,6 @@
 """The HTTP/1.1 connection itself (Toolgate's direct connection handling under the router), probed
 with raw sockets: pipelined requests answered in order, a malformed request refused with 400,
-`Connection: close` honoured, Date and Server headers, and the body limit's exact boundary."""
+`Connection: close` and HTTP/1.0 honoured, Date and Server headers, and the body limit's exact boundary."""
 import email.utils
 import json
 import socket
@@ -85,6 +85,15 @@ def test_connection_close_is_honoured(gateway):
         (status, headers, body), = read_responses(sock, 1)
         assert status == 200 and json.loads(body)["result"]["serverInfo"]
         assert sock.recv(65536) == b"", "the server closes the connection after the answer"
+
+
+def test_http_1_0_without_keep_alive_is_closed_after_the_answer(gateway):
+    sock, _ = connect(gateway)
+    with sock:
+        sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        (status, _, body), = read_responses(sock, 1)
+        assert status == 200 and json.loads(body) == {"status": "ok"}
+        assert sock.recv(65536) == b"", "an HTTP/1.0 request without keep-alive ends the connection"
 
 
 def test_date_and_server_headers(gateway):
