@@ -21,9 +21,9 @@ public final class HostPolicy: Sendable {
         URLComponents(string: url)?.host?.lowercased()
     }
 
-    /// Refuses a URL whose host is not allowed, or that is (or resolves to) a private address without being configured.
-    func check(_ url: String) throws(RequestBuildError) {
-        let components = URLComponents(string: url)
+    /// Refuses a URL (read into `components`) whose host is not allowed, or that is (or resolves
+    /// to) a private address without being configured.
+    func check(_ components: URLComponents?) throws(RequestBuildError) {
         guard let host = components?.host?.lowercased(), let scheme = components?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw RequestBuildError("the upstream URL is not an http(s) URL")
         }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Logging
 import MCPCore
 import NIOCore
@@ -73,22 +74,31 @@ public struct RESTExecutor: Sendable {
         } catch {
             return .error("Invalid arguments: \(error.message)")
         }
+        // The URL is read once for the host check and the connection; again only when adding
+        // credentials changed it (an API key in the query).
+        let components = URLComponents(string: prepared.url)
+        let checkedURL = prepared.url
         do {
-            try hostPolicy?.check(prepared.url)
+            try hostPolicy?.check(components)
             try await authenticator?.authenticate(&prepared, binding: binding, callerHeaders: callerHeaders)
         } catch {
             return .error("Refused: \(error.message)")
         }
-        return await send(prepared)
+        return await send(prepared, components: prepared.url == checkedURL ? components : URLComponents(string: prepared.url))
     }
 
     /// Sends a prepared request and maps the answer.
     public func send(_ prepared: PreparedRequest) async -> MCPToolResult {
+        await send(prepared, components: URLComponents(string: prepared.url))
+    }
+
+    /// Sends a prepared request whose URL has been read into `components`, and maps the answer.
+    private func send(_ prepared: PreparedRequest, components: URLComponents?) async -> MCPToolResult {
         var target: String { "\(prepared.method) \(Self.redactedURL(prepared.url))" }  // only for logs and errors
         let started = ContinuousClock.now
         do {
             let answer: UpstreamAnswer
-            if let plain = PlainHTTPTarget(prepared.url) {
+            if let plain = PlainHTTPTarget(components) {
                 answer = try await sendPlain(prepared, to: plain)
             } else {
                 answer = try await sendThroughClient(prepared)
