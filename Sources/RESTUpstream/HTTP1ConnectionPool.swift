@@ -85,7 +85,13 @@ public final class HTTP1ConnectionPool: Sendable {
         let promise = channel.eventLoop.makePromise(of: HTTP1Response.self)
         var exchange = exchange
         exchange.promise = promise
-        channel.writeAndFlush(exchange, promise: nil)
+        // A connection that closed since it was taken has no handlers left to see the exchange:
+        // the failed write is then the only news, and the request never left.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { error in
+            promise.fail(HTTP1PoolError(.sendFailed, "the request could not be sent: \(error)"))
+        }
+        channel.writeAndFlush(exchange, promise: written)
         return try await withTaskCancellationHandler {
             try await promise.futureResult.get()
         } onCancel: {

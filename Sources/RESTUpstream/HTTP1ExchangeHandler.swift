@@ -52,13 +52,18 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let exchange = unwrapOutboundIn(data)
-        guard let answer = exchange.promise else { return }
+        guard let answer = exchange.promise else {
+            promise?.succeed()
+            return
+        }
         switch state {
         case .closed:
             answer.fail(HTTP1PoolError(.sendFailed, "the connection was already closed"))
+            promise?.succeed()
             return
         case .waiting:
             answer.fail(HTTP1PoolError(.sendFailed, "the connection is busy"))
+            promise?.succeed()
             return
         case .idle(let timer):
             timer?.cancel()
@@ -70,7 +75,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         state = .waiting(Waiting(promise: answer, maxBytes: exchange.maxBytes, timer: timer, keepAlive: keepAlive))
         context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
         if let body = exchange.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        let sent = context.eventLoop.makePromise(of: Void.self)
+        let sent = promise ?? context.eventLoop.makePromise(of: Void.self)
         sent.futureResult.assumeIsolated().whenFailure { [weak self] error in
             self?.fail(context: context, HTTP1PoolError(.sendFailed, "the request could not be sent: \(error)"))
         }
