@@ -52,22 +52,18 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let exchange = unwrapOutboundIn(data)
-        guard let answer = exchange.promise else {
-            promise?.succeed()
-            return
-        }
+        let refusal: String?
         switch state {
-        case .closed:
-            answer.fail(HTTP1PoolError(.sendFailed, "the connection was already closed"))
-            promise?.succeed()
-            return
-        case .waiting:
-            answer.fail(HTTP1PoolError(.sendFailed, "the connection is busy"))
-            promise?.succeed()
-            return
-        case .idle(let timer):
-            timer?.cancel()
+        case .closed: refusal = "the connection was already closed"
+        case .waiting: refusal = "the connection is busy"
+        case .idle: refusal = nil
         }
+        guard let answer = exchange.promise, refusal == nil else {
+            exchange.promise?.fail(HTTP1PoolError(.sendFailed, refusal ?? ""))
+            promise?.succeed()
+            return
+        }
+        if case .idle(let idleTimer) = state { idleTimer?.cancel() }
         let timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: exchange.deadline) { [weak self, context] () -> Void in
             self?.fail(context: context, HTTP1PoolError(.timedOut, "no answer within the deadline"))
         }
@@ -95,12 +91,14 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             let room = waiting.maxBytes - waiting.body.count
             if chunk.readableBytes > room {
                 waiting.body += chunk.readBytes(length: room) ?? []
+                state = .waiting(waiting)
                 finish(context: context, waiting, truncated: true)
                 return
             }
             waiting.body += chunk.readableBytesView
             state = .waiting(waiting)
         case .end:
+            state = .waiting(waiting)
             finish(context: context, waiting, truncated: false)
         }
     }
@@ -136,25 +134,19 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
+    /// Completes the exchange in `waiting` (still the current state) with its answer.
     private func finish(context: ChannelHandlerContext, _ waiting: Waiting, truncated: Bool) {
-        waiting.timer?.cancel()
         guard let head = waiting.head else {
-            state = .closed
-            waiting.promise.fail(HTTP1PoolError(.invalidResponse, "the upstream sent a body without a status line", answerStarted: true))
-            context.close(promise: nil)
+            fail(context: context, HTTP1PoolError(.invalidResponse, "the upstream sent a body without a status line", answerStarted: true))
             return
         }
-        let reuse = waiting.keepAlive && !truncated
-        if reuse {
+        waiting.timer?.cancel()
+        if waiting.keepAlive && !truncated {
             let channel = context.channel
             state = .idle(context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { channel.close(promise: nil) })
+            reusable(channel)  // back in the pool before the caller resumes, so its next request finds it
         } else {
             state = .closed
-        }
-        // Back in the pool before the caller resumes, so its next request finds this connection.
-        if reuse {
-            reusable(context.channel)
-        } else {
             context.close(promise: nil)
         }
         waiting.promise.succeed(HTTP1Response(head: head, body: waiting.body, truncated: truncated))
