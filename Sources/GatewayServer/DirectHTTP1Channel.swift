@@ -52,16 +52,31 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
 
     /// Answers the connection's requests one after the other until it closes (or a request or
     /// answer says `Connection: close`). Cancelling the task closes the connection.
+    ///
+    /// The requests are served in a child task, so a request may cancel the task it runs in (an
+    /// MCP `notifications/cancelled` for a call answered as JSON runs in it, without a task of its
+    /// own): that child still answers the cancelled request, ends, and the next request is served
+    /// by a new child. Until then one child serves them all, with no task switch per request.
     public func handle(value: Connection, logger: Logger) async {
         let channel = value.channel
         await withTaskCancellationHandler {
-            await serve(value.requests, on: channel, logger: logger)
+            while !Task.isCancelled {
+                let outcome = await withTaskGroup(of: Outcome.self) { group in
+                    group.addTask { await serve(value.requests, on: channel, logger: logger) }
+                    return await group.next() ?? .closed
+                }
+                if outcome == .closed { break }
+            }
+            channel.close(promise: nil)
         } onCancel: {
             channel.close(promise: nil)
         }
     }
 
-    private func serve(_ requests: DirectHTTP1Requests, on channel: any Channel, logger: Logger) async {
+    /// How a serving task ended: the connection is done, or a request cancelled the task.
+    enum Outcome: Sendable { case closed, cancelled }
+
+    private func serve(_ requests: DirectHTTP1Requests, on channel: any Channel, logger: Logger) async -> Outcome {
         while let request = await requests.next() {
             var response: Response
             do {
@@ -77,11 +92,12 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
                 try await Self.write(response, to: channel)
             } catch {
                 logger.trace("answer not written", metadata: ["error": "\(error)"])
-                break
+                return .closed
             }
-            if close { break }
+            if close { return .closed }
+            if Task.isCancelled { return .cancelled }
         }
-        channel.close(promise: nil)
+        return .closed
     }
 
     /// Writes the head and the body: a body of known length goes out with one flush at its end; a

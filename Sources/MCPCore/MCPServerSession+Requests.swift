@@ -9,9 +9,9 @@ extension MCPServerSession {
         let admission = lifecycle.withLock { $0.admit(method: method) }
         if let admission { return .error(id: id, error: admission) }
         if method == "tools/call" {
-            return await runCancellable(id: id) { session in
-                await session.respond(id: id) { () async throws(JSONRPCError) in
-                    try await session.callTool(id: id, params: params, version: session.protocolVersion ?? .latest, context: context)
+            return await runCancellable(id: id) {
+                await respond(id: id) { () async throws(JSONRPCError) in
+                    try await callTool(id: id, params: params, version: protocolVersion ?? .latest, context: context)
                 }
             }
         }
@@ -26,23 +26,27 @@ extension MCPServerSession {
         }
     }
 
-    /// Runs a request in its own task so `notifications/cancelled` can stop it; a cancelled request gets no response.
-    func runCancellable(
-        id: JSONRPCID, _ work: @escaping @Sendable (MCPServerSession) async -> JSONRPCMessage
-    ) async -> JSONRPCMessage? {
-        // Registered under the lock as it is created, so a cancellation can never miss a running request.
-        let registered = inFlight.withLock { tasks -> Task<JSONRPCMessage?, Never>? in
-            if tasks[id] != nil { return nil }
-            let task = Task { () -> JSONRPCMessage? in await work(self) }
-            tasks[id] = task
-            return task
+    /// Runs a request in the calling task, registered so `notifications/cancelled` can cancel
+    /// that task; a cancelled request gets no response. No task of its own per call (that cost a
+    /// task start and two switches on every call): transports run each request in a task of its
+    /// own (stdio, SSE replies, batch entries), or in a connection's task, which a cancellation
+    /// then ends (an HTTP JSON reply: its connection closes unanswered).
+    func runCancellable(id: JSONRPCID, _ work: () async -> JSONRPCMessage) async -> JSONRPCMessage? {
+        // Registered under the lock, so a cancellation can never miss a running request.
+        let registered = withUnsafeCurrentTask { task -> Bool in
+            guard let task else { return true }
+            return inFlight.withLock { running in
+                guard running[id] == nil else { return false }
+                running[id] = RunningRequest(task: task)
+                return true
+            }
         }
-        guard let task = registered else {
+        guard registered else {
             return .error(id: id, error: .invalidRequest("Invalid Request: id \(id) is already in use by a request in flight"))
         }
-        let reply = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+        let reply = await work()
         inFlight.withLock { _ = $0.removeValue(forKey: id) }
-        if task.isCancelled {
+        if Task.isCancelled {
             logger.debug("request cancelled", metadata: ["id": "\(id)"])
             return nil
         }
@@ -145,8 +149,8 @@ extension MCPServerSession {
             if lifecycle.withLock({ $0.initialized() }) { await handler.sessionStarted(notify: send) }
         case "notifications/cancelled":
             guard let raw = params?["requestId"], let id = JSONRPCID(raw) else { return }
-            let task = inFlight.withLock { $0[id] }
-            task?.cancel()
+            // Under the lock: a registered request's task is still running (it deregisters first).
+            inFlight.withLock { $0[id]?.cancel() }
         default:
             logger.debug("notification ignored", metadata: ["method": "\(method)"])
         }

@@ -19,9 +19,9 @@ extension MCPServerSession {
         }
         let version = envelope.version
         if method == "tools/call" {
-            return await runCancellable(id: id) { session in
-                await session.respond(id: id) { () async throws(JSONRPCError) in
-                    Self.complete(try await session.callTool(id: id, params: params, version: version, context: context))
+            return await runCancellable(id: id) {
+                await respond(id: id) { () async throws(JSONRPCError) in
+                    Self.complete(try await callTool(id: id, params: params, version: version, context: context))
                 }
             }
         }

@@ -6,7 +6,9 @@ import Synchronization
 /// transport feeds it received texts and sends what it returns; `send` carries the notifications
 /// a request emits while it runs (progress).
 ///
-/// Call `receive` concurrently: a slow `tools/call` never holds up a `ping`.
+/// Call `receive` concurrently: a slow `tools/call` never holds up a `ping`. A `tools/call` runs
+/// in the caller's task and `notifications/cancelled` cancels that task, so give each request a
+/// task of its own unless ending the task's other work with it is acceptable.
 public final class MCPServerSession: Sendable {
     /// Static facts a session announces.
     public struct Configuration: Sendable {
@@ -33,7 +35,7 @@ public final class MCPServerSession: Sendable {
     let logger: Logger
     let lifecycle = Mutex(MCPLifecycle())
     let logLevel = Mutex(MCPLogLevel.info)
-    let inFlight = Mutex<[JSONRPCID: Task<JSONRPCMessage?, Never>]>([:])
+    let inFlight = Mutex<[JSONRPCID: RunningRequest]>([:])
 
     public init(
         configuration: Configuration, handler: any MCPServerHandler, logger: Logger,

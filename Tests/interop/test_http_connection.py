@@ -119,3 +119,35 @@ def test_body_limit_boundary(gateway):
         answers = read_responses(sock, 2)
     assert [a[0] for a in answers] == [413, 200]
     assert json.loads(answers[1][2])["id"] == 7
+
+
+def test_a_cancelled_json_reply_call_is_answered_202_and_its_connection_serves_on(gateway):
+    """A `tools/call` answered as JSON runs in its connection's serving task: `notifications/cancelled`
+    (sent on another connection) stops it at once, its POST gets 202 with no JSON-RPC response,
+    and the same connection serves the next request (in a fresh task)."""
+    session = open_session(gateway)
+    sock, path = connect(gateway)
+    with sock:
+        slow = {"jsonrpc": "2.0", "id": "slow-7", "method": "tools/call", "params": {"name": "clinicSummary", "arguments": {"delay_ms": 10000}}}
+        sock.sendall(request(path, json.dumps(slow).encode(), headers=session))
+        cancel = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "slow-7", "reason": "test"}}
+        started, answers = time.monotonic(), None
+        sock.settimeout(0.2)
+        # A cancellation that arrives before the call is registered is ignored (as the spec
+        # allows), so it is sent again until the cancelled call's answer comes.
+        for _ in range(25):
+            assert post(gateway, cancel, session)[0] == 202
+            try:
+                answers = read_responses(sock, 1)
+                break
+            except socket.timeout:
+                continue
+        assert answers and time.monotonic() - started < 5, "the cancellation stopped the call before its 10 s delay"
+        status, _, body = answers[0]
+        assert (status, body) == (202, b""), "a cancelled request gets no JSON-RPC response"
+        sock.settimeout(30)
+        again = {"jsonrpc": "2.0", "id": "slow-7", "method": "tools/call", "params": {"name": "clinicSummary", "arguments": {"delay_ms": 0}}}
+        sock.sendall(request(path, json.dumps(again).encode(), headers=session))
+        status, _, body = read_responses(sock, 1)[0]
+        assert status == 200 and json.loads(body)["result"]["structuredContent"]["total"] == 3, \
+            "the connection serves on, and the cancelled request's id is free again"
