@@ -1,7 +1,8 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 /// Writes a response body straight to a channel. A body of known length is written without
 /// flushing and flushed once with its end (one system call for a small answer); a streamed body
@@ -12,17 +13,17 @@ struct ChannelResponseBodyWriter: ResponseBodyWriter {
 
     mutating func write(_ buffer: ByteBuffer) async throws {
         if streaming {
-            try await channel.writeAndFlush(HTTPResponsePart.body(buffer)).get()
+            try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
         } else {
-            channel.write(HTTPResponsePart.body(buffer), promise: nil)
+            channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
         }
     }
 
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
         if streaming {
-            try await channel.writeAndFlush(HTTPResponsePart.end(trailingHeaders)).get()
+            try await channel.writeAndFlush(HTTPServerResponsePart.end(trailingHeaders.map { HTTPHeaders($0) })).get()
         } else {
-            channel.writeAndFlush(HTTPResponsePart.end(trailingHeaders), promise: nil)
+            channel.writeAndFlush(HTTPServerResponsePart.end(trailingHeaders.map { HTTPHeaders($0) }), promise: nil)
         }
     }
 }

@@ -4,7 +4,6 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
 /// Toolgate's HTTP/1.1 connections for a Hummingbird application: the same router, request and
@@ -41,8 +40,6 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withPipeliningAssistance: true, withServerUpgrade: nil, withErrorHandling: true, withOutboundHeaderValidation: false
             )
-            try channel.pipeline.syncOperations.addHandler(HTTP1KeepAliveMarker())
-            try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             let requests = DirectHTTP1Requests()
             let keep = maxBodyBytes == .max ? .max : maxBodyBytes + 1
             try channel.pipeline.syncOperations.addHandler(DirectHTTP1RequestReader(keepBodyBytes: keep, requests: requests))
@@ -106,9 +103,9 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
     static func write(_ response: Response, to channel: any Channel) async throws {
         let streaming = response.body.contentLength == nil
         if streaming {
-            channel.writeAndFlush(HTTPResponsePart.head(response.head), promise: nil)
+            channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(response.head)), promise: nil)
         } else {
-            channel.write(HTTPResponsePart.head(response.head), promise: nil)
+            channel.write(HTTPServerResponsePart.head(HTTPResponseHead(response.head)), promise: nil)
         }
         try await response.body.write(ChannelResponseBodyWriter(channel: channel, streaming: streaming))
     }
