@@ -78,6 +78,25 @@ def test_malformed_request_gets_400_and_the_server_keeps_serving(gateway):
     assert post(gateway, INITIALIZE)[0] == 200
 
 
+def test_absolute_form_target_and_host_header_are_read_like_a_browser_request(gateway):
+    """The request head is converted without NIO's codec: an absolute-form target (as proxies
+    send) still reaches its route, header names keep their values, and a foreign Host is refused."""
+    session = open_session(gateway)
+    sock, path = connect(gateway)
+    host = urllib.parse.urlsplit(gateway).netloc
+    ping = json.dumps({"jsonrpc": "2.0", "id": 21, "method": "ping"}).encode()
+    with sock:
+        sock.sendall(request(f"http://{host}{path}", ping, headers=session))
+        sock.sendall(request(path, ping, headers=session | {"X-Odd-Header": "kept"}))
+        answers = read_responses(sock, 2)
+    assert [(a[0], json.loads(a[2])["id"]) for a in answers] == [(200, 21), (200, 21)]
+    sock, path = connect(gateway)
+    with sock:
+        sock.sendall(request(path, ping, headers=session).replace(b"Host: 127.0.0.1", b"Host: evil.example"))
+        status, _, _ = read_responses(sock, 1)[0]
+    assert status == 421, "the Host header is read as the authority"
+
+
 def test_connection_close_is_honoured(gateway):
     sock, path = connect(gateway)
     with sock:
