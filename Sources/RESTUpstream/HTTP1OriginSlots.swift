@@ -38,7 +38,7 @@ final class HTTP1OriginSlots: Sendable {
         self.maxIdle = maxIdle
     }
 
-    /// An idle connection (one owned by `loop` preferred), else a slot to connect, else waits
+    /// An idle connection owned by `loop`, else a slot to connect, else any idle one, else waits
     /// for either until `deadline` (then `timedOut`) or cancellation.
     func acquire(_ origin: HTTP1Origin, preferring loop: (any EventLoop)?, deadline: NIODeadline, timerLoop: any EventLoop) async throws -> Lease {
         if let lease = state.withLock({ Self.take(origin, preferring: loop, maxOpen: maxOpen, in: &$0) }) { return lease }
@@ -133,20 +133,23 @@ final class HTTP1OriginSlots: Sendable {
     }
 
     private static func take(_ origin: HTTP1Origin, preferring loop: (any EventLoop)?, maxOpen: Int, in state: inout State) -> Lease? {
-        if let channel = state.origins[origin]?.idle.takeOpen(preferring: loop) { return .idle(channel) }
-        guard state.origins[origin, default: Origin()].open < maxOpen else { return nil }
-        state.origins[origin, default: Origin()].open += 1
-        return .connect
+        // An idle connection on the caller's loop, else a new one there while there is room (a
+        // connection on another loop costs a thread switch at every use), else any idle one.
+        if let channel = state.origins[origin]?.idle.takeOpen(on: loop) { return .idle(channel) }
+        if state.origins[origin, default: Origin()].open < maxOpen {
+            state.origins[origin, default: Origin()].open += 1
+            return .connect
+        }
+        return state.origins[origin]?.idle.takeOpen(on: nil).map { .idle($0) }
     }
 }
 
 extension [any Channel] {
-    /// Drops closed connections, then removes and returns one owned by `loop` (else the newest).
-    fileprivate mutating func takeOpen(preferring loop: (any EventLoop)?) -> (any Channel)? {
+    /// Drops closed connections, then removes and returns the newest one owned by `loop` (by
+    /// any loop when nil).
+    fileprivate mutating func takeOpen(on loop: (any EventLoop)?) -> (any Channel)? {
         removeAll { !$0.isActive }
-        if let loop, let index = lastIndex(where: { $0.eventLoop === loop }) {
-            return remove(at: index)
-        }
-        return popLast()
+        guard let loop else { return popLast() }
+        return lastIndex { $0.eventLoop === loop }.map { remove(at: $0) }
     }
 }
