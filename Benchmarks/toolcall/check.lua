@@ -15,6 +15,14 @@ for pair in string.gmatch(os.getenv("HEADERS") or "", "[^|]+") do
   if name then wrk.headers[name] = value end
 end
 
+-- DELAY_MS: each connection waits between 0 and twice this long (uniformly at random, so the
+-- connections do not fire together) after an answer before its next request, which holds the
+-- offered rate near connections / DELAY_MS (wrk itself has no fixed-rate mode).
+local delay_ms = tonumber(os.getenv("DELAY_MS") or "")
+if delay_ms then
+  function delay() return math.random(0, 2 * delay_ms) end
+end
+
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) bad = 0; counter = 0 end

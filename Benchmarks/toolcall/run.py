@@ -109,8 +109,10 @@ def request_for(mode, url):
     return body, headers
 
 
-def wrk(url, duration, connections, body=None, headers=None, workdir=None, expect="Rex"):
+def wrk(url, duration, connections, body=None, headers=None, workdir=None, expect="Rex", delay_ms=None):
     env = dict(os.environ, EXPECT=expect)
+    if delay_ms:
+        env["DELAY_MS"] = str(delay_ms)
     if body is not None:
         body_file = workdir / "body.json"
         body_file.write_text(json.dumps(body, separators=(",", ":")))
@@ -133,6 +135,18 @@ def measure(name, url, pids, args, workdir, mode=None):
     return {"name": name, "rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs),
             "p99": statistics.median(r["p99"] for r in runs), "bad": int(bad), "requests": int(sum(r["requests"] for r in runs)),
             "light_p50": light["p50"], "peak_mb": rss_mb(pids, "VmHWM"), "spread": (min(r["rps"] for r in runs), max(r["rps"] for r in runs))}
+
+
+HALF_DELAY_MS = 10
+
+
+def half_load(url, saturated_rps, body, headers, workdir, duration):
+    """Latency at half saturation: enough connections, each pausing HALF_DELAY_MS after every
+    answer, to offer about half of `saturated_rps` (medians of three runs)."""
+    connections = max(1, round(saturated_rps / 2 * HALF_DELAY_MS / 1000))
+    runs = [wrk(url, duration, connections, body, headers, workdir, delay_ms=HALF_DELAY_MS) for _ in range(3)]
+    return {"connections": connections, "rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs),
+            "bad": int(sum(r["errors"] + r["wrong"] for r in runs))}
 
 
 def stop(process):
@@ -177,8 +191,15 @@ def main():
             wait_port(port, toolgate)
             url = f"http://127.0.0.1:{port}/mcp/bench"
             idle = rss_mb([toolgate.pid], "VmRSS")
+            half_duration = max(3, args.duration // 2)
             for mode in ("session", "stateless"):
-                results.append(measure(f"toolgate tools/call ({mode})", url, [toolgate.pid], args, workdir, mode))
+                ours = measure(f"toolgate tools/call ({mode})", url, [toolgate.pid], args, workdir, mode)
+                body, headers = request_for(mode, url)
+                # The same offered load, once through Toolgate and once straight to the upstream.
+                ours["half"] = half_load(url, ours["rps"], body, headers, workdir, half_duration)
+                ours["half_upstream"] = half_load(upstream_url + "/pets/1", ours["rps"], None, None, workdir, half_duration)
+                ours["bad"] += ours["half"]["bad"] + ours["half_upstream"]["bad"]
+                results.append(ours)
             stop(toolgate)
 
             if args.fastmcp_python:
@@ -209,6 +230,10 @@ def main():
         line = (f"toolgate {mode}: {ours['rps'] / proxy['rps']:.2f}x nginx proxy_pass throughput; "
                 f"added p50 at 1 connection {ours['light_p50'] - upstream_alone['light_p50']:.3f} ms "
                 f"(nginx proxy_pass adds {proxy['light_p50'] - upstream_alone['light_p50']:.3f} ms)")
+        half, reference = ours["half"], ours["half_upstream"]
+        line += (f"; at half saturation ({half['connections']} connections pausing {HALF_DELAY_MS} ms, {half['rps']:.0f} req/s) "
+                 f"p50 {half['p50']:.3f} ms against the upstream's {reference['p50']:.3f} ms at {reference['rps']:.0f} req/s: "
+                 f"added p50 {half['p50'] - reference['p50']:.3f} ms")
         theirs = by.get(f"fastmcp tools/call ({mode})")
         if theirs:
             line += f"; {ours['rps'] / theirs['rps']:.1f}x FastMCP throughput, p99 {theirs['p99'] / ours['p99']:.1f}x lower"
