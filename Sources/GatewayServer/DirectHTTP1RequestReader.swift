@@ -12,7 +12,9 @@ import NIOHTTPTypesHTTP1
 /// `URLComponents` and lower-case every header name (≈ 4% of a small request's CPU): an
 /// origin-form path (`/…`) is taken as it is, anything else goes through that codec's conversion.
 /// A request whose connection must close after its answer (HTTP/1.0 without keep-alive, or
-/// `Connection: close`) carries `Connection: close`, which the connection's loop honours.
+/// `Connection: close`) carries `Connection: close`, which the connection's loop honours. A
+/// request with `Expect: 100-continue` is told to go on at once (its route still answers 413 to a
+/// body over the limit).
 final class DirectHTTP1RequestReader: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
 
@@ -37,6 +39,10 @@ final class DirectHTTP1RequestReader: ChannelInboundHandler, RemovableChannelHan
                 return
             }
             body = ByteBuffer()
+            if Self.expectsContinue(head) {
+                // The client waits for this before it sends the body (curl: up to a second).
+                context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+            }
         case .body(var chunk):
             let room = keepBodyBytes - body.readableBytes
             guard room > 0 else { return }
@@ -52,6 +58,11 @@ final class DirectHTTP1RequestReader: ChannelInboundHandler, RemovableChannelHan
             requests.push(Request(head: head, body: RequestBody(buffer: body)))
             body = ByteBuffer()
         }
+    }
+
+    /// Whether an HTTP/1.1 request asks for `100 Continue` before it sends its body.
+    static func expectsContinue(_ head: HTTPRequestHead) -> Bool {
+        head.version == .http1_1 && head.headers["expect"].contains { $0.utf8.count == 12 && $0.lowercased() == "100-continue" }
     }
 
     /// The HTTPTypes request for a NIO request head.

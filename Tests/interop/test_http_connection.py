@@ -97,6 +97,26 @@ def test_absolute_form_target_and_host_header_are_read_like_a_browser_request(ga
     assert status == 421, "the Host header is read as the authority"
 
 
+def test_expect_100_continue_is_answered_before_the_body(gateway):
+    """A client that sends `Expect: 100-continue` (curl does for bodies over 1 KB) gets
+    `100 Continue` at once, then the real answer once its body is in."""
+    session = open_session(gateway)
+    sock, path = connect(gateway)
+    ping = json.dumps({"jsonrpc": "2.0", "id": 31, "method": "ping"}).encode()
+    with sock:
+        head, body = request(path, ping, headers=session | {"Expect": "100-continue"}).split(b"\r\n\r\n", 1)
+        sock.sendall(head + b"\r\n\r\n")
+        interim = b""
+        while b"\r\n\r\n" not in interim:
+            chunk = sock.recv(65536)
+            assert chunk, "the connection closed before 100 Continue"
+            interim += chunk
+        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim
+        sock.sendall(body)
+        status, _, answer = read_responses(sock, 1)[0]
+    assert status == 200 and json.loads(answer)["id"] == 31
+
+
 def test_connection_close_is_honoured(gateway):
     sock, path = connect(gateway)
     with sock:
