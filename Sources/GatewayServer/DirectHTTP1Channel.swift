@@ -19,6 +19,7 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
     public struct Connection: ServerChildChannelValue {
         public let channel: any Channel
         let requests: DirectHTTP1Requests
+        let client: ClientConnection
     }
 
     let responder: Responder
@@ -41,9 +42,10 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
                 withPipeliningAssistance: true, withServerUpgrade: nil, withErrorHandling: true, withOutboundHeaderValidation: false
             )
             let requests = DirectHTTP1Requests()
+            let client = ClientConnection()
             let keep = maxBodyBytes == .max ? .max : maxBodyBytes + 1
-            try channel.pipeline.syncOperations.addHandler(DirectHTTP1RequestReader(keepBodyBytes: keep, requests: requests))
-            return Connection(channel: channel, requests: requests)
+            try channel.pipeline.syncOperations.addHandler(DirectHTTP1RequestReader(keepBodyBytes: keep, requests: requests, client: client))
+            return Connection(channel: channel, requests: requests, client: client)
         }
     }
 
@@ -59,7 +61,7 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
         await withTaskCancellationHandler {
             while !Task.isCancelled {
                 let outcome = await withTaskGroup(of: Outcome.self) { group in
-                    group.addTask { await serve(value.requests, on: channel, logger: logger) }
+                    group.addTask { await serve(value, logger: logger) }
                     return await group.next() ?? .closed
                 }
                 if outcome == .closed { break }
@@ -73,11 +75,14 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
     /// How a serving task ended: the connection is done, or a request cancelled the task.
     enum Outcome: Sendable { case closed, cancelled }
 
-    private func serve(_ requests: DirectHTTP1Requests, on channel: any Channel, logger: Logger) async -> Outcome {
-        while let request = await requests.next() {
+    private func serve(_ connection: Connection, logger: Logger) async -> Outcome {
+        let channel = connection.channel
+        while let request = await connection.requests.next() {
             var response: Response
             do {
-                response = try await responder.respond(to: request, context: BasicRequestContext(source: .init(channel: channel, logger: logger)))
+                response = try await ClientConnection.$current.withValue(connection.client) {
+                    try await responder.respond(to: request, context: BasicRequestContext(source: .init(channel: channel, logger: logger)))
+                }
             } catch {
                 logger.debug("unanswered request", metadata: ["error": "\(error)"])
                 response = Response(status: .internalServerError)

@@ -20,12 +20,14 @@ final class DirectHTTP1RequestReader: ChannelInboundHandler, RemovableChannelHan
 
     private let keepBodyBytes: Int
     private let requests: DirectHTTP1Requests
+    private let client: ClientConnection
     private var head: HTTPRequest?
     private var body = ByteBuffer()
 
-    init(keepBodyBytes: Int, requests: DirectHTTP1Requests) {
+    init(keepBodyBytes: Int, requests: DirectHTTP1Requests, client: ClientConnection) {
         self.keepBodyBytes = keepBodyBytes
         self.requests = requests
+        self.client = client
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -104,7 +106,12 @@ final class DirectHTTP1RequestReader: ChannelInboundHandler, RemovableChannelHan
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? ChannelEvent, event == .inputClosed { requests.finish() }
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            // A client that stops sending has gone as far as a route is concerned (HTTP/1.1
+            // requests end by their length, not by a half-close).
+            requests.finish()
+            client.closed()
+        }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -117,6 +124,7 @@ final class DirectHTTP1RequestReader: ChannelInboundHandler, RemovableChannelHan
 
     func channelInactive(context: ChannelHandlerContext) {
         requests.finish()
+        client.closed()
         context.fireChannelInactive()
     }
 }

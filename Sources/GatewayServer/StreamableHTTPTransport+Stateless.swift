@@ -17,7 +17,8 @@ extension StreamableHTTPTransport {
         if let token = streamToken(parsed) {
             return stream(bytes, parsed: parsed, session: session, token: token, context: context)
         }
-        let reply = await Self.receive(bytes, parsed: parsed, by: session, context: context)
+        // Closing the connection before the answer cancels the request (as closing its SSE stream does).
+        let reply = await ClientConnection.cancellingOnClose { await Self.receive(bytes, parsed: parsed, by: session, context: context) }
         await session.engine.end()
         guard let reply else {
             return Response(status: .accepted)

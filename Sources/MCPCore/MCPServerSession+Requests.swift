@@ -33,13 +33,11 @@ extension MCPServerSession {
     /// then ends (an HTTP JSON reply: its connection closes unanswered).
     func runCancellable(id: JSONRPCID, _ work: () async -> JSONRPCMessage) async -> JSONRPCMessage? {
         // Registered under the lock, so a cancellation can never miss a running request.
-        let registered = withUnsafeCurrentTask { task -> Bool in
-            guard let task else { return true }
-            return inFlight.withLock { running in
-                guard running[id] == nil else { return false }
-                running[id] = RunningRequest(task: task)
-                return true
-            }
+        let current = RunningRequest.current
+        let registered = inFlight.withLock { running in
+            guard running[id] == nil else { return false }
+            running[id] = current
+            return true
         }
         guard registered else {
             return .error(id: id, error: .invalidRequest("Invalid Request: id \(id) is already in use by a request in flight"))

@@ -113,7 +113,7 @@ def test_remote_streamable_http_server(toolgate, tmp_path):
             return tools, echoed, slept, seen, features, polled
 
         tools, echoed, slept, seen, features, polled = run(in_session(urls["up"], exercise))
-    assert tools == ["cancellations", "echo", "grow", "grow_prompt", "pid", "poll", "seen", "sleep"]
+    assert tools == ["cancellations", "echo", "grow", "grow_prompt", "pid", "poll", "running", "seen", "sleep"]
     assert not polled.is_error and polled.content[0].text == "polled 0.3", "the closed stream was resumed with Last-Event-ID"
     assert echoed.content[0].text == "über ✓" and not echoed.is_error
     assert slept.content[0].text == "slept 0.2" and progress == [(1.0, 2.0, "sleeping")]
@@ -298,3 +298,43 @@ def test_aggregate_server_namespaces_every_source(toolgate, demo_api, tmp_path):
     assert prompts == ["remote__review"]
     assert "Please review aggregates." in prompt.messages[0].content.text
     assert motd.contents[0].text == "remote says hello"
+
+
+def test_a_stateless_call_whose_client_goes_away_is_cancelled_upstream(toolgate, tmp_path):
+    """2026-07-28: a client that closes its connection before the JSON answer cancels the
+    request, and the cancellation reaches the remote server as notifications/cancelled."""
+    import json
+    import socket
+    import urllib.parse
+
+    meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientInfo": {"name": "raw", "version": "1"},
+            "io.modelcontextprotocol/clientCapabilities": {}}
+    call = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                       "params": {"name": "sleep", "arguments": {"seconds": 25}, "_meta": meta}}).encode()
+    with remote("streamable-http") as base, gateway(toolgate, tmp_path, f"""\
+            - name: up
+              url: {{ endpoint: "{base}/mcp", bearer_token: "${{REMOTE_TOKEN}}" }}
+            """, ["up"]) as urls:
+        parts = urllib.parse.urlsplit(urls["up"])
+        head = (f"POST {parts.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                f"Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n"
+                f"Mcp-Method: tools/call\r\nMcp-Name: sleep\r\nAuthorization: Bearer {CLIENT_TOKEN}\r\n"
+                f"Content-Length: {len(call)}\r\n\r\n").encode()
+
+        async def cancelled_upstream(session):
+            # The call is on its way once the remote server counts it as running; then the client goes.
+            with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+                sock.sendall(head + call)
+                for _ in range(200):
+                    if (await session.call_tool("running", {})).structured_content["result"] >= 1:
+                        break
+                    await asyncio.sleep(0.05)
+            for _ in range(200):  # the cancellation travels on a POST of its own
+                stopped = (await session.call_tool("cancellations", {})).structured_content["result"]
+                if stopped:
+                    return stopped
+                await asyncio.sleep(0.05)
+            return []
+
+        assert run(in_session(urls["up"], cancelled_upstream)) == [25.0]

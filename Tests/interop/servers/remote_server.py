@@ -21,6 +21,7 @@ transport, token = sys.argv[1], sys.argv[2]
 port = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 seen_authorizations = []
 cancelled = []
+sleeping = []
 server = MCPServer("remote-fixture")
 
 
@@ -41,12 +42,21 @@ def seen() -> list[str]:
 async def sleep(seconds: float, ctx: Context) -> str:
     """Reports progress, waits, answers."""
     await ctx.report_progress(1, 2, "sleeping")
+    sleeping.append(seconds)
     try:
         await asyncio.sleep(seconds)
     except asyncio.CancelledError:
         cancelled.append(seconds)
         raise
+    finally:
+        sleeping.remove(seconds)
     return f"slept {seconds}"
+
+
+@server.tool()
+def running() -> int:
+    """How many sleeps are in progress."""
+    return len(sleeping)
 
 
 @server.tool()
