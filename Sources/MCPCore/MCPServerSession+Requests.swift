@@ -29,8 +29,8 @@ extension MCPServerSession {
     /// Runs a request in the calling task, registered so `notifications/cancelled` can cancel
     /// that task; a cancelled request gets no response. No task of its own per call (that cost a
     /// task start and two switches on every call): transports run each request in a task of its
-    /// own (stdio, SSE replies, batch entries), or in a connection's task, which a cancellation
-    /// then ends (an HTTP JSON reply: its connection closes unanswered).
+    /// own (stdio, SSE replies, batch entries), or in a task that may end with it (an HTTP
+    /// connection's serving task: the POST is answered 202 and a new task serves the next one).
     func runCancellable(id: JSONRPCID, _ work: () async -> JSONRPCMessage) async -> JSONRPCMessage? {
         // Registered under the lock, so a cancellation can never miss a running request.
         let current = RunningRequest.current
