@@ -231,9 +231,8 @@ struct HTTP1ConnectionPoolTests {
 
     @Test("a closed port: connection refused, said plainly")
     func refused() async throws {
-        let server = try await ScriptedUpstream { _ in .close }
-        let port = server.port
-        try await server.stop()
+        let refused = try RefusedPort()
+        let port = refused.port
         let pool = HTTP1ConnectionPool()
         let error = await #expect(throws: HTTP1PoolError.self) {
             try await pool.execute(
@@ -243,5 +242,6 @@ struct HTTP1ConnectionPoolTests {
         }
         #expect(error?.code == .connectFailed)
         #expect(error?.message == "connection refused (is the upstream running?)")
+        withExtendedLifetime(refused) {}
     }
 }
