@@ -6,7 +6,8 @@ import Synchronization
 
 /// The tool-call hot path's HTTP client: keep-alive HTTP/1.1 connections to plain `http://`
 /// upstreams, pooled per origin; a call that runs on an event loop takes a connection owned by
-/// that same loop when there is one, so it does not change threads. One request is in flight per
+/// that same loop, or opens one there while the origin has room, so it does not change threads
+/// (another loop's idle connection only when it has not). One request is in flight per
 /// connection (no pipelining), at most `maxConnectionsPerOrigin` open per origin (further calls
 /// wait for a free one, within their deadline). A reused connection the upstream closed before answering is
 /// replaced and the request sent again when that is safe (the request never left, or its method
@@ -62,7 +63,7 @@ public final class HTTP1ConnectionPool: Sendable {
         var retried = false
         while true {
             let channel: any Channel
-            let lease = try await slots.acquire(origin, preferring: current, deadline: deadline, timerLoop: loop)
+            let lease = try await slots.acquire(origin, for: current, deadline: deadline, timerLoop: loop)
             switch lease {
             case .idle(let idle): channel = idle
             case .connect: channel = try await connect(origin, on: loop, deadline: deadline)

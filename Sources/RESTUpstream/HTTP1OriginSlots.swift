@@ -40,8 +40,8 @@ final class HTTP1OriginSlots: Sendable {
 
     /// An idle connection owned by `loop`, else a slot to connect, else any idle one, else waits
     /// for either until `deadline` (then `timedOut`) or cancellation.
-    func acquire(_ origin: HTTP1Origin, preferring loop: (any EventLoop)?, deadline: NIODeadline, timerLoop: any EventLoop) async throws -> Lease {
-        if let lease = state.withLock({ Self.take(origin, preferring: loop, maxOpen: maxOpen, in: &$0) }) { return lease }
+    func acquire(_ origin: HTTP1Origin, for loop: (any EventLoop)?, deadline: NIODeadline, timerLoop: any EventLoop) async throws -> Lease {
+        if let lease = state.withLock({ Self.take(origin, for: loop, maxOpen: maxOpen, in: &$0) }) { return lease }
         let id = state.withLock { state -> UInt64 in
             defer { state.nextWaiter += 1 }
             return state.nextWaiter
@@ -50,7 +50,7 @@ final class HTTP1OriginSlots: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
                 let ready = state.withLock { state -> Result<Lease, any Error>? in
                     if Task.isCancelled { return .failure(CancellationError()) }
-                    if let lease = Self.take(origin, preferring: loop, maxOpen: maxOpen, in: &state) { return .success(lease) }
+                    if let lease = Self.take(origin, for: loop, maxOpen: maxOpen, in: &state) { return .success(lease) }
                     state.origins[origin, default: Origin()].waiters.append(Waiter(id: id, continuation: continuation))
                     return nil
                 }
@@ -132,7 +132,7 @@ final class HTTP1OriginSlots: Sendable {
         waiter?.continuation.resume(throwing: error)
     }
 
-    private static func take(_ origin: HTTP1Origin, preferring loop: (any EventLoop)?, maxOpen: Int, in state: inout State) -> Lease? {
+    private static func take(_ origin: HTTP1Origin, for loop: (any EventLoop)?, maxOpen: Int, in state: inout State) -> Lease? {
         // An idle connection on the caller's loop, else a new one there while there is room (a
         // connection on another loop costs a thread switch at every use), else any idle one.
         if let channel = state.origins[origin]?.idle.takeOpen(on: loop) { return .idle(channel) }
