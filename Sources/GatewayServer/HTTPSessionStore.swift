@@ -60,6 +60,9 @@ final class HTTPSessionStore: Sendable {
 
     var count: Int { sessions.withLock { $0.count } }
 
+    /// The sessions open now.
+    func all() -> [HTTPSession] { sessions.withLock { Array($0.values) } }
+
     private func expire(_ sessions: inout [String: HTTPSession]) {
         let now = ContinuousClock.now
         for (id, session) in sessions where session.idle(since: now) > idleTimeout {

@@ -20,4 +20,7 @@ final class LegacySessionStore: Sendable {
     func session(_ id: String) -> LegacySSESession? { sessions.withLock { $0[id] } }
 
     func remove(_ id: String) -> Bool { sessions.withLock { $0.removeValue(forKey: id) != nil } }
+
+    /// The sessions open now.
+    func all() -> [LegacySSESession] { sessions.withLock { Array($0.values) } }
 }

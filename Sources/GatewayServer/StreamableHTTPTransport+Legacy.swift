@@ -9,9 +9,6 @@ import ServiceLifecycle
 /// stream, whose first event names the messages endpoint; `POST <path>/messages?session_id=…`
 /// answers 202 and the reply travels on the stream. Closing the stream ends the session.
 extension StreamableHTTPTransport {
-    /// How often an idle legacy stream sends a comment, so a vanished client is noticed.
-    static let keepAliveInterval: Duration = .seconds(15)
-
     func registerLegacy(on router: Router<BasicRequestContext>) {
         router.get(RouterPath(legacyPath + "/sse")) { request, _ in await self.guarded(request) { self.openLegacyStream($0) } }
         router.post(RouterPath(legacyPath + "/messages")) { request, _ in await self.guarded(request) { try await self.postLegacy($0) } }
@@ -33,16 +30,11 @@ extension StreamableHTTPTransport {
                 _ = store.remove(session.id)
             }
             try await writer.write(ByteBuffer(string: "event: endpoint\ndata: \(endpoint)\n\n"))
-            // The stream ends when the client goes (a keep-alive write fails) or the server shuts down.
+            // The stream ends when the client goes (a keep-alive write fails: `StreamKeepAlive`
+            // yields a null message for its comment) or the server shuts down.
             try await withGracefulShutdownHandler {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await session.serve() }
-                    group.addTask {
-                        while !Task.isCancelled {
-                            try await Task.sleep(for: Self.keepAliveInterval)
-                            session.outboxContinuation.yield(.null)
-                        }
-                    }
                     for await message in session.outbox {
                         try await writer.write(message.isNull ? ByteBuffer(string: ": keep-alive\n\n") : Self.event(message))
                     }

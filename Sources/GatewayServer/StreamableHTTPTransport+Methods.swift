@@ -134,17 +134,9 @@ extension StreamableHTTPTransport {
         }
         let body = ResponseBody { writer in
             defer { streams.detach(SessionStreams.standalone) }
+            // Keep-alive comments (`StreamKeepAlive`) arrive as events: a failed write ends the stream.
             try await withGracefulShutdownHandler {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        while !Task.isCancelled {
-                            try await Task.sleep(for: Self.keepAliveInterval)
-                            streams.keepAlive()
-                        }
-                    }
-                    for await event in events { try await writer.write(Self.event(event, withID: true)) }
-                    group.cancelAll()
-                }
+                for await event in events { try await writer.write(Self.event(event, withID: true)) }
             } onGracefulShutdown: {
                 streams.closeStandalone()
             }

@@ -61,7 +61,7 @@ struct BridgeCommand: AsyncParsableCommand {
         transport.register(on: router)
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
         try await HTTPGateway.run(
-            router: router, host: host, port: port, maxBodyBytes: http.maxBodyBytes, services: [transport.sessionSweeper()], shutdownTimeout: http.shutdownTimeout, logger: logger
+            router: router, host: host, port: port, maxBodyBytes: http.maxBodyBytes, services: transport.services(), shutdownTimeout: http.shutdownTimeout, logger: logger
         ) { host, bound in
             logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp", "sse": "http://\(host):\(bound)/sse", "command": "\(server.command)"])
         }

@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let servers = assembled
         let router = Router()
         let http = configuration.http
-        var sweepers: [any Service] = []
+        var services: [any Service] = []
         for server in servers {
             let transport = StreamableHTTPTransport(
                 path: "/mcp/\(server.name)", configuration: HTTPGateway.transportConfiguration(http), sessionConfiguration: server.session, logger: logger
@@ -76,13 +76,13 @@ struct ServeCommand: AsyncParsableCommand {
                 server.handler(transport: "http", callerHeaders: request.headers.map { ($0.name.rawName, $0.value) })
             }
             transport.register(on: router)
-            sweepers.append(transport.sessionSweeper())
+            services += transport.services()
         }
         let ready = servers.map { "\"\($0.name)\":\($0.toolCount.map(String.init) ?? "null")" }.joined(separator: ",")
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
         router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)}}" }
         try await HTTPGateway.run(
-            router: router, host: configuration.host, port: configuration.port, maxBodyBytes: configuration.http.maxBodyBytes, services: sweepers,
+            router: router, host: configuration.host, port: configuration.port, maxBodyBytes: configuration.http.maxBodyBytes, services: services,
             shutdownTimeout: configuration.http.shutdownTimeout, logger: logger
         ) { host, bound in
             for server in servers {

@@ -4,8 +4,8 @@ import Testing
 
 @testable import GatewayServer
 
-/// Event ids, replay after `Last-Event-ID`, the standalone stream and idle expiry.
-@Suite("Session streams and expiry")
+/// Event ids, replay after `Last-Event-ID`, the standalone stream, idle expiry and keep-alive comments.
+@Suite("Session streams, expiry and keep-alive")
 struct SessionStreamsTests {
     static func progress(_ value: Int) -> JSONRPCMessage {
         .notification(method: "notifications/progress", params: ["progressToken": "t", "progress": .int(Int64(value))])
@@ -66,6 +66,62 @@ struct SessionStreamsTests {
         #expect(store.sweep(now: .now + .seconds(1)) == 1)
         #expect(store.count == 0)
         #expect(await Self.collect(events).isEmpty)
+    }
+
+    static func session(in store: HTTPSessionStore) -> HTTPSession {
+        let session = HTTPSession(
+            id: HTTPSessionStore.newID(), configuration: .init(serverInfo: .init(name: "t", version: "1")),
+            handler: EmptyHandler(), logger: Logger(label: "test")
+        )
+        #expect(store.insert(session))
+        return session
+    }
+
+    @Test("one keep-alive round reaches every open standalone and legacy stream, and only those")
+    func keepAliveRound() async throws {
+        let store = HTTPSessionStore(maxSessions: 10, idleTimeout: .seconds(60))
+        let legacyStore = LegacySessionStore(maxSessions: 10)
+        let watched = Self.session(in: store)
+        let events = try #require(watched.streams.openStandalone())
+        let unwatched = Self.session(in: store)
+        let (_, post) = unwatched.streams.open(token: nil)
+        let legacy = LegacySSESession(
+            id: HTTPSessionStore.newID(), configuration: .init(serverInfo: .init(name: "t", version: "1")), handler: EmptyHandler(),
+            logger: Logger(label: "test")
+        )
+        #expect(legacyStore.insert(legacy))
+        StreamKeepAlive(sessions: store, legacy: legacyStore).tick()
+        watched.streams.close()
+        unwatched.streams.close()
+        legacy.outboxContinuation.finish()
+        var kinds: [String] = []
+        for await event in events {
+            if case .keepAlive = event { kinds.append("keep-alive") } else { kinds.append("message") }
+        }
+        #expect(kinds == ["keep-alive"])
+        #expect(await Self.collect(post).isEmpty, "a POST's stream gets no comment")
+        var outbox: [JSONValue] = []
+        for await message in legacy.outbox { outbox.append(message) }
+        #expect(outbox == [.null], "the legacy stream gets its comment as a null message")
+    }
+
+    @Test("the keep-alive service sends a round every interval until cancelled")
+    func keepAliveService() async throws {
+        let store = HTTPSessionStore(maxSessions: 10, idleTimeout: .seconds(60))
+        let session = Self.session(in: store)
+        let events = try #require(session.streams.openStandalone())
+        let keepAlive = StreamKeepAlive(sessions: store, legacy: LegacySessionStore(maxSessions: 1))
+        let service = RepeatingService(interval: .milliseconds(20)) { keepAlive.tick() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await service.run() }
+            var comments = 0
+            for await event in events {
+                if case .keepAlive = event { comments += 1 }
+                if comments == 3 { break }
+            }
+            #expect(comments == 3)
+            group.cancelAll()
+        }
     }
 }
 
