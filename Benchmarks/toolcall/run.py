@@ -1,10 +1,12 @@
 """Tool-call benchmark: MCP tools/call of one OpenAPI operation through Toolgate, next to nginx
-proxy_pass to the same upstream (one forwarding hop, the physical limit here) and FastMCP's
-OpenAPI server on the same document, all measured in one run with wrk on 127.0.0.1.
+proxy_pass to the same upstream (one forwarding hop, the physical limit here), a forwarding-only
+proxy written on SwiftNIO (Benchmarks/NIOProxy: what a Swift program reaches with no MCP work at
+all) and FastMCP's OpenAPI server on the same document, all measured in one run with wrk on
+127.0.0.1.
 
 Every answer is checked (status 200 and the upstream's pet in the body) before a run counts.
 Figures are medians of --runs runs; ratios compare medians from this same run.
-Usage: run.py --toolgate BIN --fastmcp-python PY [--runs 3] [--duration 10] [--connections 32]"""
+Usage: run.py --toolgate BIN [--nio-proxy BIN] --fastmcp-python PY [--runs 3] [--duration 10] [--connections 32]"""
 import argparse
 import json
 import os
@@ -162,6 +164,7 @@ def stop(process):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--toolgate", required=True)
+    parser.add_argument("--nio-proxy")
     parser.add_argument("--fastmcp-python")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10)
@@ -183,6 +186,14 @@ def main():
             started.append(proxy)
             results.append(measure("nginx proxy_pass (GET)", f"http://127.0.0.1:{proxy_port}/pets/1", [proxy.pid] + children(proxy.pid), args, workdir))
             stop(proxy)
+
+            if args.nio_proxy:
+                port = free_port()
+                nio = subprocess.Popen([args.nio_proxy, str(port), str(up_port)])
+                started.append(nio)
+                wait_port(port, nio)
+                results.append(measure("SwiftNIO proxy (GET, no MCP work)", f"http://127.0.0.1:{port}/pets/1", [nio.pid], args, workdir))
+                stop(nio)
 
             port = free_port()
             toolgate = subprocess.Popen([args.toolgate, "serve", "--spec", str(SPEC), "--base-url", upstream_url, "--name", "bench",
@@ -225,6 +236,10 @@ def main():
     proxy = by["nginx proxy_pass (GET)"]
     upstream_alone = by["upstream alone (nginx, GET)"]
     print()
+    nio = by.get("SwiftNIO proxy (GET, no MCP work)")
+    if nio:
+        print(f"SwiftNIO proxy: {nio['rps'] / proxy['rps']:.2f}x nginx proxy_pass throughput; "
+              f"added p50 at 1 connection {nio['light_p50'] - upstream_alone['light_p50']:.3f} ms")
     for mode in ("session", "stateless"):
         ours = by[f"toolgate tools/call ({mode})"]
         line = (f"toolgate {mode}: {ours['rps'] / proxy['rps']:.2f}x nginx proxy_pass throughput; "
@@ -234,6 +249,8 @@ def main():
         line += (f"; at half saturation ({half['connections']} connections pausing {HALF_DELAY_MS} ms, {half['rps']:.0f} req/s) "
                  f"p50 {half['p50']:.3f} ms against the upstream's {reference['p50']:.3f} ms at {reference['rps']:.0f} req/s: "
                  f"added p50 {half['p50'] - reference['p50']:.3f} ms")
+        if nio:
+            line += f"; {ours['rps'] / nio['rps']:.2f}x the SwiftNIO proxy"
         theirs = by.get(f"fastmcp tools/call ({mode})")
         if theirs:
             line += f"; {ours['rps'] / theirs['rps']:.1f}x FastMCP throughput, p99 {theirs['p99'] / ours['p99']:.1f}x lower"
