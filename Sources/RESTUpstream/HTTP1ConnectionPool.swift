@@ -162,7 +162,7 @@ public struct HTTP1Origin: Sendable, Hashable {
 
     /// The `Host` header value (port omitted when it is 80).
     var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
+        let name = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
         return port == 80 ? name : "\(name):\(port)"
     }
 }

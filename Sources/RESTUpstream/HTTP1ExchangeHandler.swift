@@ -13,6 +13,11 @@ struct HTTP1Exchange: Sendable {
 /// The last handler of a pooled connection: sends one exchange at a time, collects its answer
 /// (cut at the size limit), enforces the deadline, and hands the connection back for reuse when
 /// the answer is complete and both sides keep it alive. Every failure completes the exchange once.
+///
+/// One timer per connection serves both the exchange deadline and the idle timeout: it is armed
+/// for the earliest time anything could expire and, when it fires, acts on what is due then or
+/// arms itself again. A call on a warm connection schedules and cancels nothing (deadlines lie
+/// seconds ahead, so the armed timer is almost always early enough).
 final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTP1Exchange
@@ -24,7 +29,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private struct Waiting {
         var promise: EventLoopPromise<HTTP1Response>
         var maxBytes: Int
-        var timer: Scheduled<Void>?
+        var deadline: NIODeadline
         var keepAlive: Bool
         var head: HTTPResponseHead?
         var body: [UInt8] = []
@@ -32,12 +37,15 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     private enum State {
-        case idle(Scheduled<Void>?)
+        /// Free for an exchange; closed by the timer at `expires`.
+        case idle(expires: NIODeadline)
         case waiting(Waiting)
         case closed
     }
 
-    private var state: State = .idle(nil)
+    private var state: State
+    /// The connection's one timer and when it fires.
+    private var timer: (task: Scheduled<Void>, fires: NIODeadline)?
     private let idleTimeout: TimeAmount
     private let reusable: @Sendable (any Channel) -> Void
     private let closed: @Sendable (any Channel) -> Void
@@ -48,6 +56,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         self.idleTimeout = idleTimeout
         self.reusable = reusable
         self.closed = closed
+        state = .idle(expires: .now() + idleTimeout)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -63,12 +72,9 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             promise?.succeed()
             return
         }
-        if case .idle(let idleTimer) = state { idleTimer?.cancel() }
-        let timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: exchange.deadline) { [weak self, context] () -> Void in
-            self?.fail(context: context, HTTP1PoolError(.timedOut, "no answer within the deadline"))
-        }
         let keepAlive = !exchange.head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
-        state = .waiting(Waiting(promise: answer, maxBytes: exchange.maxBytes, timer: timer, keepAlive: keepAlive))
+        state = .waiting(Waiting(promise: answer, maxBytes: exchange.maxBytes, deadline: exchange.deadline, keepAlive: keepAlive))
+        armTimer(context: context, for: exchange.deadline)
         context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
         if let body = exchange.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         let sent = promise ?? context.eventLoop.makePromise(of: Void.self)
@@ -107,7 +113,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         if case .waiting(let waiting) = state {
             fail(context: context, HTTP1PoolError(.closedBeforeAnswer, "the upstream closed the connection before answering", answerStarted: waiting.answerStarted))
         }
-        if case .idle(let timer) = state { timer?.cancel() }
+        timer?.task.cancel()
+        timer = nil
         state = .closed
         closed(context.channel)
         context.fireChannelInactive()
@@ -140,10 +147,11 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             fail(context: context, HTTP1PoolError(.invalidResponse, "the upstream sent a body without a status line", answerStarted: true))
             return
         }
-        waiting.timer?.cancel()
         if waiting.keepAlive && !truncated {
             let channel = context.channel
-            state = .idle(context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { channel.close(promise: nil) })
+            let expires = NIODeadline.now() + idleTimeout
+            state = .idle(expires: expires)
+            armTimer(context: context, for: expires)
             reusable(channel)  // back in the pool before the caller resumes, so its next request finds it
         } else {
             state = .closed
@@ -154,9 +162,38 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     private func fail(context: ChannelHandlerContext, _ error: any Error) {
         guard case .waiting(let waiting) = state else { return }
-        waiting.timer?.cancel()
         state = .closed
         waiting.promise.fail(error)
         context.close(promise: nil)
+    }
+
+    /// Makes sure the timer fires no later than `deadline` (it may fire earlier: it then re-arms).
+    private func armTimer(context: ChannelHandlerContext, for deadline: NIODeadline) {
+        if let timer, timer.fires <= deadline { return }
+        timer?.task.cancel()
+        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self, context] () -> Void in
+            self?.timerFired(context: context)
+        }
+        timer = (task, deadline)
+    }
+
+    /// Acts on what is due: an exchange past its deadline fails, an idle connection past its
+    /// timeout closes; otherwise the timer is armed for the next time something is due.
+    private func timerFired(context: ChannelHandlerContext) {
+        timer = nil
+        let now = NIODeadline.now()
+        switch state {
+        case .waiting(let waiting) where waiting.deadline <= now:
+            fail(context: context, HTTP1PoolError(.timedOut, "no answer within the deadline"))
+        case .waiting(let waiting):
+            armTimer(context: context, for: waiting.deadline)
+        case .idle(let expires) where expires <= now:
+            state = .closed
+            context.close(promise: nil)
+        case .idle(let expires):
+            armTimer(context: context, for: expires)
+        case .closed:
+            break
+        }
     }
 }

@@ -21,10 +21,10 @@ public final class HostPolicy: Sendable {
         URLComponents(string: url)?.host?.lowercased()
     }
 
-    /// Refuses a URL (read into `components`) whose host is not allowed, or that is (or resolves
-    /// to) a private address without being configured.
-    func check(_ components: URLComponents?) throws(RequestBuildError) {
-        guard let host = components?.host?.lowercased(), let scheme = components?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+    /// Refuses a URL whose host is not allowed, or that is (or resolves to) a private address
+    /// without being configured.
+    func check(_ url: UpstreamURL) throws(RequestBuildError) {
+        guard let host = url.host, let scheme = url.scheme, scheme == "http" || scheme == "https" else {
             throw RequestBuildError("the upstream URL is not an http(s) URL")
         }
         guard allowedHosts.contains(host) else {

@@ -76,29 +76,29 @@ public struct RESTExecutor: Sendable {
         }
         // The URL is read once for the host check and the connection; again only when adding
         // credentials changed it (an API key in the query).
-        let components = URLComponents(string: prepared.url)
+        let url = UpstreamURL(prepared.url)
         let checkedURL = prepared.url
         do {
-            try hostPolicy?.check(components)
+            try hostPolicy?.check(url)
             try await authenticator?.authenticate(&prepared, binding: binding, callerHeaders: callerHeaders)
         } catch {
             return .error("Refused: \(error.message)")
         }
-        return await send(prepared, components: prepared.url == checkedURL ? components : URLComponents(string: prepared.url))
+        return await send(prepared, url: prepared.url == checkedURL ? url : UpstreamURL(prepared.url))
     }
 
     /// Sends a prepared request and maps the answer.
     public func send(_ prepared: PreparedRequest) async -> MCPToolResult {
-        await send(prepared, components: URLComponents(string: prepared.url))
+        await send(prepared, url: UpstreamURL(prepared.url))
     }
 
-    /// Sends a prepared request whose URL has been read into `components`, and maps the answer.
-    private func send(_ prepared: PreparedRequest, components: URLComponents?) async -> MCPToolResult {
+    /// Sends a prepared request whose URL has been read into `url`, and maps the answer.
+    private func send(_ prepared: PreparedRequest, url: UpstreamURL) async -> MCPToolResult {
         var target: String { "\(prepared.method) \(Self.redactedURL(prepared.url))" }  // only for logs and errors
         let started = ContinuousClock.now
         do {
             let answer: UpstreamAnswer
-            if let plain = PlainHTTPTarget(components) {
+            if let plain = url.plain {
                 answer = try await sendPlain(prepared, to: plain)
             } else {
                 answer = try await sendThroughClient(prepared)

@@ -165,6 +165,31 @@ struct HTTP1ConnectionPoolTests {
         try await server.stop()
     }
 
+    @Test("a kept-alive connection's timer follows each call: a shorter deadline after a long one still fires on time")
+    func shorterDeadlineOnReusedConnection() async throws {
+        let server = try await ScriptedUpstream { arrival in
+            arrival.indexOnConnection == 0 ? .answer(ScriptedUpstream.ok("{}")) : .hang
+        }
+        let pool = HTTP1ConnectionPool()
+        #expect(try await Self.send(pool, server, timeout: .seconds(60)).head.status == .ok)
+        let started = ContinuousClock.now
+        let error = await #expect(throws: HTTP1PoolError.self) { try await Self.send(pool, server, timeout: .milliseconds(200)) }
+        #expect(error?.code == .timedOut)
+        #expect(ContinuousClock.now - started < .seconds(30), "the second call's own deadline, not the first call's")
+        #expect(server.connections == 1, "the second call went out on the kept-alive connection")
+        await server.waitForClosedConnections(1)
+        try await server.stop()
+    }
+
+    @Test("an idle timeout shorter than the last call's deadline still closes the idle connection")
+    func idleTimeoutBeforeDeadline() async throws {
+        let server = try await ScriptedUpstream { _ in .answer(ScriptedUpstream.ok("{}")) }
+        let pool = HTTP1ConnectionPool(configuration: .init(idleTimeout: .milliseconds(100)))
+        #expect(try await Self.send(pool, server, timeout: .seconds(60)).head.status == .ok)
+        await server.waitForClosedConnections(1)
+        try await server.stop()
+    }
+
     @Test("cancelling the calling task closes the connection")
     func cancellation() async throws {
         let server = try await ScriptedUpstream { _ in .hang }
