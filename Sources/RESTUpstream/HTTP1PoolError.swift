@@ -11,6 +11,9 @@ public struct HTTP1PoolError: Error, Sendable, CustomStringConvertible {
         case closedBeforeAnswer
         /// The request could not be written: it never reached the upstream.
         case sendFailed
+        /// The request holds a character HTTP/1.1 does not allow (in its method, target or a header):
+        /// refused before any connection was used.
+        case invalidRequest
         /// The upstream's bytes were not a valid HTTP/1.1 answer, or the connection failed while reading it.
         case invalidResponse
     }

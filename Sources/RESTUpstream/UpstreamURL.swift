@@ -79,7 +79,8 @@ struct UpstreamURL {
         return true
     }
 
-    private static func isTargetByte(_ byte: UInt8) -> Bool {
+    /// RFC 3986 `pchar` (but `%`), `/` and `?`: what a path and query hold unescaped.
+    static func isTargetByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true

@@ -190,6 +190,30 @@ struct HTTP1ConnectionPoolTests {
         try await server.stop()
     }
 
+    @Test("a head HTTP/1.1 cannot carry is refused before any connection is used, naming the header, never its value")
+    func invalidHead() async throws {
+        let server = try await ScriptedUpstream { _ in .answer(ScriptedUpstream.ok("{}")) }
+        let pool = HTTP1ConnectionPool()
+        let origin = HTTP1Origin(host: "127.0.0.1", port: server.port)
+        let heads: [(HTTPRequestHead, String)] = [
+            (HTTPRequestHead(version: .http1_1, method: .GET, uri: "/x", headers: ["X-Key": "secret\r\nX-Admin: 1"]), "header 'X-Key'"),
+            (HTTPRequestHead(version: .http1_1, method: .GET, uri: "/x", headers: ["Bad Name": "1"]), "header name"),
+            (HTTPRequestHead(version: .http1_1, method: .GET, uri: "/a b"), "request target"),
+            (HTTPRequestHead(version: .http1_1, method: .RAW(value: "GET /"), uri: "/x"), "method"),
+        ]
+        for (head, named) in heads {
+            let error = await #expect(throws: HTTP1PoolError.self) {
+                try await pool.execute(head, body: nil, origin: origin, deadline: .now() + .seconds(5), maxBytes: 1024)
+            }
+            #expect(error?.code == .invalidRequest)
+            #expect(error?.message.contains(named) == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains("secret") == false)
+        }
+        #expect(server.connections == 0)
+        #expect(try await Self.send(pool, server).head.status == .ok, "the pool serves on")
+        try await server.stop()
+    }
+
     @Test("cancelling the calling task closes the connection")
     func cancellation() async throws {
         let server = try await ScriptedUpstream { _ in .hang }
