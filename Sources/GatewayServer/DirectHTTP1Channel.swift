@@ -89,7 +89,7 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
             }
             response.headers[.date] = dates.current
             if let serverName { response.headers[.server] = serverName }
-            let close = request.headers[.connection]?.lowercased() == "close" || response.headers[.connection]?.lowercased() == "close"
+            let close = request.headers.value(.connection)?.lowercased() == "close" || response.headers.value(.connection)?.lowercased() == "close"
             do {
                 try await Self.write(response, to: channel)
             } catch {

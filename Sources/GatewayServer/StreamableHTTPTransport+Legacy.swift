@@ -15,7 +15,7 @@ extension StreamableHTTPTransport {
     }
 
     private func openLegacyStream(_ request: Request) -> Response {
-        guard request.headers[.accept].map({ $0.containsBytes("text/event-stream") || $0.containsBytes("*/*") }) ?? true else {
+        guard request.headers.value(.accept).map({ $0.containsBytes("text/event-stream") || $0.containsBytes("*/*") }) ?? true else {
             return Self.error(.notAcceptable, "Not Acceptable: Accept must list text/event-stream")
         }
         let session = LegacySSESession(

@@ -7,7 +7,7 @@ import ServiceLifecycle
 
 extension StreamableHTTPTransport {
     func post(_ request: Request) async throws -> Response {
-        let accept = request.headers[.accept] ?? "*/*"
+        let accept = request.headers.value(.accept) ?? "*/*"
         guard accept.containsBytes("*/*") || (accept.containsBytes("application/json") && accept.containsBytes("text/event-stream")) else {
             return Self.error(.notAcceptable, "Not Acceptable: Accept must list application/json and text/event-stream")
         }
@@ -17,9 +17,9 @@ extension StreamableHTTPTransport {
         case .success(let body): bytes = body
         }
         let parsed = try? JSONParser().parse(bytes)
-        if let version = request.headers[Self.versionHeader], !MCPProtocolVersion.all.contains(MCPProtocolVersion(rawValue: version)) {
+        if let version = request.headers.value(Self.versionHeader), !MCPProtocolVersion.all.contains(MCPProtocolVersion(rawValue: version)) {
             // A stateless request learns which revisions are served (-32022); anything else gets a plain 400.
-            guard request.headers[Self.sessionHeader] == nil, MCPRequestEnvelope.isPresent(in: parsed?["params"]) else {
+            guard request.headers.value(Self.sessionHeader) == nil, MCPRequestEnvelope.isPresent(in: parsed?["params"]) else {
                 return Self.error(.badRequest, "Bad Request: unsupported MCP-Protocol-Version '\(version)'")
             }
         }
@@ -27,7 +27,7 @@ extension StreamableHTTPTransport {
             return await initialize(bytes, request: request)
         }
         let context = Self.receiveContext(request)
-        guard let id = request.headers[Self.sessionHeader] else {
+        guard let id = request.headers.value(Self.sessionHeader) else {
             if Self.isStateless(parsed, request: request) { return await stateless(bytes, parsed: parsed, request: request, context: context) }
             if parsed == nil { return Self.error(.badRequest, "Parse error: the body is not JSON", code: -32700) }
             return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required")
@@ -59,7 +59,7 @@ extension StreamableHTTPTransport {
     /// The shared POST preamble of both transports: `Content-Type` must be JSON (415) and the body
     /// must fit the limit (413).
     func readJSONBody(_ request: Request) async -> Result<[UInt8], Refusal> {
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+        guard request.headers.value(.contentType)?.lowercased().hasPrefix("application/json") == true else {
             return .failure(Refusal(Self.error(.unsupportedMediaType, "Unsupported Media Type: Content-Type must be application/json")))
         }
         var request = request
@@ -113,13 +113,13 @@ extension StreamableHTTPTransport {
     /// GET: with `Last-Event-ID`, resumes that stream; without, opens the session's standalone
     /// stream (one per session; keep-alive comments until the session or the server ends).
     func get(_ request: Request) -> Response {
-        guard request.headers[.accept]?.containsBytes("text/event-stream") == true else {
+        guard request.headers.value(.accept)?.containsBytes("text/event-stream") == true else {
             return Self.error(.notAcceptable, "Not Acceptable: Accept must list text/event-stream")
         }
-        guard let id = request.headers[Self.sessionHeader] else { return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required") }
+        guard let id = request.headers.value(Self.sessionHeader) else { return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required") }
         guard let session = store.session(id) else { return Self.error(.notFound, "Session not found") }
         let streams = session.streams
-        if let last = request.headers[Self.lastEventIDHeader] {
+        if let last = request.headers.value(Self.lastEventIDHeader) {
             guard let events = streams.resume(after: last) else {
                 return Self.error(.badRequest, "Bad Request: Last-Event-ID '\(last)' names no stream this session keeps")
             }
@@ -146,7 +146,7 @@ extension StreamableHTTPTransport {
     }
 
     func delete(_ request: Request) -> Response {
-        guard let id = request.headers[Self.sessionHeader] else { return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required") }
+        guard let id = request.headers.value(Self.sessionHeader) else { return Self.error(.badRequest, "Bad Request: the Mcp-Session-Id header is required") }
         guard let session = store.remove(id) else { return Self.error(.notFound, "Session not found") }
         session.close()
         return Response(status: .noContent)

@@ -8,7 +8,7 @@ import MCPCore
 /// any instance can answer any request and nothing is kept afterwards.
 extension StreamableHTTPTransport {
     static func isStateless(_ parsed: JSONValue?, request: Request) -> Bool {
-        if let header = request.headers[versionHeader], MCPProtocolVersion(rawValue: header).isModern { return true }
+        if let header = request.headers.value(versionHeader), MCPProtocolVersion(rawValue: header).isModern { return true }
         return MCPRequestEnvelope.isPresent(in: parsed?["params"])
     }
 

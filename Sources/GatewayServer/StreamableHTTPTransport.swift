@@ -91,7 +91,7 @@ public struct StreamableHTTPTransport: Sendable {
         if let host = request.head.authority.map(Self.hostName), !Self.loopbackHosts.contains(host), !configuration.allowedHosts.contains(host) {
             return Self.error(.misdirectedRequest, "Host '\(host)' is not served here")
         }
-        let origin = request.headers[.origin]
+        let origin = request.headers.value(.origin)
         if let origin, !isAllowed(origin: origin) {
             return Self.error(.forbidden, "Origin '\(origin)' is not allowed")
         }

@@ -39,6 +39,16 @@ struct JSONParserTests {
         }
     }
 
+    @Test("strings are validated as UTF-8: ASCII, multi-byte and invalid bytes, with and without escapes")
+    func utf8Strings() throws {
+        let parser = JSONParser()
+        #expect(try parser.parse(Array(#"["plain","zoë","日本","a\nb é"]"#.utf8)) == .array(["plain", "zoë", "日本", "a\nb é"]))
+        for invalid: [UInt8] in [[0xFF], [0x61, 0xC3], [0xC3, 0x28], [0x5C, 0x6E, 0xFF], [0xED, 0xA0, 0x80]] {
+            let document = Array("[\"".utf8) + invalid + Array("\"]".utf8)
+            #expect(throws: JSONParseError.self, "bytes \(invalid)") { try parser.parse(document) }
+        }
+    }
+
     @Test("refuses nesting deeper than the limit instead of overflowing the stack")
     func depthLimit() throws {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)

@@ -1,0 +1,16 @@
+import HTTPTypes
+
+extension HTTPFields {
+    /// The value of the field `name`, as `self[name]` gives it (repeated fields joined with ", "),
+    /// without that subscript's generic join for the usual single field (≈ 1.5% of a tool call's
+    /// CPU went to it). Not for `Cookie`, whose fields join with "; ".
+    func value(_ name: HTTPField.Name) -> String? {
+        var first: String?
+        var more: [String] = []
+        for field in self where field.name == name {
+            if first == nil { first = field.value } else { more.append(field.value) }
+        }
+        guard let first else { return nil }
+        return more.isEmpty ? first : ([first] + more).joined(separator: ", ")
+    }
+}
