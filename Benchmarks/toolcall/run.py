@@ -151,6 +151,21 @@ def half_load(url, saturated_rps, body, headers, workdir, duration):
             "bad": int(sum(r["errors"] + r["wrong"] for r in runs))}
 
 
+def with_half_load(result, url, body, headers, upstream_url, workdir, duration):
+    """Adds the half-saturation rows to a measured result: the same offered load (half its own
+    saturated rate), once through the target and once straight to the upstream."""
+    result["half"] = half_load(url, result["rps"], body, headers, workdir, duration)
+    result["half_upstream"] = half_load(upstream_url + "/pets/1", result["rps"], None, None, workdir, duration)
+    result["bad"] += result["half"]["bad"] + result["half_upstream"]["bad"]
+
+
+def half_summary(result):
+    half, reference = result["half"], result["half_upstream"]
+    return (f"at half saturation ({half['connections']} connections pausing {HALF_DELAY_MS} ms, {half['rps']:.0f} req/s) "
+            f"p50 {half['p50']:.3f} ms against the upstream's {reference['p50']:.3f} ms at {reference['rps']:.0f} req/s: "
+            f"added p50 {half['p50'] - reference['p50']:.3f} ms")
+
+
 def stop(process):
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -184,7 +199,9 @@ def main():
                 server {{ listen 127.0.0.1:PORT; location / {{ proxy_pass http://backend; proxy_http_version 1.1;
                 proxy_set_header Connection ""; }} }}""")
             started.append(proxy)
+            half_duration = max(3, args.duration // 2)
             results.append(measure("nginx proxy_pass (GET)", f"http://127.0.0.1:{proxy_port}/pets/1", [proxy.pid] + children(proxy.pid), args, workdir))
+            with_half_load(results[-1], f"http://127.0.0.1:{proxy_port}/pets/1", None, None, upstream_url, workdir, half_duration)
             stop(proxy)
 
             if args.nio_proxy:
@@ -193,6 +210,7 @@ def main():
                 started.append(nio)
                 wait_port(port, nio)
                 results.append(measure("SwiftNIO proxy (GET, no MCP work)", f"http://127.0.0.1:{port}/pets/1", [nio.pid], args, workdir))
+                with_half_load(results[-1], f"http://127.0.0.1:{port}/pets/1", None, None, upstream_url, workdir, half_duration)
                 stop(nio)
 
             port = free_port()
@@ -202,14 +220,10 @@ def main():
             wait_port(port, toolgate)
             url = f"http://127.0.0.1:{port}/mcp/bench"
             idle = rss_mb([toolgate.pid], "VmRSS")
-            half_duration = max(3, args.duration // 2)
             for mode in ("session", "stateless"):
                 ours = measure(f"toolgate tools/call ({mode})", url, [toolgate.pid], args, workdir, mode)
                 body, headers = request_for(mode, url)
-                # The same offered load, once through Toolgate and once straight to the upstream.
-                ours["half"] = half_load(url, ours["rps"], body, headers, workdir, half_duration)
-                ours["half_upstream"] = half_load(upstream_url + "/pets/1", ours["rps"], None, None, workdir, half_duration)
-                ours["bad"] += ours["half"]["bad"] + ours["half_upstream"]["bad"]
+                with_half_load(ours, url, body, headers, upstream_url, workdir, half_duration)
                 results.append(ours)
             stop(toolgate)
 
@@ -236,19 +250,17 @@ def main():
     proxy = by["nginx proxy_pass (GET)"]
     upstream_alone = by["upstream alone (nginx, GET)"]
     print()
+    print(f"nginx proxy_pass: added p50 at 1 connection {proxy['light_p50'] - upstream_alone['light_p50']:.3f} ms; {half_summary(proxy)}")
     nio = by.get("SwiftNIO proxy (GET, no MCP work)")
     if nio:
         print(f"SwiftNIO proxy: {nio['rps'] / proxy['rps']:.2f}x nginx proxy_pass throughput; "
-              f"added p50 at 1 connection {nio['light_p50'] - upstream_alone['light_p50']:.3f} ms")
+              f"added p50 at 1 connection {nio['light_p50'] - upstream_alone['light_p50']:.3f} ms; {half_summary(nio)}")
     for mode in ("session", "stateless"):
         ours = by[f"toolgate tools/call ({mode})"]
         line = (f"toolgate {mode}: {ours['rps'] / proxy['rps']:.2f}x nginx proxy_pass throughput; "
                 f"added p50 at 1 connection {ours['light_p50'] - upstream_alone['light_p50']:.3f} ms "
                 f"(nginx proxy_pass adds {proxy['light_p50'] - upstream_alone['light_p50']:.3f} ms)")
-        half, reference = ours["half"], ours["half_upstream"]
-        line += (f"; at half saturation ({half['connections']} connections pausing {HALF_DELAY_MS} ms, {half['rps']:.0f} req/s) "
-                 f"p50 {half['p50']:.3f} ms against the upstream's {reference['p50']:.3f} ms at {reference['rps']:.0f} req/s: "
-                 f"added p50 {half['p50'] - reference['p50']:.3f} ms")
+        line += "; " + half_summary(ours)
         if nio:
             line += f"; {ours['rps'] / nio['rps']:.2f}x the SwiftNIO proxy"
         theirs = by.get(f"fastmcp tools/call ({mode})")
