@@ -162,7 +162,7 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
             supervisor.withLock { $0.policy.started(now: .now) }
             let initialize: JSONObject = [
                 "protocolVersion": .string(MCPProtocolVersion.latest.rawValue), "capabilities": [:],
-                "clientInfo": ["name": "toolgate", "version": "0.1.0"],
+                "clientInfo": ["name": "toolgate", "version": .string(GatewayVersion.current)],
             ]
             let result: JSONValue
             switch await link.connection.request("initialize", params: initialize) {

@@ -1,11 +1,12 @@
 import ArgumentParser
+import GatewayCore
 import NIOCore
 import NIOPosix
 
 /// `toolgate`: one controlled entrance for AI traffic.
 @main
 struct Toolgate: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = GatewayVersion.current
 
     static let configuration = CommandConfiguration(
         commandName: "toolgate",
