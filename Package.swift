@@ -185,6 +185,22 @@ let package = Package(
     ]
 )
 
+// The tool-call benchmark's Swift references (Benchmarks/toolcall.sh): a forwarding-only SwiftNIO
+// proxy and the least work an MCP tool call needs, fused on NIO. Not part of Toolgate.
+package.targets.append(
+    .executableTarget(
+        name: "BenchmarkReferences",
+        dependencies: [
+            "GatewayCore", "MCPCore", "OpenAPIImport", "RESTUpstream",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        path: "Benchmarks/References",
+        swiftSettings: swiftSettings
+    )
+)
+
 // Micro-benchmarks of the hot paths (ordo-one/benchmark), only when asked for, so the default
 // build and test command never build them:
 //   TOOLGATE_BENCHMARKS=1 swift package --scratch-path .build-bench --disable-sandbox benchmark

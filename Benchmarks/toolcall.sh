@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tool-call benchmark: Toolgate (release build) vs nginx proxy_pass, a SwiftNIO proxy and FastMCP on one OpenAPI
+# Tool-call benchmark: Toolgate (release build) vs nginx proxy_pass, two Swift references and FastMCP on one OpenAPI
 # operation, with wrk on 127.0.0.1, in one run. Installs wrk and nginx (Debian) when missing.
 # Usage: Benchmarks/toolcall.sh [RUNS] [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -12,9 +12,9 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
 fi
 swift build -c release --product toolgate >&2
 bin=$(swift build -c release --show-bin-path)/toolgate
-# The forwarding-only SwiftNIO reference: its own small package (SwiftNIO only).
-swift build -c release --package-path Benchmarks/NIOProxy >&2
-nio_proxy=$(swift build -c release --package-path Benchmarks/NIOProxy --show-bin-path)/NIOProxy
+# The Swift references (a forwarding-only SwiftNIO proxy; the fused MCP bound): Benchmarks/References.
+swift build -c release --product BenchmarkReferences >&2
+references=$(swift build -c release --show-bin-path)/BenchmarkReferences
 
 venv=.venv-bench
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import fastmcp, yaml" 2>/dev/null; then
@@ -22,5 +22,5 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import fastmcp, yaml"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "fastmcp==4.2.3" "PyYAML==6.0.3" >&2
 fi
 ulimit -n 65536 2>/dev/null || true
-python3 Benchmarks/toolcall/run.py --toolgate "$bin" --nio-proxy "$nio_proxy" --fastmcp-python "$venv/bin/python" \
+python3 Benchmarks/toolcall/run.py --toolgate "$bin" --references "$references" --fastmcp-python "$venv/bin/python" \
     --runs "$runs" --duration "$seconds" --connections "$connections"

@@ -1,12 +1,13 @@
 """Tool-call benchmark: MCP tools/call of one OpenAPI operation through Toolgate, next to nginx
-proxy_pass to the same upstream (one forwarding hop, the physical limit here), a forwarding-only
-proxy written on SwiftNIO (Benchmarks/NIOProxy: what a Swift program reaches with no MCP work at
-all) and FastMCP's OpenAPI server on the same document, all measured in one run with wrk on
-127.0.0.1.
+proxy_pass to the same upstream (one forwarding hop, the physical limit here), two Swift
+references (Benchmarks/References: a forwarding-only SwiftNIO proxy, what a Swift program reaches
+with no MCP work at all, and the least work an MCP tool call needs fused on NIO, the bound for any
+design of the request path) and FastMCP's OpenAPI server on the same document, all measured in one
+run with wrk on 127.0.0.1.
 
 Every answer is checked (status 200 and the upstream's pet in the body) before a run counts.
 Figures are medians of --runs runs; ratios compare medians from this same run.
-Usage: run.py --toolgate BIN [--nio-proxy BIN] --fastmcp-python PY [--runs 3] [--duration 10] [--connections 32]"""
+Usage: run.py --toolgate BIN [--references BIN] --fastmcp-python PY [--runs 3] [--duration 10] [--connections 32]"""
 import argparse
 import json
 import os
@@ -179,7 +180,7 @@ def stop(process):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--toolgate", required=True)
-    parser.add_argument("--nio-proxy")
+    parser.add_argument("--references")
     parser.add_argument("--fastmcp-python")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10)
@@ -204,14 +205,24 @@ def main():
             with_half_load(results[-1], f"http://127.0.0.1:{proxy_port}/pets/1", None, None, upstream_url, workdir, half_duration)
             stop(proxy)
 
-            if args.nio_proxy:
+            if args.references:
                 port = free_port()
-                nio = subprocess.Popen([args.nio_proxy, str(port), str(up_port)])
+                nio = subprocess.Popen([args.references, "forward", str(port), str(up_port)])
                 started.append(nio)
                 wait_port(port, nio)
                 results.append(measure("SwiftNIO proxy (GET, no MCP work)", f"http://127.0.0.1:{port}/pets/1", [nio.pid], args, workdir))
                 with_half_load(results[-1], f"http://127.0.0.1:{port}/pets/1", None, None, upstream_url, workdir, half_duration)
                 stop(nio)
+
+                port = free_port()
+                fused = subprocess.Popen([args.references, "fused", str(port), str(up_port), str(SPEC)])
+                started.append(fused)
+                wait_port(port, fused)
+                fused_url = f"http://127.0.0.1:{port}/mcp"
+                results.append(measure("fused MCP bound (session)", fused_url, [fused.pid], args, workdir, "session"))
+                body, headers = request_for("session", fused_url)
+                with_half_load(results[-1], fused_url, body, headers, upstream_url, workdir, half_duration)
+                stop(fused)
 
             port = free_port()
             toolgate = subprocess.Popen([args.toolgate, "serve", "--spec", str(SPEC), "--base-url", upstream_url, "--name", "bench",
@@ -252,9 +263,11 @@ def main():
     print()
     print(f"nginx proxy_pass: added p50 at 1 connection {proxy['light_p50'] - upstream_alone['light_p50']:.3f} ms; {half_summary(proxy)}")
     nio = by.get("SwiftNIO proxy (GET, no MCP work)")
-    if nio:
-        print(f"SwiftNIO proxy: {nio['rps'] / proxy['rps']:.2f}x nginx proxy_pass throughput; "
-              f"added p50 at 1 connection {nio['light_p50'] - upstream_alone['light_p50']:.3f} ms; {half_summary(nio)}")
+    fused = by.get("fused MCP bound (session)")
+    for name, reference in (("SwiftNIO proxy", nio), ("fused MCP bound", fused)):
+        if reference:
+            print(f"{name}: {reference['rps'] / proxy['rps']:.2f}x nginx proxy_pass throughput; "
+                  f"added p50 at 1 connection {reference['light_p50'] - upstream_alone['light_p50']:.3f} ms; {half_summary(reference)}")
     for mode in ("session", "stateless"):
         ours = by[f"toolgate tools/call ({mode})"]
         line = (f"toolgate {mode}: {ours['rps'] / proxy['rps']:.2f}x nginx proxy_pass throughput; "
@@ -263,6 +276,8 @@ def main():
         line += "; " + half_summary(ours)
         if nio:
             line += f"; {ours['rps'] / nio['rps']:.2f}x the SwiftNIO proxy"
+        if fused:
+            line += f", {ours['rps'] / fused['rps']:.2f}x the fused bound"
         theirs = by.get(f"fastmcp tools/call ({mode})")
         if theirs:
             line += f"; {ours['rps'] / theirs['rps']:.1f}x FastMCP throughput, p99 {theirs['p99'] / ours['p99']:.1f}x lower"

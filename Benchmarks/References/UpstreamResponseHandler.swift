@@ -1,8 +1,8 @@
 import NIOCore
 import NIOHTTP1
 
-/// The upstream side of one forwarding connection: collects an answer and hands it to the request
-/// waiting for it; a connection that closes with a request waiting fails it.
+/// The upstream side of a link: collects an answer and hands it to the request waiting for it;
+/// a connection that closes with a request waiting fails it.
 final class UpstreamResponseHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
 
