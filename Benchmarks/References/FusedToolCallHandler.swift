@@ -83,7 +83,7 @@ final class FusedToolCallHandler: ChannelInboundHandler {
         }
         for (key, value) in tool.binding.fixedArguments { arguments[key] = value }
         guard let prepared = try? RequestBuilder().build(tool.binding, arguments: arguments, baseURL: tools.baseURL),
-            let target = Self.originForm(prepared.url)
+            let target = prepared.plainTarget?.requestTarget
         else { return reply(context, id: id, result: MCPToolResult.error("Invalid arguments").jsonValue(), session: session) }
         var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: prepared.method), uri: target)
         for (name, value) in prepared.headers { head.headers.add(name: name, value: value) }
@@ -102,14 +102,6 @@ final class FusedToolCallHandler: ChannelInboundHandler {
             }
             reply(context.value, id: id, result: result.jsonValue(), session: session)
         }
-    }
-
-    /// The path and query of `http://host[:port]/path?query` (`nil` for any other shape).
-    private static func originForm(_ url: String) -> String? {
-        guard url.hasPrefix("http://") else { return nil }
-        let rest = url.dropFirst(7)
-        guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
-        return rest[slash] == "?" ? "/" + rest[slash...] : String(rest[slash...])
     }
 
     private func reply(_ context: ChannelHandlerContext, id: JSONValue, result: JSONValue, session: String?) {

@@ -20,10 +20,9 @@ final class UpstreamLink {
         head.headers.replaceOrAdd(name: "Host", value: "127.0.0.1:\(port)")
         if let body { head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes)) }
         let done: (UpstreamResponseHandler.Answer) -> Void = { [self] result in
-            if case .response(let responseHead, _) = result, responseHead.isKeepAlive {} else {
-                channel?.close(promise: nil)
-                channel = nil
-            }
+            var reusable = false
+            if case .response(let responseHead, _) = result { reusable = responseHead.isKeepAlive }
+            if !reusable { close() }
             answer(result)
         }
         if let channel, channel.isActive {

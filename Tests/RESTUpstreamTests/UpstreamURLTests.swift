@@ -35,6 +35,9 @@ struct UpstreamURLTests {
         #expect(read.scheme == expected.scheme)
         #expect(read.host == expected.host)
         #expect(read.plain?.origin == expected.origin)
+        let prepared = PreparedRequest(method: "GET", url: url, headers: [], body: nil)
+        #expect(prepared.plainTarget?.origin == expected.origin)
+        #expect(prepared.plainTarget?.requestTarget == expected.target)
     }
 
     @Test(
