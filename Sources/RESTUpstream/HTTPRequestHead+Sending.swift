@@ -10,7 +10,7 @@ extension HTTPRequestHead {
         if case .RAW(let method) = method, method.isEmpty || !method.utf8.allSatisfy(Self.isTokenByte) {
             return "the method is not an HTTP token"
         }
-        if !uri.utf8.allSatisfy({ UpstreamURL.isTargetByte($0) || "%#[]".utf8.contains($0) }) {
+        if !uri.utf8.allSatisfy({ PercentEncoding.isPathOrQueryByte($0) || "%#[]".utf8.contains($0) }) {
             return "the request target holds a character that must be percent-encoded"
         }
         for (name, value) in headers {
@@ -24,13 +24,9 @@ extension HTTPRequestHead {
         return nil
     }
 
+    /// RFC 9110 `tchar`: the unreserved URL characters and `!#$%&'*+^`|`.
     private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
+        PercentEncoding.isUnreserved(byte) || "!#$%&'*+^`|".utf8.contains(byte)
     }
 
     private static func isValueByte(_ byte: UInt8) -> Bool {

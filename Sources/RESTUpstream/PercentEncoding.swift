@@ -13,6 +13,19 @@ enum PercentEncoding {
         }
     }
 
+    /// RFC 3986 `pchar` but `%` (unreserved, sub-delims, `:`, `@`), plus `/` and `?`: the bytes a
+    /// path and query hold as they are.
+    static func isPathOrQueryByte(_ byte: UInt8) -> Bool {
+        isUnreserved(byte) || "!$&'()*+,;=:@/?".utf8.contains(byte)
+    }
+
+    static func isHexDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): return true
+        default: return false
+        }
+    }
+
     /// Reserved characters that `allowReserved` lets through in query values (never `&`, `=`, `#`, `+`).
     static func isAllowedReserved(_ byte: UInt8) -> Bool {
         ":/?@!$'()*,;[]".utf8.contains(byte)

@@ -53,13 +53,7 @@ struct UpstreamURL {
 
     /// Letters, digits, `.` and `-`: a DNS name or an IPv4 address.
     private static func isHostByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "."), UInt8(ascii: "-"):
-            return true
-        default:
-            return false
-        }
+        PercentEncoding.isUnreserved(byte) && byte != UInt8(ascii: "_") && byte != UInt8(ascii: "~")
     }
 
     /// A path and query made of URL characters only (RFC 3986 `pchar`, `/`, `?`, and `%` with two
@@ -69,30 +63,14 @@ struct UpstreamURL {
         while index < bytes.endIndex {
             let byte = bytes[index]
             if byte == UInt8(ascii: "%") {
-                guard index + 2 < bytes.endIndex, isHex(bytes[index + 1]), isHex(bytes[index + 2]) else { return false }
+                guard index + 2 < bytes.endIndex, PercentEncoding.isHexDigit(bytes[index + 1]), PercentEncoding.isHexDigit(bytes[index + 2])
+                else { return false }
                 index += 3
                 continue
             }
-            guard isTargetByte(byte) else { return false }
+            guard PercentEncoding.isPathOrQueryByte(byte) else { return false }
             index += 1
         }
         return true
-    }
-
-    /// RFC 3986 `pchar` (but `%`), `/` and `?`: what a path and query hold unescaped.
-    static func isTargetByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "-._~!$&'()*+,;=:@/?".utf8.contains(byte)
-        }
-    }
-
-    private static func isHex(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): return true
-        default: return false
-        }
     }
 }

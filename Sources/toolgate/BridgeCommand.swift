@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayConfig
+import GatewayCore
 import GatewayServer
 import Hummingbird
 import MCPCore
@@ -47,7 +48,7 @@ struct BridgeCommand: AsyncParsableCommand {
         )
         let name = (server.command as NSString).lastPathComponent
         let session = MCPServerSession.Configuration(
-            serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate bridge: \(name)"),
+            serverInfo: MCPImplementation(name: "toolgate", version: GatewayVersion.current, title: "Toolgate bridge: \(name)"),
             instructions: nil, listsChange: true
         )
         var http = HTTPSettings()

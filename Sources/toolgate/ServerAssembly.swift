@@ -69,7 +69,7 @@ enum ServerAssembly {
         case .stdio, .remote: break
         }
         let session = MCPServerSession.Configuration(
-            serverInfo: MCPImplementation(name: "toolgate", version: Toolgate.version, title: "Toolgate: \(name)"),
+            serverInfo: MCPImplementation(name: "toolgate", version: GatewayVersion.current, title: "Toolgate: \(name)"),
             instructions: instructions, toolsPageSize: server.pageSize, listsChange: built.listChanges
         )
         return AssembledServer(

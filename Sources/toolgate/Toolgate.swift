@@ -6,13 +6,11 @@ import NIOPosix
 /// `toolgate`: one controlled entrance for AI traffic.
 @main
 struct Toolgate: AsyncParsableCommand {
-    static let version = GatewayVersion.current
-
     static let configuration = CommandConfiguration(
         commandName: "toolgate",
         abstract: "A gateway that lets AI agents use a company's systems safely.",
         discussion: "Import OpenAPI documents as MCP tools and serve them with one policy pipeline.",
-        version: version,
+        version: GatewayVersion.current,
         subcommands: [StdioCommand.self, ServeCommand.self, BridgeCommand.self, CheckCommand.self, ImportCommand.self]
     )
 
