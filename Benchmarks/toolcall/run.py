@@ -206,23 +206,18 @@ def main():
             stop(proxy)
 
             if args.references:
-                port = free_port()
-                nio = subprocess.Popen([args.references, "forward", str(port), str(up_port)])
-                started.append(nio)
-                wait_port(port, nio)
-                results.append(measure("SwiftNIO proxy (GET, no MCP work)", f"http://127.0.0.1:{port}/pets/1", [nio.pid], args, workdir))
-                with_half_load(results[-1], f"http://127.0.0.1:{port}/pets/1", None, None, upstream_url, workdir, half_duration)
-                stop(nio)
-
-                port = free_port()
-                fused = subprocess.Popen([args.references, "fused", str(port), str(up_port), str(SPEC)])
-                started.append(fused)
-                wait_port(port, fused)
-                fused_url = f"http://127.0.0.1:{port}/mcp"
-                results.append(measure("fused MCP bound (session)", fused_url, [fused.pid], args, workdir, "session"))
-                body, headers = request_for("session", fused_url)
-                with_half_load(results[-1], fused_url, body, headers, upstream_url, workdir, half_duration)
-                stop(fused)
+                # Each reference: started, measured (saturated, one connection, half saturation), stopped.
+                for name, mode, extra, path in (("SwiftNIO proxy (GET, no MCP work)", None, [], "/pets/1"),
+                                                ("fused MCP bound (session)", "session", [str(SPEC)], "/mcp")):
+                    port = free_port()
+                    reference = subprocess.Popen([args.references, "fused" if mode else "forward", str(port), str(up_port)] + extra)
+                    started.append(reference)
+                    wait_port(port, reference)
+                    reference_url = f"http://127.0.0.1:{port}{path}"
+                    results.append(measure(name, reference_url, [reference.pid], args, workdir, mode))
+                    body, headers = request_for(mode, reference_url) if mode else (None, None)
+                    with_half_load(results[-1], reference_url, body, headers, upstream_url, workdir, half_duration)
+                    stop(reference)
 
             port = free_port()
             toolgate = subprocess.Popen([args.toolgate, "serve", "--spec", str(SPEC), "--base-url", upstream_url, "--name", "bench",
