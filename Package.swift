@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
@@ -52,13 +53,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Layer 2: the outbound HTTP every adapter shares: the keep-alive HTTP/1.1 pool (streaming
+        // bodies, TLS, egress proxy), the SSE parser, the line reader.
+        .target(
+            name: "UpstreamHTTP",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Layer 2: the middleware chain every tool call and model call passes.
         .target(name: "GatewayPolicy", dependencies: ["GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
         // Layer 3: operation binding + arguments → HTTP request → MCP result.
         .target(
             name: "RESTUpstream",
             dependencies: [
-                "GatewayCore", "MCPCore", "OpenAPIImport",
+                "GatewayCore", "MCPCore", "OpenAPIImport", "UpstreamHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -71,7 +86,7 @@ let package = Package(
         .target(
             name: "MCPUpstream",
             dependencies: [
-                "GatewayCore", "MCPCore",
+                "GatewayCore", "MCPCore", "UpstreamHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -84,7 +99,7 @@ let package = Package(
         .target(
             name: "GatewayServer",
             dependencies: [
-                "MCPCore", "GatewayCore", "GatewayPolicy",
+                "MCPCore", "GatewayCore", "GatewayPolicy", "UpstreamHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -99,7 +114,21 @@ let package = Package(
         // Layer 5: the YAML configuration file → typed settings of the adapters (names file, line and field on errors).
         .target(
             name: "GatewayConfig",
-            dependencies: ["MCPCore", "OpenAPIImport", "RESTUpstream", "MCPUpstream"],
+            dependencies: ["MCPCore", "GatewayCore", "OpenAPIImport", "RESTUpstream", "MCPUpstream"],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 4: the runtime built from a configuration: servers, policy chain, routes, lifecycle.
+        .target(
+            name: "GatewayRuntime",
+            dependencies: [
+                "MCPCore", "GatewayCore", "GatewayPolicy", "GatewayServer", "GatewayConfig", "OpenAPIImport", "RESTUpstream", "MCPUpstream", "UpstreamHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The demo upstream API (implements specs/demo-api.yaml) used by the quick start and tests.
@@ -127,13 +156,10 @@ let package = Package(
         .executableTarget(
             name: "toolgate",
             dependencies: [
-                "MCPCore", "GatewayCore", "OpenAPIImport", "GatewayPolicy", "RESTUpstream", "GatewayServer", "GatewayConfig", "MCPUpstream",
+                "MCPCore", "GatewayCore", "OpenAPIImport", "RESTUpstream", "GatewayConfig", "GatewayRuntime", "MCPUpstream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -148,6 +174,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MCPCoreTests", dependencies: ["MCPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "UpstreamHTTPTests",
+            dependencies: [
+                "UpstreamHTTP", "GatewayTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "OpenAPIImportTests",
             dependencies: ["OpenAPIImport", "MCPCore", "GatewayCore"],
@@ -164,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "RESTUpstreamTests",
             dependencies: [
-                "RESTUpstream", "OpenAPIImport", "GatewayCore", "MCPCore", "GatewayTesting",
+                "RESTUpstream", "OpenAPIImport", "GatewayCore", "MCPCore", "GatewayTesting", "UpstreamHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -176,8 +216,9 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "GatewayPolicy", "GatewayCore", "MCPCore", "RESTUpstream", "OpenAPIImport", "GatewayTesting", "DemoAPI",
+                "GatewayServer", "GatewayPolicy", "GatewayCore", "MCPCore", "RESTUpstream", "OpenAPIImport", "GatewayTesting", "DemoAPI", "UpstreamHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -191,7 +232,7 @@ package.targets.append(
     .executableTarget(
         name: "BenchmarkReferences",
         dependencies: [
-            "GatewayCore", "MCPCore", "OpenAPIImport", "RESTUpstream",
+            "GatewayCore", "MCPCore", "OpenAPIImport", "RESTUpstream", "UpstreamHTTP",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

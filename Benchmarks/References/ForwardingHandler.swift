@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import UpstreamHTTP
 
 /// Forwards each request to the upstream and its answer (status, content type, body) back.
 final class ForwardingHandler: ChannelInboundHandler {

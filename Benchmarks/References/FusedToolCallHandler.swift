@@ -5,6 +5,7 @@ import NIOHTTP1
 import OpenAPIImport
 import RESTUpstream
 import Synchronization
+import UpstreamHTTP
 
 /// The least work an MCP `tools/call` of an OpenAPI operation needs, inline on the event loop:
 /// `initialize` opens a session, notifications get 202, and a call (in a session or stateless) is

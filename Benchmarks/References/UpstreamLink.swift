@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import UpstreamHTTP
 
 /// One client connection's keep-alive connection to the upstream (127.0.0.1), opened on the
 /// client connection's event loop at its first request and again after the upstream closed it.

@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// Everything `toolgate serve --config FILE` runs: where to listen, the HTTP limits, and the
 /// virtual servers, each served at `/mcp/<name>` and over stdio.
 public struct GatewayConfiguration: Sendable {
@@ -31,9 +33,7 @@ public struct GatewayConfiguration: Sendable {
 /// Limits and browser-security settings of the HTTP listener.
 public struct HTTPSettings: Sendable {
     /// How requests are answered: SSE only for calls that ask for progress, always SSE, or always JSON.
-    public enum Replies: String, Sendable, CaseIterable {
-        case auto, sse, json
-    }
+    public typealias Replies = ReplyMode
 
     public var replies: Replies
     /// Browser origins allowed besides loopback ones.

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import MCPUpstream
 import OpenAPIImport
 import RESTUpstream
@@ -7,8 +8,18 @@ import RESTUpstream
 /// where they come from.
 public struct VirtualServerConfiguration: Sendable {
     /// How a large tool list is shown: as-is, or behind search/describe/call meta-tools.
-    public enum Discovery: String, Sendable, CaseIterable {
-        case auto, on, off
+    public typealias Discovery = DiscoveryMode
+
+    /// Where a server is mounted on the HTTP listener: streamable HTTP at `path`, legacy SSE at
+    /// `legacyPath/sse` and `legacyPath/messages` (empty: at the root).
+    public struct Endpoint: Sendable, Hashable {
+        public var path: String
+        public var legacyPath: String
+
+        public init(path: String, legacyPath: String) {
+            self.path = path
+            self.legacyPath = legacyPath
+        }
     }
 
     public var name: String
@@ -17,6 +28,10 @@ public struct VirtualServerConfiguration: Sendable {
     public var discovery: Discovery
     public var discoveryThreshold: Int
     public var source: Source
+    /// Where it is served; nil: `/mcp/<name>` (legacy SSE beneath it).
+    public var endpoint: Endpoint?
+    /// The title the server gives clients; nil: `Toolgate: <name>`.
+    public var title: String?
 
     /// Where a server's tools come from.
     public indirect enum Source: Sendable {

@@ -1,52 +1,74 @@
+import Foundation
 import MCPCore
 
-/// Everything the policy chain knows about one call, passed by value down the chain.
+/// Everything the policy chain knows about one call, whatever its kind (tool call, resource read,
+/// prompt get, list request, model call), passed by value down the chain.
 ///
-/// Policies read it and may return an amended copy to `next` (e.g. a resolved identity).
+/// Policies read it and may hand an amended copy to `next` (a resolved identity, a verdict for
+/// the audit record). Nothing here is a string-keyed bag: each fact has its own field.
 public struct CallContext: Sendable {
     /// Who is calling.
     public var identity: Identity
-    /// The virtual server the call is addressed to.
-    public var server: String
+    /// What the call is addressed to: its kind, the virtual server or model group, and the name.
+    public var target: CallTarget
+    /// The credentials the transport saw (never logged; only authentication reads them).
+    public var credentials: CallerCredentials
     /// The transport it came in on (`stdio`, `http`...).
     public var transport: String
-    /// The JSON-RPC id of the request, for correlation in logs and audit.
+    /// The request id (the JSON-RPC id of an MCP request), for correlation in logs and audit.
     public var requestID: JSONRPCID?
-    /// The negotiated MCP revision of the caller's session.
-    public var protocolVersion: MCPProtocolVersion
-    /// When the gateway received the call.
+    /// The caller's network address (`ip:port`), when the transport has one.
+    public var clientAddress: String?
+    /// The negotiated MCP revision of the caller's session (MCP calls only).
+    public var protocolVersion: MCPProtocolVersion?
+    /// When the gateway received the call (monotonic, for latency).
     public var receivedAt: ContinuousClock.Instant
+    /// When the gateway received the call (wall clock, for the audit record).
+    public var receivedAtDate: Date
     /// The caller's request headers (HTTP transports). Upstreams never see them unless the
     /// configuration allow-lists a header by name.
     public var callerHeaders: [(name: String, value: String)]
+    /// What each policy decided, in the order they ran (for audit and metrics).
+    public var verdicts: [PolicyVerdict]
 
+    public init(
+        identity: Identity = .anonymous, target: CallTarget, credentials: CallerCredentials = CallerCredentials(), transport: String,
+        requestID: JSONRPCID? = nil, clientAddress: String? = nil, protocolVersion: MCPProtocolVersion? = nil,
+        receivedAt: ContinuousClock.Instant = .now, callerHeaders: [(name: String, value: String)] = []
+    ) {
+        self.identity = identity
+        self.target = target
+        self.credentials = credentials
+        self.transport = transport
+        self.requestID = requestID
+        self.clientAddress = clientAddress
+        self.protocolVersion = protocolVersion
+        self.receivedAt = receivedAt
+        self.receivedAtDate = Date()
+        self.callerHeaders = callerHeaders
+        self.verdicts = []
+    }
+
+    /// A tool call's context on `server` (the target's name is filled in by whoever knows the tool).
     public init(
         identity: Identity = .anonymous, server: String, transport: String, requestID: JSONRPCID? = nil,
         protocolVersion: MCPProtocolVersion = .latest, receivedAt: ContinuousClock.Instant = .now,
         callerHeaders: [(name: String, value: String)] = []
     ) {
-        self.callerHeaders = callerHeaders
-        self.identity = identity
-        self.server = server
-        self.transport = transport
-        self.requestID = requestID
-        self.protocolVersion = protocolVersion
-        self.receivedAt = receivedAt
-    }
-}
-
-/// The caller as authentication established it.
-public struct Identity: Sendable, Hashable {
-    /// The consumer's name (from configuration), or `anonymous`.
-    public var consumer: String
-    /// True once a policy has authenticated the caller.
-    public var isAuthenticated: Bool
-
-    public init(consumer: String, isAuthenticated: Bool) {
-        self.consumer = consumer
-        self.isAuthenticated = isAuthenticated
+        self.init(
+            identity: identity, target: CallTarget(kind: .toolCall, scope: server, name: ""), transport: transport, requestID: requestID,
+            protocolVersion: protocolVersion, receivedAt: receivedAt, callerHeaders: callerHeaders
+        )
     }
 
-    /// A caller nobody has authenticated (stdio, or before the auth policy runs).
-    public static let anonymous = Identity(consumer: "anonymous", isAuthenticated: false)
+    /// The virtual server an MCP call is addressed to (empty for model calls).
+    public var server: String {
+        get { target.kind.isModelCall ? "" : target.scope }
+        set { target.scope = newValue }
+    }
+
+    /// Records a policy's decision.
+    public mutating func record(_ verdict: PolicyVerdict) {
+        verdicts.append(verdict)
+    }
 }

@@ -1,6 +1,11 @@
 import MCPCore
 
-/// The gateway's typed error: a code, a message fit for the client (never a secret), and the cause.
+/// The gateway's typed error: a code, a message fit for the client (never a secret), how long to
+/// wait before trying again where that applies, and the cause.
+///
+/// It leaves the gateway through one conversion per wire format: `jsonRPCError` and
+/// `toolResult` (MCP), `httpStatus` + `httpBody` (plain HTTP); model-call formats add theirs
+/// beside these, from the same code.
 public struct GatewayError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, as a stable, extensible code.
     public struct Code: RawRepresentable, Sendable, Hashable {
@@ -11,12 +16,25 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
         public static let unknownTool = Code(rawValue: "unknown_tool")
         /// The request itself is malformed.
         public static let invalidRequest = Code(rawValue: "invalid_request")
+        /// The caller brought no valid credentials.
+        public static let unauthenticated = Code(rawValue: "unauthenticated")
         /// A policy refused the call.
         public static let denied = Code(rawValue: "denied")
+        /// What the call names does not exist (a model group, a resource, a route).
+        public static let notFound = Code(rawValue: "not_found")
         /// A rate or token limit was hit.
         public static let rateLimited = Code(rawValue: "rate_limited")
+        /// The request body is larger than allowed.
+        public static let payloadTooLarge = Code(rawValue: "payload_too_large")
         /// The upstream failed in a way that is not a tool result.
         public static let upstream = Code(rawValue: "upstream")
+        /// The upstream did not answer in time.
+        public static let timeout = Code(rawValue: "timeout")
+        /// No upstream can take the call now (all instances down, shutting down).
+        public static let unavailable = Code(rawValue: "unavailable")
+        /// No upstream offers the feature (resources or prompts): the engine answers as if the
+        /// server had none.
+        public static let notOffered = Code(rawValue: "not_offered")
         /// Configuration is missing or invalid.
         public static let configuration = Code(rawValue: "configuration")
         /// A bug or an unexpected state.
@@ -25,25 +43,25 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
 
     public var code: Code
     public var message: String
+    /// Seconds the caller should wait before trying again (rate limits, overload).
+    public var retryAfter: Int?
     public var underlying: (any Error)?
+    /// An upstream MCP server's own JSON-RPC error, passed on to the client as it is.
+    public var upstreamError: JSONRPCError?
 
-    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
+    public init(_ code: Code, _ message: String, retryAfter: Int? = nil, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
         self.underlying = underlying
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
-}
 
-extension GatewayError {
-    /// The one conversion point from gateway errors to JSON-RPC errors.
-    public var jsonRPCError: JSONRPCError {
-        switch code {
-        case .unknownTool, .invalidRequest: return .invalidParams(message)
-        case .denied, .rateLimited:
-            return JSONRPCError(code: .invalidRequest, message: message, data: ["reason": .string(code.rawValue)])
-        default: return .internalError(message)
-        }
+    /// An upstream MCP server's JSON-RPC error, to be passed on unchanged.
+    public static func passedOn(_ error: JSONRPCError) -> GatewayError {
+        var wrapped = GatewayError(.upstream, error.message)
+        wrapped.upstreamError = error
+        return wrapped
     }
 }

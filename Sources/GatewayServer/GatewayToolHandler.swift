@@ -4,29 +4,32 @@ import Logging
 import MCPCore
 import Synchronization
 
-/// Serves one virtual server's tools to an MCP session: every `tools/call` runs through the
-/// policy chain and then the provider. Transports know only `MCPServerHandler`; providers know
+/// Serves one virtual server to an MCP session: every `tools/call`, `tools/list`, resource read,
+/// prompt get and forwarded list runs through the policy chain and then the provider. Transports know only `MCPServerHandler`; providers know
 /// only `ToolProvider`; this is where the two meet.
 public struct GatewayToolHandler: MCPServerHandler {
     public let server: String
     public let transport: String
     let provider: any ToolProvider
-    let policies: ToolPolicyChain
+    let policies: PolicyChain
     let identity: Identity
     let discovery: ToolDiscovery
     let searchIndex = SearchIndexCache()
     let toolListObservation = ObservationSlot()
     let callerHeaders: [(name: String, value: String)]
+    /// The session's client address (`ip:port`), when the transport has one.
+    let clientAddress: String?
     /// Whether the provider belongs to this session alone (a per-session child) and ends with it.
     let ownsProvider: Bool
 
     /// `callerHeaders` are the HTTP caller's headers when a call brings none of its own (upstreams
     /// see only allow-listed ones).
     public init(
-        server: String, transport: String, provider: any ToolProvider, policies: ToolPolicyChain = ToolPolicyChain(),
+        server: String, transport: String, provider: any ToolProvider, policies: PolicyChain = PolicyChain(),
         identity: Identity = .anonymous, discovery: ToolDiscovery = ToolDiscovery(mode: .off),
-        callerHeaders: [(name: String, value: String)] = [], ownsProvider: Bool = false
+        callerHeaders: [(name: String, value: String)] = [], clientAddress: String? = nil, ownsProvider: Bool = false
     ) {
+        self.clientAddress = clientAddress
         self.ownsProvider = ownsProvider
         self.callerHeaders = callerHeaders
         self.server = server
@@ -45,9 +48,15 @@ public struct GatewayToolHandler: MCPServerHandler {
         return tools
     }
 
+    /// The provider's tools, through the policy chain (a grants policy filters them).
     private func providerTools() async throws(JSONRPCError) -> [MCPTool] {
-        do {
-            return try await provider.tools()
+        let provider = self.provider
+        do throws(GatewayError) {
+            let listed = try await policies.run(ListRequest(method: "tools/list"), context: context(named: "tools/list")) {
+                (_, _) async throws(GatewayError) -> ListResult in .tools(try await provider.tools())
+            }
+            guard case .tools(let tools) = listed else { throw GatewayError(.internal, "tools/list answered with another list") }
+            return tools
         } catch {
             throw error.jsonRPCError
         }
@@ -75,15 +84,44 @@ public struct GatewayToolHandler: MCPServerHandler {
     }
 
     /// Resources and prompts of an upstream MCP server (or of an aggregate's servers).
+    /// Each runs through the policy chain as a resource read, a prompt get or a list request.
     public func forward(method: String, params: JSONValue?) async throws(JSONRPCError) -> JSONValue? {
         guard let forwarding = provider as? any FeatureForwarding else { return nil }
-        let answer: Result<JSONValue, JSONRPCError>?
-        do {
-            answer = try await forwarding.forward(method, params: params?.objectValue ?? [:])
+        let params = params?.objectValue ?? [:]
+        do throws(GatewayError) {
+            switch method {
+            case "resources/read":
+                let uri = params["uri"]?.stringValue ?? ""
+                return try await policies.run(ResourceRead(uri: uri, params: params), context: context(named: uri)) {
+                    (read, _) async throws(GatewayError) -> JSONValue in try await Self.answer(forwarding, method, read.params)
+                }
+            case "prompts/get":
+                let name = params["name"]?.stringValue ?? ""
+                return try await policies.run(PromptGet(name: name, params: params), context: context(named: name)) {
+                    (get, _) async throws(GatewayError) -> JSONValue in try await Self.answer(forwarding, method, get.params)
+                }
+            default:
+                let listed = try await policies.run(ListRequest(method: method, params: params), context: context(named: method)) {
+                    (list, _) async throws(GatewayError) -> ListResult in .forwarded(try await Self.answer(forwarding, list.method, list.params))
+                }
+                guard case .forwarded(let answer) = listed else { throw GatewayError(.internal, "\(method) answered with the tool list") }
+                return answer
+            }
+        } catch where error.code == .notOffered {
+            return nil
         } catch {
             throw error.jsonRPCError
         }
-        return try answer?.get()
+    }
+
+    /// The upstream's answer; its JSON-RPC error passed on as is; `notOffered` when no upstream
+    /// has the feature.
+    static func answer(_ forwarding: any FeatureForwarding, _ method: String, _ params: JSONObject) async throws(GatewayError) -> JSONValue {
+        switch try await forwarding.forward(method, params: params) {
+        case .success(let answer)?: return answer
+        case .failure(let error)?: throw .passedOn(error)
+        case nil: throw GatewayError(.notOffered, "no upstream offers \(method)")
+        }
     }
 
     public func sessionEnded() async {
@@ -93,10 +131,9 @@ public struct GatewayToolHandler: MCPServerHandler {
 
     /// Runs a real tool through the policy chain and the provider.
     func run(_ call: MCPToolCall) async throws(JSONRPCError) -> MCPToolResult {
-        let context = CallContext(
-            identity: identity, server: server, transport: transport, requestID: call.requestID,
-            protocolVersion: call.protocolVersion, callerHeaders: call.transportHeaders.isEmpty ? callerHeaders : call.transportHeaders
-        )
+        var context = context(named: call.name, headers: call.transportHeaders)
+        context.requestID = call.requestID
+        context.protocolVersion = call.protocolVersion
         let toolCall = ToolCall(name: call.name, arguments: call.arguments, progress: call.progress)
         let provider = self.provider
         do {
@@ -106,6 +143,17 @@ public struct GatewayToolHandler: MCPServerHandler {
         } catch {
             throw error.jsonRPCError
         }
+    }
+}
+
+extension GatewayToolHandler {
+    /// The context of a call to this server naming `name` (the call's kind is set by the chain).
+    func context(named name: String, headers: [(name: String, value: String)] = []) -> CallContext {
+        let headers = headers.isEmpty ? callerHeaders : headers
+        return CallContext(
+            identity: identity, target: CallTarget(kind: .toolCall, scope: server, name: name), credentials: CallerCredentials(headers: headers),
+            transport: transport, clientAddress: clientAddress, callerHeaders: headers
+        )
     }
 }
 

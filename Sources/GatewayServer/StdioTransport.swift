@@ -2,6 +2,7 @@ import Foundation
 import GatewayCore
 import Logging
 import MCPCore
+import UpstreamHTTP
 
 /// MCP over stdio: newline-delimited JSON-RPC on stdin/stdout, nothing else on stdout.
 ///

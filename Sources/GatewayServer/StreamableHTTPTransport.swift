@@ -1,3 +1,4 @@
+import GatewayCore
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -12,11 +13,8 @@ import NIOCore
 public struct StreamableHTTPTransport: Sendable {
     /// Limits and security settings.
     public struct Configuration: Sendable {
-        /// How requests are answered: SSE only when the request asked for progress (`auto`),
-        /// always SSE (`sse`), or always JSON, progress dropped (`json`).
-        public enum Replies: String, Sendable, CaseIterable {
-            case auto, sse, json
-        }
+        /// How requests are answered (`ReplyMode`).
+        public typealias Replies = ReplyMode
 
         public var replies: Replies
         /// Origins (`scheme://host[:port]`) that browsers may call from; loopback origins are always allowed.
@@ -100,6 +98,8 @@ public struct StreamableHTTPTransport: Sendable {
             response = try await body(request)
         } catch let error as HTTPError {
             response = Self.error(error.status, error.body ?? error.status.reasonPhrase)
+        } catch let error as GatewayError {
+            response = error.response()
         } catch {
             response = Self.error(.internalServerError, "internal error")
         }

@@ -7,12 +7,7 @@ import MCPCore
 /// accepts only ~40 tools still reaches every operation.
 public struct ToolDiscovery: Sendable {
     /// When discovery replaces the full list.
-    public enum Mode: String, Sendable, CaseIterable {
-        /// Only when the server has more tools than the threshold.
-        case auto
-        case on
-        case off
-    }
+    public typealias Mode = DiscoveryMode
 
     public static let searchName = "search_tools"
     public static let describeName = "describe_tool"

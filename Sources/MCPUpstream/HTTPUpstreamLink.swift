@@ -6,6 +6,7 @@ import MCPCore
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import UpstreamHTTP
 
 /// One session with a remote MCP server. Streamable HTTP: each message is a POST whose answer
 /// comes back as JSON or as an SSE stream, the session id and negotiated revision travel in

@@ -4,6 +4,7 @@ import GatewayCore
 import Logging
 import MCPCore
 import Synchronization
+import UpstreamHTTP
 
 /// One running stdio MCP server: the process, its MCP client connection, and its output read
 /// line by line on dedicated threads (stdout → the connection; stderr → the gateway's log,

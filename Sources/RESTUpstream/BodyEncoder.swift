@@ -2,6 +2,7 @@ import Foundation
 import GatewayCore
 import MCPCore
 import OpenAPIImport
+import UpstreamHTTP
 
 /// Encodes the request body in the binding's media type.
 enum BodyEncoder {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import MCPCore
 import NIOCore
+import UpstreamHTTP
 
 /// Fetches OAuth 2 client-credentials tokens and caches each until shortly before it expires.
 actor OAuth2TokenCache {

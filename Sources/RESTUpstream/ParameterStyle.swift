@@ -1,6 +1,7 @@
 import Foundation
 import MCPCore
 import OpenAPIImport
+import UpstreamHTTP
 
 /// OpenAPI 3 `style`/`explode` serialisation of path, query, header and cookie parameters.
 enum ParameterStyle {

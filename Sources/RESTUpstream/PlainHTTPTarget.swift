@@ -1,4 +1,5 @@
 import Foundation
+import UpstreamHTTP
 
 /// A plain `http://` URL split for the connection pool: where to connect and what to ask for.
 /// `nil` for anything else (`https://`, user info in the URL), which AsyncHTTPClient sends. It is

@@ -1,3 +1,4 @@
+import UpstreamHTTP
 extension PreparedRequest {
     /// Where the request goes when its URL is a plain `http://` URL in the request builder's
     /// shape (`UpstreamURL.split`): the origin to connect to and the path and query to ask for;

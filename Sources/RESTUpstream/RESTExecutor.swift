@@ -5,6 +5,7 @@ import MCPCore
 import NIOCore
 import NIOHTTP1
 import OpenAPIImport
+import UpstreamHTTP
 
 /// Executes operation bindings over HTTP — plain `http://` upstreams through the keep-alive
 /// `HTTP1ConnectionPool`, `https://` ones through AsyncHTTPClient — and turns every answer — or

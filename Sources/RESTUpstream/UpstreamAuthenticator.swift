@@ -1,5 +1,6 @@
 import Foundation
 import OpenAPIImport
+import UpstreamHTTP
 
 /// Adds the gateway's credentials to a prepared request, following the operation's security
 /// requirements, and forwards only allow-listed caller headers.

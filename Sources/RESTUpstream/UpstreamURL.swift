@@ -1,4 +1,5 @@
 import Foundation
+import UpstreamHTTP
 
 /// A request URL read once, for the host check and the connection: a plain `http://` URL in the
 /// shape the request builder makes (an ASCII host name or IPv4 address, an optional port, a path

@@ -1,10 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayConfig
-import GatewayCore
-import GatewayServer
-import Hummingbird
-import MCPCore
+import GatewayRuntime
 import MCPUpstream
 
 /// `toolgate bridge [--port N] -- COMMAND ARGS...`: shares one stdio MCP server over streamable
@@ -42,30 +39,18 @@ struct BridgeCommand: AsyncParsableCommand {
         let logger = logging.bootstrap()
         let server = StdioServerCommand(command: command[0], arguments: Array(command.dropFirst()))
         guard server.executablePath() != nil else { throw ValidationError("command not found: \(server.command)") }
-        // The operator typed the command: it is the whole allow-list.
-        let provider = MCPUpstreamProvider(
-            command: server, allowList: CommandAllowList([server.command]), callTimeout: .milliseconds(Int64(callTimeout * 1000)), logger: logger
-        )
         let name = (server.command as NSString).lastPathComponent
-        let session = MCPServerSession.Configuration(
-            serverInfo: MCPImplementation(name: "toolgate", version: GatewayVersion.current, title: "Toolgate bridge: \(name)"),
-            instructions: nil, listsChange: true
-        )
+        // The operator typed the command: it is the whole allow-list.
+        let stdio = StdioSource(command: server.command, arguments: server.arguments, callTimeout: callTimeout)
+        var virtual = VirtualServerConfiguration(name: name, discovery: .off, source: .stdio(stdio))
+        virtual.endpoint = .init(path: "/mcp", legacyPath: "")
+        virtual.title = "Toolgate bridge: \(name)"
         var http = HTTPSettings()
         http.allowedOrigins = allowOrigin
-        let transport = StreamableHTTPTransport(
-            path: "/mcp", legacyPath: "", configuration: HTTPGateway.transportConfiguration(http), sessionConfiguration: session, logger: logger
-        ) { request in
-            GatewayToolHandler(server: name, transport: "http", provider: provider, discovery: ToolDiscovery(mode: .off))
-        }
-        let router = Router()
-        transport.register(on: router)
-        router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
-        try await HTTPGateway.run(
-            router: router, host: host, port: port, maxBodyBytes: http.maxBodyBytes, services: transport.services(), shutdownTimeout: http.shutdownTimeout, logger: logger
-        ) { host, bound in
+        let configuration = GatewayConfiguration(host: host, port: port, http: http, servers: [virtual], allowedCommands: [server.command])
+        let gateway = try await Gateway.build(configuration, logger: logger)
+        try await gateway.serveHTTP { host, bound in
             logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp", "sse": "http://\(host):\(bound)/sse", "command": "\(server.command)"])
         }
-        await provider.shutdown()
     }
 }

@@ -1,11 +1,6 @@
 import ArgumentParser
 import GatewayConfig
-import GatewayServer
-import Hummingbird
-import Logging
-import MCPCore
-import RESTUpstream
-import ServiceLifecycle
+import GatewayRuntime
 
 /// `toolgate serve --config FILE` (every configured server) or `toolgate serve --spec FILE`
 /// (one document): MCP over streamable HTTP at `/mcp/<name>`, legacy SSE beside it.
@@ -55,43 +50,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.http.allowedOrigins += allowOrigin
         configuration.http.allowedHosts += allowHostHeader
-        let client = RESTExecutor.makeHTTPClient()
-        var assembled: [AssembledServer] = []
-        do {
-            for server in configuration.servers {
-                assembled.append(try await ServerAssembly.assemble(server, allowedCommands: configuration.allowedCommands, client: client, logger: logger))
-            }
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        let servers = assembled
-        let router = Router()
-        let http = configuration.http
-        var services: [any Service] = []
-        for server in servers {
-            let transport = StreamableHTTPTransport(
-                path: "/mcp/\(server.name)", configuration: HTTPGateway.transportConfiguration(http), sessionConfiguration: server.session, logger: logger
-            ) { request in
-                server.handler(transport: "http", callerHeaders: request.headers.map { ($0.name.rawName, $0.value) })
-            }
-            transport.register(on: router)
-            services += transport.services()
-        }
-        let ready = servers.map { "\"\($0.name)\":\($0.toolCount.map(String.init) ?? "null")" }.joined(separator: ",")
-        router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
-        router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)}}" }
-        try await HTTPGateway.run(
-            router: router, host: configuration.host, port: configuration.port, maxBodyBytes: configuration.http.maxBodyBytes, services: services,
-            shutdownTimeout: configuration.http.shutdownTimeout, logger: logger
-        ) { host, bound in
-            for server in servers {
-                logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp/\(server.name)", "source": "\(server.origin)"])
+        let gateway = try await Gateway.build(configuration, logger: logger)
+        try await gateway.serveHTTP { host, bound in
+            for server in gateway.servers {
+                logger.notice("listening", metadata: ["url": "http://\(host):\(bound)\(server.endpoint.path)", "source": "\(server.origin)"])
             }
         }
-        for server in servers { await server.shutdown() }
         logger.notice("stopped")
-        try? await client.shutdown()
-        HTTP1ConnectionPool.shared.closeIdleConnections()
     }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import GatewayConfig
-import GatewayServer
-import MCPCore
-import RESTUpstream
+import GatewayRuntime
 
 /// `toolgate stdio --spec FILE` or `toolgate stdio --config FILE --server NAME`: serves one
 /// virtual server's tools over stdio (for desktop clients).
@@ -33,21 +31,10 @@ struct StdioCommand: AsyncParsableCommand {
             }
             chosen = only
         }
-        let client = RESTExecutor.makeHTTPClient()
-        let assembled: AssembledServer
-        do {
-            assembled = try await ServerAssembly.assemble(chosen, allowedCommands: configuration.allowedCommands, client: client, logger: logger)
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        logger.info("serving tools over stdio", metadata: ["server": "\(assembled.name)", "source": "\(assembled.origin)"])
-        let handler = assembled.handler(transport: "stdio")
-        await StdioTransport(logger: logger).run { send in
-            MCPServerSession(configuration: assembled.session, handler: handler, logger: logger, send: send)
-        }
-        await assembled.shutdown()
-        try? await client.shutdown()
-        HTTP1ConnectionPool.shared.closeIdleConnections()
+        var only = configuration
+        only.servers = [chosen]
+        let gateway = try await Gateway.build(only, logger: logger)
+        guard let assembled = gateway.servers.first else { return }
+        await gateway.serveStdio(server: assembled)
     }
 }

@@ -47,7 +47,7 @@ struct MiddlewareChainTests {
 
     @Test("an empty chain calls the terminal handler directly")
     func empty() async throws {
-        let chain = ToolPolicyChain()
+        let chain = PolicyChain()
         let result = try await chain.run(ToolCall(name: "t", arguments: [:]), context: context) { (call, _) async throws(GatewayError) -> MCPToolResult in
             MCPToolResult(content: [.text("ran \(call.name)")])
         }
@@ -58,7 +58,7 @@ struct MiddlewareChainTests {
     @Test("policies wrap the call in order: first added is outermost")
     func order() async throws {
         let trace = Trace()
-        var chain = ToolPolicyChain()
+        var chain = PolicyChain()
         chain.append(TracingPolicy(name: "audit", trace: trace))
         chain.append(TracingPolicy(name: "limits", trace: trace))
         let result = try await chain.run(ToolCall(name: "getPet", arguments: [:]), context: context) { (_, _) async throws(GatewayError) -> MCPToolResult in
@@ -71,7 +71,7 @@ struct MiddlewareChainTests {
 
     @Test("a policy can refuse a call (the provider never runs) or amend input and context")
     func refuseAndAmend() async throws {
-        var chain = ToolPolicyChain()
+        var chain = PolicyChain()
         chain.append(GuardPolicy())
         let ran = Trace()
         let terminal = { (call: ToolCall, context: CallContext) async throws(GatewayError) -> MCPToolResult in

@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Discovery mode")
 struct DiscoveryTests {
-    func handler(port: Int, mode: ToolDiscovery.Mode, threshold: Int = 40, policies: ToolPolicyChain = ToolPolicyChain()) -> GatewayToolHandler {
+    func handler(port: Int, mode: ToolDiscovery.Mode, threshold: Int = 40, policies: PolicyChain = PolicyChain()) -> GatewayToolHandler {
         var logger = Logger(label: "discovery-tests")
         logger.logLevel = .error
         let executor = RESTExecutor(client: StdioTransportTests.client, logger: logger)
@@ -35,7 +35,7 @@ struct DiscoveryTests {
     @Test("search ranks by words, describe returns the schema, call_tool runs the real tool through the policies")
     func searchDescribeCall() async throws {
         let seen = SeenCalls()
-        var chain = ToolPolicyChain()
+        var chain = PolicyChain()
         chain.append(seen)
         let policies = chain
         try await withLiveServer(DemoRouter.make()) { port in

@@ -3,6 +3,7 @@ import GatewayCore
 @testable import GatewayServer
 import Logging
 import MCPCore
+import UpstreamHTTP
 
 /// Runs a `StdioTransport` on real pipes in-process: the test writes lines to the gateway's
 /// stdin and reads its stdout line by line, as a desktop client would.

@@ -31,7 +31,7 @@ struct StdioTransportTests {
     static let client = RESTExecutor.makeHTTPClient()
     static let demo = try! OpenAPIImporter().importDocument(path: repository.appendingPathComponent("specs/demo-api.yaml").path)
 
-    func handler(port: Int, policies: ToolPolicyChain = ToolPolicyChain()) -> GatewayToolHandler {
+    func handler(port: Int, policies: PolicyChain = PolicyChain()) -> GatewayToolHandler {
         var logger = Logger(label: "stdio-tests")
         logger.logLevel = .error
         let executor = RESTExecutor(client: Self.client, logger: logger)
@@ -42,7 +42,7 @@ struct StdioTransportTests {
     @Test("a slow tool call does not block ping; every stdout line is JSON-RPC; EOF waits for calls in flight")
     func concurrencyAndDrain() async throws {
         let seen = SeenCalls()
-        var chain = ToolPolicyChain()
+        var chain = PolicyChain()
         chain.append(seen)
         let policies = chain
         try await withLiveServer(DemoRouter.make()) { port in
@@ -79,7 +79,7 @@ struct StdioTransportTests {
                 throw GatewayError(.denied, "calls to '\(input.name)' are not allowed")
             }
         }
-        var chain = ToolPolicyChain()
+        var chain = PolicyChain()
         chain.append(DenyAll())
         let policies = chain
         try await withLiveServer(DemoRouter.make()) { port in

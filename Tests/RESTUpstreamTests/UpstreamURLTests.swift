@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RESTUpstream
+import UpstreamHTTP
 
 /// The direct split of plain `http://` URLs must read every URL it accepts exactly as
 /// `URLComponents` does, and leave every other shape to it.

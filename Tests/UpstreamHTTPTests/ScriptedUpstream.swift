@@ -19,6 +19,9 @@ final class ScriptedUpstream: Sendable {
         case hang
         /// Writes these bytes when the test calls `releaseHeld()`.
         case hold(String)
+        /// Writes the first bytes at once and the rest when the test calls `releaseHeld()` (a
+        /// slow streamed answer).
+        case partial(String, rest: String)
     }
 
     /// One request as received: which connection (from 0) and its position on that connection (from 0).
@@ -132,6 +135,13 @@ final class ScriptedUpstream: Sendable {
                     context.close(promise: nil)
                 case .hang:
                     break
+                case .partial(let first, let rest):
+                    context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: first)), promise: nil)
+                    let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                    let loop = context.eventLoop
+                    server.held.withLock {
+                        $0.append { loop.execute { bound.value.writeAndFlush(NIOAny(ByteBuffer(string: rest)), promise: nil) } }
+                    }
                 case .hold(let text):
                     let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
                     let loop = context.eventLoop

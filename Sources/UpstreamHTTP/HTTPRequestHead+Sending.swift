@@ -6,7 +6,7 @@ extension HTTPRequestHead {
     /// control character but HTAB in a value, only URL characters in the target), checked once
     /// here instead of in a pipeline handler on every pooled connection. The message names the
     /// header, never its value (values may be credentials).
-    var sendingProblem: String? {
+    package var sendingProblem: String? {
         if case .RAW(let method) = method, method.isEmpty || !method.utf8.allSatisfy(Self.isTokenByte) {
             return "the method is not an HTTP token"
         }

@@ -2,36 +2,42 @@
 /// "interpreting an event stream" says: `event:`, `data:` (lines joined by `\n`), `id:`,
 /// comments and unknown fields ignored, `\r\n`, `\r` or `\n` line ends. An event whose data
 /// outgrows `maxEventBytes` is dropped and reported.
-struct SSEEventParser: Sendable {
-    struct Event: Sendable, Equatable {
-        var event = "message"
-        var data: [UInt8] = []
-        var id: String?
+public struct SSEEventParser: Sendable {
+    public struct Event: Sendable, Equatable {
+        public var event = "message"
+        public var data: [UInt8] = []
+        public var id: String?
+
+        public init(event: String = "message", data: [UInt8] = [], id: String? = nil) {
+            self.event = event
+            self.data = data
+            self.id = id
+        }
     }
 
-    enum Output: Sendable, Equatable {
+    public enum Output: Sendable, Equatable {
         case event(Event)
         case tooLarge(Int)
     }
 
-    let maxEventBytes: Int
+    public let maxEventBytes: Int
     /// The `retry:` field's reconnection delay in milliseconds, once the stream gave one.
-    private(set) var retryMilliseconds: Int?
+    public private(set) var retryMilliseconds: Int?
     private var line: [UInt8] = []
     private var current = Event()
     private var hasData = false
     private var oversized = 0
     private var afterCR = false
 
-    init(maxEventBytes: Int = 16 << 20) {
+    public init(maxEventBytes: Int = 16 << 20) {
         self.maxEventBytes = maxEventBytes
     }
 
     /// The last event id the stream set (kept across events, as `Last-Event-ID` needs).
-    var lastEventID: String? { current.id }
+    public var lastEventID: String? { current.id }
 
     /// Feeds the next bytes; returns the events they complete.
-    mutating func feed(_ bytes: some Sequence<UInt8>) -> [Output] {
+    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [Output] {
         var out: [Output] = []
         for byte in bytes {
             if afterCR {

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOHTTP1
-import RESTUpstream
+import UpstreamHTTP
 import Testing
 
 /// The keep-alive pool against a scripted raw HTTP server: reuse, the stale-connection retry rules,

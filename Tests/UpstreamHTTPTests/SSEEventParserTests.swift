@@ -1,4 +1,4 @@
-@testable import MCPUpstream
+@testable import UpstreamHTTP
 import Testing
 
 /// The client-side `text/event-stream` parser, fed in every possible chunking.

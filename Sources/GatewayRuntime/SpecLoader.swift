@@ -6,8 +6,8 @@ import RESTUpstream
 /// Imports a document from a file path or an `http(s)` URL (size-capped, with a timeout).
 /// Remote `$ref` targets are fetched only when the document itself came from a URL, or with
 /// `--remote-refs`.
-enum SpecLoader {
-    static func load(_ spec: String, options: ImportOptions, remoteReferences: Bool = false) async throws(ImportError) -> ImportResult {
+public enum SpecLoader {
+    public static func load(_ spec: String, options: ImportOptions, remoteReferences: Bool = false) async throws(ImportError) -> ImportResult {
         let isURL = spec.hasPrefix("http://") || spec.hasPrefix("https://")
         guard isURL || remoteReferences else {
             return try OpenAPIImporter(options: options).importDocument(path: spec)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import GatewayConfig
 import GatewayCore
+import GatewayPolicy
 import GatewayServer
 import Logging
 import MCPCore
@@ -9,30 +10,34 @@ import OpenAPIImport
 import RESTUpstream
 
 /// One virtual server, ready to serve: its provider and how sessions present it.
-struct AssembledServer: Sendable {
-    let name: String
+public struct AssembledServer: Sendable {
+    public let name: String
     let provider: any ToolProvider
     /// For servers with per-session stdio children: a new provider for each session, ended with it.
     let perSession: (@Sendable () -> any ToolProvider)?
     /// What the tools come from, for logs and `check` (never a credential).
-    let origin: String
+    public let origin: String
     /// Tools known before serving (imported documents); nil when an MCP server is asked on first use.
-    let toolCount: Int?
-    let warnings: Int
+    public let toolCount: Int?
+    public let warnings: Int
     let session: MCPServerSession.Configuration
     let discovery: ToolDiscovery
+    /// Where its streamable HTTP endpoint and its legacy SSE endpoints are mounted.
+    public let endpoint: VirtualServerConfiguration.Endpoint
 
-    func handler(transport: String, callerHeaders: [(name: String, value: String)] = []) -> GatewayToolHandler {
-        if let perSession {
-            return GatewayToolHandler(
-                server: name, transport: transport, provider: perSession(), discovery: discovery, callerHeaders: callerHeaders, ownsProvider: true
-            )
-        }
-        return GatewayToolHandler(server: name, transport: transport, provider: provider, discovery: discovery, callerHeaders: callerHeaders)
+    /// The handler of one session: the server's provider (or a new one, for per-session
+    /// children) behind the gateway's policy chain.
+    func handler(
+        transport: String, policies: PolicyChain, callerHeaders: [(name: String, value: String)] = [], clientAddress: String? = nil
+    ) -> GatewayToolHandler {
+        GatewayToolHandler(
+            server: name, transport: transport, provider: perSession?() ?? provider, policies: policies, discovery: discovery,
+            callerHeaders: callerHeaders, clientAddress: clientAddress, ownsProvider: perSession != nil
+        )
     }
 
     /// Stops what the server started (shared stdio children, remote sessions).
-    func shutdown() async {
+    public func shutdown() async {
         await provider.shutdown()
     }
 }
@@ -57,7 +62,7 @@ enum ServerAssembly {
     static func assemble(
         _ server: VirtualServerConfiguration, allowedCommands: [String] = [], client: HTTPClient, logger: Logger
     ) async throws -> AssembledServer {
-        let discovery = ToolDiscovery(mode: ToolDiscovery.Mode(rawValue: server.discovery.rawValue) ?? .auto, threshold: server.discoveryThreshold)
+        let discovery = ToolDiscovery(mode: server.discovery, threshold: server.discoveryThreshold)
         let built = try await source(server.source, label: server.name, allowedCommands: allowedCommands, client: client, logger: logger)
         let name = server.name.isEmpty ? ToolNamer.sanitize(built.title ?? "openapi").lowercased() : server.name
         var instructions = server.instructions
@@ -69,12 +74,12 @@ enum ServerAssembly {
         case .stdio, .remote: break
         }
         let session = MCPServerSession.Configuration(
-            serverInfo: MCPImplementation(name: "toolgate", version: GatewayVersion.current, title: "Toolgate: \(name)"),
+            serverInfo: MCPImplementation(name: "toolgate", version: GatewayVersion.current, title: server.title ?? "Toolgate: \(name)"),
             instructions: instructions, toolsPageSize: server.pageSize, listsChange: built.listChanges
         )
         return AssembledServer(
             name: name, provider: built.provider, perSession: built.perSession, origin: built.origin, toolCount: built.toolCount, warnings: built.warnings,
-            session: session, discovery: discovery
+            session: session, discovery: discovery, endpoint: server.endpoint ?? .init(path: "/mcp/\(name)", legacyPath: "/mcp/\(name)")
         )
     }
 
@@ -87,7 +92,7 @@ enum ServerAssembly {
             let command = StdioServerCommand(
                 command: stdio.command, arguments: stdio.arguments, environment: stdio.environment, workingDirectory: stdio.workingDirectory
             )
-            guard command.executablePath() != nil else { throw CommandFailure("server '\(label)': command not found: \(stdio.command)") }
+            guard command.executablePath() != nil else { throw GatewayStartupError(.commandNotFound, "server '\(label)': command not found: \(stdio.command)") }
             let makeProvider: @Sendable () -> any ToolProvider = {
                 MCPUpstreamProvider(
                     command: command, allowList: CommandAllowList(allowedCommands), callTimeout: .milliseconds(Int64(stdio.callTimeout * 1000)),
@@ -147,7 +152,7 @@ enum ServerAssembly {
             imported = try await SpecLoader.load(source.spec, options: source.importOptions, remoteReferences: source.remoteReferences)
         } catch {
             let prefix = label.isEmpty ? "" : "server '\(label)': "
-            throw CommandFailure(prefix + error.description)
+            throw GatewayStartupError(.importFailed, prefix + error.description, underlying: error)
         }
         for diagnostic in imported.diagnostics where diagnostic.severity >= .warning {
             logger.warning("import diagnostic", metadata: ["server": "\(label)", "pointer": "\(diagnostic.pointer)", "message": "\(diagnostic.message)"])

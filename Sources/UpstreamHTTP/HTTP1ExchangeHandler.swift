@@ -1,13 +1,16 @@
 import NIOCore
 import NIOHTTP1
 
-/// One request and where its answer goes: written into a pooled connection's pipeline.
+/// One request and where its answer goes: written into a pooled connection's pipeline. The
+/// answer is either collected whole (`promise`) or streamed (`streamPromise`, completed with the
+/// head once it arrives; the deadline then no longer applies).
 struct HTTP1Exchange: Sendable {
     var head: HTTPRequestHead
     var body: ByteBuffer?
     var deadline: NIODeadline
     var maxBytes: Int
     var promise: EventLoopPromise<HTTP1Response>?
+    var streamPromise: EventLoopPromise<HTTP1StreamingResponse>?
 }
 
 /// The last handler of a pooled connection: sends one exchange at a time, collects its answer
@@ -25,6 +28,27 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// Cancels the exchange in flight and closes the connection.
     struct Cancel: Sendable {}
+    /// A streamed body's reader wants more: reading from the socket resumes.
+    struct ReadMore: Sendable {
+        var exchange: UInt64
+    }
+    /// A streamed body's reader has finished or gone: an answer not yet complete is abandoned
+    /// and the connection closed (it cannot carry another request with a body half read).
+    struct ReaderGone: Sendable {
+        var exchange: UInt64
+    }
+
+    /// A streamed answer: the head promise until the head arrives, then the body's source.
+    private struct Streaming {
+        var id: UInt64
+        var promise: EventLoopPromise<HTTP1StreamingResponse>?
+        var source: HTTP1ResponseBody.Source?
+        var deadline: NIODeadline
+        var keepAlive: Bool
+        var answerStarted = false
+        /// The reader is behind: socket reads wait for `ReadMore`.
+        var paused = false
+    }
 
     private struct Waiting {
         var promise: EventLoopPromise<HTTP1Response>
@@ -40,6 +64,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         /// Free for an exchange; closed by the timer at `expires`.
         case idle(expires: NIODeadline)
         case waiting(Waiting)
+        case streaming(Streaming)
         case closed
     }
 
@@ -47,6 +72,10 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// The connection's one timer and when it fires.
     private var timer: (task: Scheduled<Void>, fires: NIODeadline)?
     private let idleTimeout: TimeAmount
+    /// Numbers streamed exchanges, so late news from a finished one's reader is ignored.
+    private var streamCount: UInt64 = 0
+    /// A socket read was asked for while a streamed body's reader was behind.
+    private var pendingRead = false
     private let reusable: @Sendable (any Channel) -> Void
     private let closed: @Sendable (any Channel) -> Void
 
@@ -64,16 +93,22 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let refusal: String?
         switch state {
         case .closed: refusal = "the connection was already closed"
-        case .waiting: refusal = "the connection is busy"
+        case .waiting, .streaming: refusal = "the connection is busy"
         case .idle: refusal = nil
         }
-        guard let answer = exchange.promise, refusal == nil else {
-            exchange.promise?.fail(HTTP1PoolError(.sendFailed, refusal ?? ""))
+        let keepAlive = !exchange.head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
+        if let answer = exchange.promise, refusal == nil {
+            state = .waiting(Waiting(promise: answer, maxBytes: exchange.maxBytes, deadline: exchange.deadline, keepAlive: keepAlive))
+        } else if let answer = exchange.streamPromise, refusal == nil {
+            streamCount &+= 1
+            state = .streaming(Streaming(id: streamCount, promise: answer, deadline: exchange.deadline, keepAlive: keepAlive))
+        } else {
+            let error = HTTP1PoolError(.sendFailed, refusal ?? "")
+            exchange.promise?.fail(error)
+            exchange.streamPromise?.fail(error)
             promise?.succeed()
             return
         }
-        let keepAlive = !exchange.head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
-        state = .waiting(Waiting(promise: answer, maxBytes: exchange.maxBytes, deadline: exchange.deadline, keepAlive: keepAlive))
         armTimer(context: context, for: exchange.deadline)
         context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
         if let body = exchange.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
@@ -85,6 +120,10 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .streaming(var streaming) = state {
+            streamRead(context: context, &streaming, unwrapInboundIn(data))
+            return
+        }
         guard case .waiting(var waiting) = state else { return }
         state = .closed  // while `waiting` is changed here, so its body has one owner and grows in place
         waiting.answerStarted = true
@@ -112,6 +151,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func channelInactive(context: ChannelHandlerContext) {
         if case .waiting(let waiting) = state {
             fail(context: context, HTTP1PoolError(.closedBeforeAnswer, "the upstream closed the connection before answering", answerStarted: waiting.answerStarted))
+        } else if case .streaming(let streaming) = state {
+            fail(context: context, HTTP1PoolError(.closedBeforeAnswer, "the upstream closed the connection before the answer was complete", answerStarted: streaming.answerStarted))
         }
         timer?.task.cancel()
         timer = nil
@@ -121,11 +162,15 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard case .waiting(let waiting) = state else {
+        let answerStarted: Bool
+        switch state {
+        case .waiting(let waiting): answerStarted = waiting.answerStarted
+        case .streaming(let streaming): answerStarted = streaming.answerStarted
+        case .idle, .closed:
             context.close(promise: nil)
             return
         }
-        if waiting.answerStarted || error is HTTPParserError {
+        if answerStarted || error is HTTPParserError {
             fail(context: context, HTTP1PoolError(.invalidResponse, "the upstream's answer could not be read: \(error)", answerStarted: true))
         } else {
             fail(context: context, HTTP1PoolError(.closedBeforeAnswer, "the connection failed before any answer: \(error)"))
@@ -136,8 +181,67 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         if event is Cancel {
             fail(context: context, CancellationError())
             promise?.succeed()
+        } else if let more = event as? ReadMore {
+            if case .streaming(var streaming) = state, streaming.id == more.exchange, streaming.paused {
+                streaming.paused = false
+                state = .streaming(streaming)
+                if pendingRead {
+                    pendingRead = false
+                    context.read()
+                }
+            }
+            promise?.succeed()
+        } else if let gone = event as? ReaderGone {
+            if case .streaming(let streaming) = state, streaming.id == gone.exchange {
+                fail(context: context, CancellationError())
+            }
+            promise?.succeed()
         } else {
             context.triggerUserOutboundEvent(event, promise: promise)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if case .streaming(let streaming) = state, streaming.paused {
+            pendingRead = true
+            return
+        }
+        context.read()
+    }
+
+    /// One part of a streamed answer: the head completes the caller's promise with a body fed by
+    /// the parts that follow; the end hands the connection back like a collected answer's.
+    private func streamRead(context: ChannelHandlerContext, _ streaming: inout Streaming, _ part: HTTPClientResponsePart) {
+        streaming.answerStarted = true
+        switch part {
+        case .head(let head):
+            guard let promise = streaming.promise else { return }
+            let (body, source) = HTTP1ResponseBody.make(channel: context.channel, exchange: streaming.id)
+            streaming.keepAlive = streaming.keepAlive && head.isKeepAlive
+            streaming.promise = nil
+            streaming.source = source
+            streaming.deadline = .distantFuture
+            state = .streaming(streaming)
+            promise.succeed(HTTP1StreamingResponse(head: head, body: body))
+        case .body(let chunk):
+            guard let source = streaming.source else {
+                state = .streaming(streaming)
+                fail(context: context, HTTP1PoolError(.invalidResponse, "the upstream sent a body without a status line", answerStarted: true))
+                return
+            }
+            if source.yield(chunk) == .stopProducing { streaming.paused = true }
+            state = .streaming(streaming)
+        case .end:
+            streaming.source?.finish()
+            if streaming.keepAlive {
+                let expires = NIODeadline.now() + idleTimeout
+                state = .idle(expires: expires)
+                armTimer(context: context, for: expires)
+                reusable(context.channel)
+            } else {
+                state = .closed
+                context.close(promise: nil)
+            }
         }
     }
 
@@ -161,9 +265,17 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     private func fail(context: ChannelHandlerContext, _ error: any Error) {
-        guard case .waiting(let waiting) = state else { return }
-        state = .closed
-        waiting.promise.fail(error)
+        switch state {
+        case .waiting(let waiting):
+            state = .closed
+            waiting.promise.fail(error)
+        case .streaming(let streaming):
+            state = .closed
+            streaming.promise?.fail(error)
+            streaming.source?.finish(error)
+        case .idle, .closed:
+            return
+        }
         context.close(promise: nil)
     }
 
@@ -187,6 +299,10 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             fail(context: context, HTTP1PoolError(.timedOut, "no answer within the deadline"))
         case .waiting(let waiting):
             armTimer(context: context, for: waiting.deadline)
+        case .streaming(let streaming) where streaming.deadline <= now:
+            fail(context: context, HTTP1PoolError(.timedOut, "no answer within the deadline"))
+        case .streaming(let streaming):
+            if streaming.deadline != .distantFuture { armTimer(context: context, for: streaming.deadline) }
         case .idle(let expires) where expires <= now:
             state = .closed
             context.close(promise: nil)

@@ -33,7 +33,7 @@ public struct HTTP1PoolError: Error, Sendable, CustomStringConvertible {
 
     /// True when a kept-alive connection turned out to be closed and the request may be sent again
     /// on a new one: it never left, or nothing came back and sending it twice is harmless.
-    func isStale(retryable: Bool) -> Bool {
+    package func isStale(retryable: Bool) -> Bool {
         switch code {
         case .sendFailed: return true
         case .closedBeforeAnswer: return retryable && !answerStarted

@@ -1,0 +1,83 @@
+/// What a call is addressed to: its kind, where it goes (a virtual server or a model group) and
+/// what it names there (a tool, a resource URI, a prompt, a list method, a model).
+public struct CallTarget: Sendable, Hashable, CustomStringConvertible {
+    public var kind: CallKind
+    /// The virtual server (MCP calls) or the model group (model calls).
+    public var scope: String
+    /// The tool, resource URI, prompt, list method, or the model the client asked for.
+    public var name: String
+
+    public init(kind: CallKind, scope: String, name: String) {
+        self.kind = kind
+        self.scope = scope
+        self.name = name
+    }
+
+    /// `server/name` or `model:group`, for logs (never a secret).
+    public var description: String {
+        kind.isModelCall ? "model:\(scope)" : (name.isEmpty ? scope : "\(scope)/\(name)")
+    }
+}
+
+/// The kinds of call the gateway carries. "requests" quotas count the ones that do work
+/// upstream (`countsAsRequest`), not handshakes, pings or list requests.
+public enum CallKind: String, Sendable, Hashable, CaseIterable {
+    case toolCall = "tool_call"
+    case resourceRead = "resource_read"
+    case promptGet = "prompt_get"
+    /// `tools/list`, `resources/list`, `resources/templates/list`, `prompts/list`.
+    case list
+    case chat
+    case embeddings
+
+    /// Model traffic (chat, embeddings) rather than MCP.
+    public var isModelCall: Bool { self == .chat || self == .embeddings }
+
+    /// Whether a request quota counts it.
+    public var countsAsRequest: Bool { self != .list }
+}
+
+/// What the transport saw of the caller's credentials, for authentication to resolve into an
+/// `Identity`. Never logged, never sent upstream.
+public struct CallerCredentials: Sendable, Hashable {
+    /// `Authorization: Bearer …`.
+    public var bearer: String?
+    /// `x-api-key` (what the Anthropic SDK sends), or a configured header.
+    public var apiKey: String?
+
+    public init(bearer: String? = nil, apiKey: String? = nil) {
+        self.bearer = bearer
+        self.apiKey = apiKey
+    }
+
+    /// Reads `Authorization: Bearer` and `x-api-key` from request headers.
+    public init(headers: [(name: String, value: String)]) {
+        self.init()
+        for (name, value) in headers {
+            if name.caseInsensitiveEquals("authorization"), value.count > 7, value.prefix(7).lowercased() == "bearer " {
+                bearer = String(value.dropFirst(7)).trimmingSpaces
+            } else if name.caseInsensitiveEquals("x-api-key") {
+                apiKey = value.trimmingSpaces
+            }
+        }
+    }
+}
+
+/// One policy's decision about a call, kept for the audit record.
+public struct PolicyVerdict: Sendable, Hashable {
+    public enum Outcome: String, Sendable, Hashable {
+        case allowed, denied, modified, observed
+    }
+
+    /// The policy's name (`auth`, `rate_limit`, `guard`...).
+    public var policy: String
+    public var outcome: Outcome
+    /// Why, in words fit for the audit record (never a secret).
+    public var detail: String?
+
+    public init(policy: String, outcome: Outcome, detail: String? = nil) {
+        self.policy = policy
+        self.outcome = outcome
+        self.detail = detail
+    }
+}

@@ -1,0 +1,59 @@
+import GatewayConfig
+import GatewayCore
+import Logging
+import RESTUpstream
+
+extension Gateway {
+    /// What `toolgate check` found for one server.
+    public struct ServerCheck: Sendable {
+        /// The configured name (the endpoint's name once built).
+        public var name: String
+        /// The built server's description (`N tools from <origin> (W warnings)`), or why it failed.
+        public var outcome: Result<String, GatewayStartupError>
+    }
+
+    /// Builds every server of `configuration` on its own, without serving, and reports each;
+    /// with `connect`, stdio servers are started and remote ones asked for their tools too.
+    public static func check(_ configuration: GatewayConfiguration, connect: Bool, logger: Logger) async -> [ServerCheck] {
+        var checks: [ServerCheck] = []
+        for server in configuration.servers {
+            var one = configuration
+            one.servers = [server]
+            do {
+                let gateway = try await Gateway.build(one, logger: logger)
+                guard let assembled = gateway.servers.first else { continue }
+                var toolCount = assembled.toolCount
+                if connect, toolCount == nil {
+                    let listed = await countTools(of: assembled.provider)
+                    await gateway.shutdown()
+                    do {
+                        toolCount = try listed.get()
+                    } catch {
+                        checks.append(ServerCheck(name: server.name, outcome: .failure(GatewayStartupError(.importFailed, error.description, underlying: error))))
+                        continue
+                    }
+                }
+                await gateway.shutdown()
+                let warnings = assembled.warnings > 0 ? " (\(assembled.warnings) warnings)" : ""
+                let tools = toolCount.map { "\($0) tools from " } ?? ""
+                checks.append(ServerCheck(name: assembled.name, outcome: .success("\(tools)\(assembled.origin)\(warnings)")))
+            } catch let error as GatewayStartupError {
+                checks.append(ServerCheck(name: server.name, outcome: .failure(error)))
+            } catch {
+                checks.append(ServerCheck(name: server.name, outcome: .failure(GatewayStartupError(.importFailed, "\(error)", underlying: error))))
+            }
+        }
+        return checks
+    }
+
+    /// Lists the tools of live MCP servers (a per-session server's shared instance stands in for a
+    /// session's); every source of an aggregate must answer, not just some.
+    static func countTools(of provider: any ToolProvider) async -> Result<Int, GatewayError> {
+        do throws(GatewayError) {
+            if let aggregate = provider as? AggregateToolProvider { return .success(try await aggregate.toolsOfEverySource().count) }
+            return .success(try await provider.tools().count)
+        } catch {
+            return .failure(error)
+        }
+    }
+}

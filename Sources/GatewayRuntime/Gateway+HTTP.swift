@@ -1,0 +1,88 @@
+import GatewayConfig
+import GatewayCore
+import GatewayServer
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The router the gateway's routes are registered on.
+public typealias GatewayRouter = Router<BasicRequestContext>
+
+extension Gateway {
+    /// The route table: every server's streamable HTTP endpoint and legacy SSE endpoints,
+    /// `/healthz`, `/readyz`, and the mounted route groups (`/v1/...`).
+    public func routes() -> (router: GatewayRouter, services: [any Service]) {
+        let router = GatewayRouter()
+        var services: [any Service] = []
+        let transportConfiguration = Self.transportConfiguration(configuration.http)
+        let policies = self.policies
+        for server in servers {
+            let transport = StreamableHTTPTransport(
+                path: server.endpoint.path, legacyPath: server.endpoint.legacyPath, configuration: transportConfiguration,
+                sessionConfiguration: server.session, logger: logger
+            ) { request in
+                server.handler(transport: "http", policies: policies, callerHeaders: request.headers.map { ($0.name.rawName, $0.value) })
+            }
+            transport.register(on: router)
+            services += transport.services()
+        }
+        for group in routeGroups { group.register(on: router) }
+        let ready = servers.map { "\"\($0.name)\":\($0.toolCount.map(String.init) ?? "null")" }.joined(separator: ",")
+        router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
+        router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)}}" }
+        return (router, services)
+    }
+
+    /// Serves every route on the configured listener until SIGTERM or SIGINT: stop accepting,
+    /// let calls in flight finish within the shutdown timeout, close streams, then stop every
+    /// provider and client. `onRunning` gets the bound address (port 0 picks a free one).
+    public func serveHTTP(onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }) async throws {
+        let (router, services) = routes()
+        let http = configuration.http
+        let host = configuration.host
+        let port = configuration.port
+        let app = Application(
+            router: router,
+            server: DirectHTTP1Channel.builder(responder: router.buildResponder(), maxBodyBytes: http.maxBodyBytes, serverName: "toolgate"),
+            configuration: .init(address: .hostname(host, port: port), serverName: "toolgate"),
+            services: services,
+            onServerRunning: { channel in onRunning(host, channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        // The resources come first: a group shuts down in reverse order, so they stop after the
+        // listener has drained its calls (or at once, when the listener failed to start).
+        var group = ServiceGroupConfiguration(services: [resources, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .milliseconds(Int64(http.shutdownTimeout * 1000))
+        group.maximumCancellationDuration = .seconds(5)
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch {
+            await shutdown()
+            throw Self.describeListenFailure(error, host: host, port: port)
+        }
+        await shutdown()
+    }
+
+    static func transportConfiguration(_ http: HTTPSettings) -> StreamableHTTPTransport.Configuration {
+        .init(
+            allowedOrigins: Set(http.allowedOrigins), allowedHosts: Set(http.allowedHosts), maxBodyBytes: http.maxBodyBytes,
+            maxSessions: http.maxSessions, sessionIdleTimeout: .milliseconds(Int64(http.sessionIdleTimeout * 1000)), replies: http.replies
+        )
+    }
+
+    /// A bind failure names the address it could not listen on (NIO's message names only the
+    /// system call).
+    static func describeListenFailure(_ error: any Error, host: String, port: Int) -> any Error {
+        let text = String(describing: error)
+        guard text.contains("bind(") || text.contains("errno: 98") || text.contains("errno: 99") || text.contains("errno: 13") else { return error }
+        return GatewayStartupError(.bindFailed, "cannot listen on \(host):\(port): \(reason(text))", underlying: error)
+    }
+
+    private static func reason(_ text: String) -> String {
+        if text.contains("Address already in use") || text.contains("errno: 98") { return "the address is already in use" }
+        if text.contains("Cannot assign requested address") || text.contains("errno: 99") { return "the address is not one of this machine's" }
+        if text.contains("Permission denied") || text.contains("errno: 13") { return "permission denied (ports below 1024 need privileges)" }
+        return text
+    }
+}

@@ -1,0 +1,67 @@
+import AsyncHTTPClient
+import GatewayConfig
+import GatewayCore
+import GatewayPolicy
+import GatewayServer
+import Logging
+import RESTUpstream
+
+/// The whole runtime built from one validated configuration: the virtual servers and their
+/// providers, the policy chain every call passes, the route table of the HTTP listener, and the
+/// lifecycle of every long-running part.
+///
+/// `toolgate serve`, `stdio` and `bridge` only parse arguments into a `GatewayConfiguration` and
+/// hand it here; the setup and the teardown are written once.
+public struct Gateway: Sendable {
+    public let configuration: GatewayConfiguration
+    /// The virtual servers, in the configuration's order.
+    public let servers: [AssembledServer]
+    /// The chain every tool call, resource read, prompt get and list request passes.
+    public let policies: PolicyChain
+    /// Route groups mounted beside the MCP endpoints (the `/v1/...` model routes).
+    let routeGroups: [any GatewayRoutes]
+    /// What shuts down the shared clients and the providers' children once, on every exit path.
+    let resources: GatewayResources
+    let logger: Logger
+
+    /// Builds every server of `configuration` (imports documents, prepares stdio and remote
+    /// providers). On failure whatever was already started is shut down before the error is thrown.
+    public static func build(
+        _ configuration: GatewayConfiguration, policies: PolicyChain = PolicyChain(), routes: [any GatewayRoutes] = [], logger: Logger
+    ) async throws -> Gateway {
+        let client = RESTExecutor.makeHTTPClient()
+        let resources = GatewayResources(client: client, logger: logger)
+        var servers: [AssembledServer] = []
+        do {
+            for server in configuration.servers {
+                let assembled = try await ServerAssembly.assemble(server, allowedCommands: configuration.allowedCommands, client: client, logger: logger)
+                resources.adopt(assembled)
+                servers.append(assembled)
+            }
+        } catch {
+            await resources.shutdown()
+            throw error
+        }
+        return Gateway(
+            configuration: configuration, servers: servers, policies: policies, routeGroups: routes, resources: resources, logger: logger
+        )
+    }
+
+    /// The server with this name.
+    public func server(named name: String) -> AssembledServer? {
+        servers.first { $0.name == name }
+    }
+
+    /// Stops the providers' children and remote sessions, closes the shared clients and the
+    /// pool's idle connections. Safe to call more than once; `serveHTTP` and `serveStdio` call it
+    /// on their way out.
+    public func shutdown() async {
+        await resources.shutdown()
+    }
+}
+
+/// A group of routes the gateway mounts on its HTTP listener beside the MCP endpoints (the
+/// OpenAI- and Anthropic-compatible `/v1/...` routes mount here).
+public protocol GatewayRoutes: Sendable {
+    func register(on router: GatewayRouter)
+}

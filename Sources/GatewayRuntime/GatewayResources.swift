@@ -1,0 +1,56 @@
+import AsyncHTTPClient
+import GatewayServer
+import Logging
+import RESTUpstream
+import ServiceLifecycle
+import Synchronization
+import UpstreamHTTP
+
+/// Everything the gateway started that must be stopped once: the shared HTTP client, the
+/// providers' stdio children and remote sessions, the pool's idle connections.
+///
+/// As a `Service` it waits for the group's graceful shutdown (or its cancellation, when another
+/// service failed, e.g. a listener that could not bind) and then stops them, so no exit path
+/// leaves a client running (AsyncHTTPClient traps in debug builds when one is dropped unclosed).
+final class GatewayResources: Service, Sendable {
+    private struct State {
+        var servers: [AssembledServer] = []
+        var shutDown = false
+    }
+
+    private let client: HTTPClient
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(client: HTTPClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Takes charge of a built server's shutdown.
+    func adopt(_ server: AssembledServer) {
+        state.withLock { $0.servers.append(server) }
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    /// Stops every adopted server, then the client; only the first call does anything.
+    func shutdown() async {
+        let servers: [AssembledServer]? = state.withLock { state in
+            guard !state.shutDown else { return nil }
+            state.shutDown = true
+            return state.servers
+        }
+        guard let servers else { return }
+        for server in servers { await server.shutdown() }
+        do {
+            try await client.shutdown()
+        } catch {
+            logger.debug("HTTP client shutdown", metadata: ["error": "\(error)"])
+        }
+        HTTP1ConnectionPool.shared.closeIdleConnections()
+    }
+}
