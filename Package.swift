@@ -88,7 +88,6 @@ let package = Package(
             dependencies: [
                 "GatewayCore", "MCPCore", "UpstreamHTTP",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -108,7 +108,7 @@ enum ServerAssembly {
             let endpoint = RemoteMCPEndpoint(url: remote.url, headers: remote.headers, transport: remote.transport)
             let timeout = Duration.milliseconds(Int64(remote.callTimeout * 1000))
             let provider = MCPUpstreamProvider(
-                connector: HTTPUpstreamConnector(endpoint: endpoint, client: client, requestTimeout: timeout + .seconds(1), logger: logger),
+                connector: HTTPUpstreamConnector(endpoint: endpoint, requestTimeout: timeout + .seconds(1), logger: logger),
                 callTimeout: timeout, logger: logger
             )
             return Source(

@@ -1,19 +1,19 @@
-import AsyncHTTPClient
 import GatewayCore
 import Logging
 import MCPCore
+import UpstreamHTTP
 
 /// Opens sessions with a remote MCP server over HTTP (streamable HTTP, or legacy HTTP+SSE).
 public struct HTTPUpstreamConnector: MCPUpstreamConnector {
     public let endpoint: RemoteMCPEndpoint
-    let client: HTTPClient
+    let pool: HTTP1ConnectionPool
     let requestTimeout: Duration
     let logger: Logger
 
     /// `requestTimeout` bounds one POST (its answer included); calls are bounded by the provider too.
-    public init(endpoint: RemoteMCPEndpoint, client: HTTPClient, requestTimeout: Duration = .seconds(90), logger: Logger) {
+    public init(endpoint: RemoteMCPEndpoint, pool: HTTP1ConnectionPool = .shared, requestTimeout: Duration = .seconds(90), logger: Logger) {
         self.endpoint = endpoint
-        self.client = client
+        self.pool = pool
         self.requestTimeout = requestTimeout
         self.logger = logger
     }
@@ -26,7 +26,7 @@ public struct HTTPUpstreamConnector: MCPUpstreamConnector {
         onNotification: @escaping @Sendable (String, JSONValue?) async -> Void, onClose: @escaping @Sendable (String) -> Void
     ) async throws(GatewayError) -> any MCPUpstreamLink {
         let link = HTTPUpstreamLink(
-            endpoint: endpoint, client: client, requestTimeout: requestTimeout, logger: logger, onNotification: onNotification, onClose: onClose
+            endpoint: endpoint, pool: pool, requestTimeout: requestTimeout, logger: logger, onNotification: onNotification, onClose: onClose
         )
         if endpoint.transport == .sse { try await link.openLegacy() }
         return link

@@ -1,8 +1,8 @@
-import AsyncHTTPClient
 import Foundation
 import GatewayCore
 import MCPCore
 import NIOCore
+import UpstreamHTTP
 
 /// The legacy HTTP+SSE transport (2024-11-05): a GET opens the event stream, whose first
 /// `endpoint` event names the URL to POST messages to; every answer arrives on the stream.
@@ -13,9 +13,9 @@ extension HTTPUpstreamLink {
     func openLegacy() async throws(GatewayError) -> URL {
         var request = request(method: .GET)
         request.headers.replaceOrAdd(name: "accept", value: "text/event-stream")
-        let response: HTTPClientResponse
+        let response: HTTP1StreamingResponse
         do {
-            response = try await client.execute(request, deadline: .distantFuture)
+            response = try await pool.stream(request, deadline: .distantFuture)
         } catch {
             throw GatewayError(.upstream, "the SSE stream of \(endpoint.redacted) cannot be opened: \(error)")
         }
@@ -65,9 +65,9 @@ extension HTTPUpstreamLink {
         let id = message["id"]?.intValue
         var request = request(method: .POST, url: url)
         request.headers.replaceOrAdd(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: message.serializedBytes()))
+        request.body = ByteBuffer(bytes: message.serializedBytes())
         do {
-            let response = try await client.execute(request, timeout: .init(requestTimeout))
+            let response = try await pool.stream(request, deadline: .now() + TimeAmount(requestTimeout))
             let body = try await Self.collect(response.body, limit: 64 << 10)
             guard (200..<300).contains(response.status.code) else {
                 return await failed(id, "the remote MCP server answered HTTP \(response.status.code): \(String(decoding: body.prefix(300), as: UTF8.self))")

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GatewayCore
 import Logging
@@ -29,7 +28,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     }
 
     let endpoint: RemoteMCPEndpoint
-    let client: HTTPClient
+    let pool: HTTP1ConnectionPool
     let requestTimeout: Duration
     let logger: Logger
     let connection: MCPClientConnection
@@ -37,11 +36,11 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     private let onClose: @Sendable (String) -> Void
 
     init(
-        endpoint: RemoteMCPEndpoint, client: HTTPClient, requestTimeout: Duration, logger: Logger,
+        endpoint: RemoteMCPEndpoint, pool: HTTP1ConnectionPool = .shared, requestTimeout: Duration, logger: Logger,
         onNotification: @escaping @Sendable (String, JSONValue?) async -> Void, onClose: @escaping @Sendable (String) -> Void
     ) {
         self.endpoint = endpoint
-        self.client = client
+        self.pool = pool
         self.requestTimeout = requestTimeout
         self.logger = logger
         self.onClose = onClose
@@ -74,7 +73,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         let (streams, mode, session) = state.withLock { ($0.streams, $0.mode, $0.sessionID) }
         for stream in streams { stream.cancel() }
         if case .streamable = mode, session != nil {
-            _ = try? await client.execute(sessionRequest(method: .DELETE).request, timeout: .seconds(2))
+            _ = try? await pool.stream(sessionRequest(method: .DELETE).request, deadline: .now() + .seconds(2)).body.collect(upTo: 64 << 10)
         }
         close("the gateway ended the session")
     }
@@ -106,16 +105,15 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     }
 
     /// A request to the endpoint with the configured headers.
-    func request(method: HTTPMethod, url: URL? = nil) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: (url ?? endpoint.url).absoluteString)
-        request.method = method
+    func request(method: HTTPMethod, url: URL? = nil) -> UpstreamRequest {
+        var request = UpstreamRequest(method: method, url: url ?? endpoint.url)
         for (name, value) in endpoint.headers { request.headers.add(name: name, value: value) }
         return request
     }
 
     /// A request of the streamable-HTTP session: the configured headers, plus `Mcp-Session-Id` and
     /// `MCP-Protocol-Version` once they are known; also returns the session id it carries.
-    func sessionRequest(method: HTTPMethod) -> (request: HTTPClientRequest, session: String?) {
+    func sessionRequest(method: HTTPMethod) -> (request: UpstreamRequest, session: String?) {
         var request = request(method: method)
         let (session, version) = state.withLock { ($0.sessionID, $0.version) }
         if let session { request.headers.replaceOrAdd(name: "mcp-session-id", value: session) }
@@ -129,10 +127,10 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         var (request, session) = sessionRequest(method: .POST)
         request.headers.replaceOrAdd(name: "content-type", value: "application/json")
         request.headers.replaceOrAdd(name: "accept", value: "application/json, text/event-stream")
-        request.body = .bytes(ByteBuffer(bytes: message.serializedBytes()))
-        let response: HTTPClientResponse
+        request.body = ByteBuffer(bytes: message.serializedBytes())
+        let response: HTTP1StreamingResponse
         do {
-            response = try await client.execute(request, timeout: .init(requestTimeout))
+            response = try await pool.stream(request, deadline: .now() + TimeAmount(requestTimeout))
         } catch {
             return await failed(id, "the remote MCP server \(endpoint.redacted) cannot be reached: \(error)")
         }
@@ -191,7 +189,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     /// Reads a request's SSE answer stream. A stream that ends before the answer (the server
     /// may close it on purpose, after an event id and a `retry:` delay) is resumed with a GET
     /// carrying `Last-Event-ID`, as the specification describes, a few times at most.
-    func answers(for id: Int64?, from body: HTTPClientResponse.Body) async throws {
+    func answers(for id: Int64?, from body: HTTP1ResponseBody) async throws {
         var end = try await events(of: body, awaiting: id)
         var resumes = 0
         while let id, connection.isWaiting(for: id), let lastEventID = end.lastEventID, resumes < 5 {
@@ -254,7 +252,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     /// returns where the stream ended, for a resume with `Last-Event-ID`.
     @discardableResult
     func events(
-        of body: HTTPClientResponse.Body, awaiting: Int64? = nil, other: (SSEEventParser.Event) async -> Void = { _ in }
+        of body: HTTP1ResponseBody, awaiting: Int64? = nil, other: (SSEEventParser.Event) async -> Void = { _ in }
     ) async throws -> StreamEnd {
         var parser = SSEEventParser(maxEventBytes: endpoint.maxMessageBytes)
         do {
@@ -281,7 +279,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     }
 
     /// A GET for the session's event stream, resuming after `lastEventID` when given.
-    func streamRequest(after lastEventID: String?) -> HTTPClientRequest {
+    func streamRequest(after lastEventID: String?) -> UpstreamRequest {
         var request = sessionRequest(method: .GET).request
         request.headers.replaceOrAdd(name: "accept", value: "text/event-stream")
         if let lastEventID { request.headers.replaceOrAdd(name: "last-event-id", value: lastEventID) }
@@ -289,8 +287,8 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     }
 
     /// Opens a GET event stream; nil (body drained) when the server answers anything but one.
-    func openStream(after lastEventID: String?) async throws -> HTTPClientResponse? {
-        let response = try await client.execute(streamRequest(after: lastEventID), deadline: .distantFuture)
+    func openStream(after lastEventID: String?) async throws -> HTTP1StreamingResponse? {
+        let response = try await pool.stream(streamRequest(after: lastEventID), deadline: .distantFuture)
         guard response.status == .ok, response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true else {
             await Self.drain(response.body)
             logger.debug("remote MCP server opened no event stream", metadata: ["status": "\(response.status.code)"])
@@ -310,12 +308,12 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     }
 
     /// Reads and drops a body that is not used (so its connection can be reused).
-    static func drain(_ body: HTTPClientResponse.Body) async {
+    static func drain(_ body: HTTP1ResponseBody) async {
         _ = try? await collect(body, limit: 64 << 10)
     }
 
     /// Reads a whole body, refusing one over `limit` bytes.
-    static func collect(_ body: HTTPClientResponse.Body, limit: Int) async throws -> [UInt8] {
+    static func collect(_ body: HTTP1ResponseBody, limit: Int) async throws -> [UInt8] {
         var collected: [UInt8] = []
         for try await chunk in body {
             guard collected.count + chunk.readableBytes <= limit else {

@@ -1,8 +1,8 @@
 import Foundation
 import UpstreamHTTP
 
-/// A plain `http://` URL split for the connection pool: where to connect and what to ask for.
-/// `nil` for anything else (`https://`, user info in the URL), which AsyncHTTPClient sends. It is
+/// An `http://` or `https://` URL split for the connection pool: where to connect and what to
+/// ask for. `nil` for anything else (user info in the URL), which AsyncHTTPClient sends. It is
 /// made from the same reading of the URL as the host check (`UpstreamURL`), so both see the same host.
 struct PlainHTTPTarget {
     var origin: HTTP1Origin
@@ -15,12 +15,13 @@ struct PlainHTTPTarget {
     }
 
     init?(_ components: URLComponents?) {
-        guard let components, components.scheme?.lowercased() == "http", components.user == nil, components.password == nil,
-            var host = components.host, !host.isEmpty
+        guard let components, let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            components.user == nil, components.password == nil, var host = components.host, !host.isEmpty
         else { return nil }
+        let tls = scheme == "https"
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         requestTarget = components.percentEncodedQuery.map { path + "?" + $0 } ?? path
-        origin = HTTP1Origin(host: host, port: components.port ?? 80)
+        origin = HTTP1Origin(host: host, port: components.port ?? (tls ? 443 : 80), tls: tls)
     }
 }

@@ -7,8 +7,8 @@ import NIOHTTP1
 import OpenAPIImport
 import UpstreamHTTP
 
-/// Executes operation bindings over HTTP — plain `http://` upstreams through the keep-alive
-/// `HTTP1ConnectionPool`, `https://` ones through AsyncHTTPClient — and turns every answer — or
+/// Executes operation bindings over HTTP — `http://` and `https://` upstreams through the
+/// keep-alive `HTTP1ConnectionPool` (URLs with user info through AsyncHTTPClient) — and turns every answer — or
 /// failure — into an MCP tool result. It never throws: upstream faults are `isError`
 /// results with a clear message.
 public struct RESTExecutor: Sendable {
@@ -31,8 +31,7 @@ public struct RESTExecutor: Sendable {
     let builder = RequestBuilder()
     let logger: Logger
 
-    /// `pool` carries plain `http://` calls (the hot path); `client` carries `https://` calls
-    /// (TLS, HTTP/2) and the OAuth2 token requests.
+    /// `pool` carries the calls; `client` carries URLs with user info and the OAuth2 token requests.
     public init(client: HTTPClient, pool: HTTP1ConnectionPool = .shared, limits: Limits = Limits(), logger: Logger) {
         self.client = client
         self.pool = pool
@@ -117,7 +116,7 @@ public struct RESTExecutor: Sendable {
         }
     }
 
-    /// A plain `http://` request through the keep-alive pool.
+    /// An `http://` or `https://` request through the keep-alive pool.
     private func sendPlain(_ prepared: PreparedRequest, to plain: PlainHTTPTarget) async throws -> UpstreamAnswer {
         var headers = HTTPHeaders()
         headers.reserveCapacity(prepared.headers.count + 2)
@@ -134,7 +133,8 @@ public struct RESTExecutor: Sendable {
         )
     }
 
-    /// An `https://` (or otherwise unusual) request through AsyncHTTPClient.
+    /// A request whose URL carries user info, through AsyncHTTPClient (which turns it into
+    /// basic authentication).
     private func sendThroughClient(_ prepared: PreparedRequest) async throws -> UpstreamAnswer {
         var request = HTTPClientRequest(url: prepared.url)
         request.method = HTTPMethod(rawValue: prepared.method)

@@ -4,12 +4,13 @@ import UpstreamHTTP
 /// A request URL read once, for the host check and the connection: a plain `http://` URL in the
 /// shape the request builder makes (an ASCII host name or IPv4 address, an optional port, a path
 /// and query of URL characters) is split directly; anything else is read by `URLComponents`,
-/// which handles every other form (IPv6 literals, user info, international names, `https`).
+/// which handles every other form (IPv6 literals, user info, international names, `https`; the
+/// pool sends those too, except URLs with user info).
 struct UpstreamURL {
     /// The lower-case scheme and host (`nil` when the URL has none).
     var scheme: String?
     var host: String?
-    /// Where the pool sends it; `nil` for URLs AsyncHTTPClient sends (`https://`, user info).
+    /// Where the pool sends it; `nil` for URLs AsyncHTTPClient sends (user info in the URL).
     var plain: PlainHTTPTarget?
 
     init(_ url: String) {
