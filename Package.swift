@@ -64,6 +64,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -110,10 +111,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Layer 5: the YAML configuration file → typed settings of the adapters (names file, line and field on errors).
+        // Layer 2: the YAML configuration file → typed settings in GatewayCore's vocabulary (names file, line and field on
+        // errors); OpenAPIImport for its YAML reader and import options.
         .target(
             name: "GatewayConfig",
-            dependencies: ["MCPCore", "GatewayCore", "OpenAPIImport", "RESTUpstream", "MCPUpstream"],
+            dependencies: ["MCPCore", "GatewayCore", "OpenAPIImport"],
             swiftSettings: swiftSettings
         ),
         // Layer 4: the runtime built from a configuration: servers, policy chain, routes, lifecycle.
@@ -177,8 +179,7 @@ let package = Package(
         .testTarget(
             name: "UpstreamHTTPTests",
             dependencies: [
-                "UpstreamHTTP", "GatewayTesting",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "UpstreamHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

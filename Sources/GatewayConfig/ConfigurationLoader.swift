@@ -1,8 +1,7 @@
 import Foundation
+import GatewayCore
 import MCPCore
 import OpenAPIImport
-import MCPUpstream
-import RESTUpstream
 
 /// Reads a YAML configuration file into a `GatewayConfiguration`: `${VAR}` substituted from the
 /// environment, every field checked (unknown fields are errors, so a typo never silently turns
@@ -158,7 +157,7 @@ public struct ConfigurationLoader: Sendable {
         }
         if let transport = fields["transport"] {
             let raw = try transport.string()
-            guard let value = RemoteMCPEndpoint.Transport(rawValue: raw) else {
+            guard let value = RemoteMCPTransport(rawValue: raw) else {
                 throw transport.error(.invalidValue, "expected auto, streamable-http or sse, found '\(raw)'")
             }
             source.transport = value

@@ -1,7 +1,7 @@
 import Foundation
+import GatewayCore
 import MCPCore
 import OpenAPIImport
-import RESTUpstream
 
 /// Reads a server's `openapi:` section: the document, import choices, upstream credentials and limits.
 enum OpenAPISourceReader {

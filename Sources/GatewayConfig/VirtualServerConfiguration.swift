@@ -1,8 +1,6 @@
 import Foundation
 import GatewayCore
-import MCPUpstream
 import OpenAPIImport
-import RESTUpstream
 
 /// One virtual MCP server: a name (its path `/mcp/<name>`), how its tools are listed, and
 /// where they come from.
@@ -132,11 +130,11 @@ public struct StdioSource: Sendable {
 public struct RemoteSource: Sendable {
     public var url: URL
     public var headers: [(name: String, value: String)]
-    public var transport: RemoteMCPEndpoint.Transport
+    public var transport: RemoteMCPTransport
     /// Seconds a call may take before it is cancelled.
     public var callTimeout: Double
 
-    public init(url: URL, headers: [(name: String, value: String)] = [], transport: RemoteMCPEndpoint.Transport = .auto, callTimeout: Double = 60) {
+    public init(url: URL, headers: [(name: String, value: String)] = [], transport: RemoteMCPTransport = .auto, callTimeout: Double = 60) {
         self.url = url
         self.headers = headers
         self.transport = transport

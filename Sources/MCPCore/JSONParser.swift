@@ -194,7 +194,7 @@ private struct Reader {
         index += 1
         let start = index
         // Fast path: no escapes. ASCII needs no UTF-8 validation (`String(validating:)` is not
-        // specialised for buffers: ≈ 1% of a tool call's CPU when it read every key and value).
+        // specialised for buffers; BENCHMARKS.md has its cost).
         var ascii = true
         while index < bytes.count {
             let byte = bytes[index]

@@ -1,14 +1,12 @@
 import Foundation
+import GatewayCore
 
 /// Where a remote MCP server listens and how the gateway presents itself there. The headers are
 /// the gateway's own credentials for that server; a client's headers are never forwarded.
 public struct RemoteMCPEndpoint: Sendable {
     /// Streamable HTTP, legacy HTTP+SSE (2024-11-05), or streamable HTTP falling back to SSE.
-    public enum Transport: String, Sendable, CaseIterable {
-        case auto
-        case streamableHTTP = "streamable-http"
-        case sse
-    }
+    /// How the server is spoken to (`RemoteMCPTransport`).
+    public typealias Transport = RemoteMCPTransport
 
     public var url: URL
     public var headers: [(name: String, value: String)]

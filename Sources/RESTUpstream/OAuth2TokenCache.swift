@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GatewayCore
 import MCPCore
 import NIOCore
 import UpstreamHTTP

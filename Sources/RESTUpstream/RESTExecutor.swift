@@ -42,8 +42,8 @@ public struct RESTExecutor: Sendable {
     /// A client configured for gateway use: a large per-host pool, no redirects followed, and
     /// (unless `retryConnects`) an immediate error when the upstream refuses the connection, so an
     /// agent learns at once that the API is down instead of after the connect timeout.
-    /// Decompression is off by default: AsyncHTTPClient's decompressing handler cost a quarter of
-    /// the tool-call throughput in the benchmark, and without it no `Accept-Encoding` is sent, so
+    /// Decompression is off by default: AsyncHTTPClient's decompressing handler is costly on the
+    /// request path (BENCHMARKS.md), and without it no `Accept-Encoding` is sent, so
     /// upstreams answer uncompressed. Tracing is off (no tracer is bootstrapped in Toolgate).
     public static func makeHTTPClient(connectTimeout: Duration = .seconds(10), retryConnects: Bool = false, decompression: Bool = false) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
@@ -53,7 +53,7 @@ public struct RESTExecutor: Sendable {
         configuration.timeout.connect = .init(connectTimeout)
         configuration.decompression = decompression ? .enabled(limit: .ratio(50)) : .disabled
         // No tracer: with the default (the bootstrapped no-op one) every request still builds its
-        // span attributes and parses its URL again for them, ≈ 2–3% of a tool call's CPU here.
+        // span attributes and parses its URL again for them (BENCHMARKS.md).
         configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

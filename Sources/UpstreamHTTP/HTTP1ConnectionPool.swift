@@ -172,13 +172,15 @@ public final class HTTP1ConnectionPool: Sendable {
         let tunnel = origin.tls && proxy != nil
         let idleTimeout = TimeAmount(configuration.idleTimeout)
         let slots = self.slots
+        let handshake = loop.makePromise(of: Void.self)
         let addHandlers: @Sendable (any Channel) throws -> Void = { [self] channel in
             if origin.tls {
                 let handler = try NIOSSLClientHandler(context: try tlsContext(), serverHostname: origin.isIPAddress ? nil : origin.host)
                 try channel.pipeline.syncOperations.addHandler(handler)
+                try channel.pipeline.syncOperations.addHandler(TLSHandshakeWaiter(done: handshake))
             }
             // Heads are checked once in `prepare` (`sendingProblem`), not by NIO's validator in
-            // every connection's pipeline (≈ 3% of a tool call's CPU).
+            // every connection's pipeline (its cost: BENCHMARKS.md).
             try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
             let handler = HTTP1ExchangeHandler(
                 idleTimeout: idleTimeout, reusable: { slots.release($0, origin: origin) }, closed: { slots.closed($0, origin: origin) }
@@ -217,9 +219,25 @@ public final class HTTP1ConnectionPool: Sendable {
             } else {
                 tunnelOpened.succeed()
             }
+            if origin.tls {
+                // A handshake failure is a connection failure, said as such (not a request that
+                // found its connection closed).
+                let timer = loop.scheduleTask(in: timeout) { handshake.fail(HTTP1PoolError(.connectTimedOut, "the TLS handshake did not finish in time")) }
+                do {
+                    try await handshake.futureResult.get()
+                    timer.cancel()
+                } catch {
+                    timer.cancel()
+                    channel.close(promise: nil)
+                    throw error
+                }
+            } else {
+                handshake.succeed()
+            }
             return channel
         } catch {
             tunnelOpened.fail(error)
+            handshake.fail(error)
             slots.closed(nil, origin: origin)
             if let error = error as? HTTP1PoolError { throw error }
             if case ChannelError.connectTimeout = error { throw HTTP1PoolError(.connectTimedOut, "connection timed out") }

@@ -232,7 +232,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             if source.yield(chunk) == .stopProducing { streaming.paused = true }
             state = .streaming(streaming)
         case .end:
-            streaming.source?.finish()
+            // The state changes before the reader hears of the end: finishing the body may tell
+            // the reader at once, and its `ReaderGone` must find this exchange over.
             if streaming.keepAlive {
                 let expires = NIODeadline.now() + idleTimeout
                 state = .idle(expires: expires)
@@ -242,6 +243,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 state = .closed
                 context.close(promise: nil)
             }
+            streaming.source?.finish()
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayConfig
+import GatewayCore
 import RESTUpstream
 
 /// The gateway's own credentials for the upstream API, and the hosts it may reach. Secrets are

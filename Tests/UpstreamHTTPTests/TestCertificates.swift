@@ -30,14 +30,18 @@ struct TestCertificates {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        let errors = Pipe()
+        // A file, not a pipe: a child another test starts meanwhile would inherit a pipe's write
+        // end and keep it open, and reading to its end would wait for that child.
+        let log = folder.appendingPathComponent("openssl.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let errors = try FileHandle(forWritingTo: log)
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try errors.close()
         guard process.terminationStatus == 0 else {
-            throw TestSetupError("openssl \(arguments.first ?? "") failed: \(String(decoding: output, as: UTF8.self))")
+            throw TestSetupError("openssl \(arguments.first ?? "") failed: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
     }
 }

@@ -1,17 +1,17 @@
 import Foundation
-import Logging
-import UpstreamHTTP
 
 /// Debian's `tinyproxy` on 127.0.0.1, started for a test with a configuration of its own
-/// (CONNECT to any port) and stopped after it (or after 60 s at most); its log is read line by line so a test can
-/// await what the proxy did.
+/// (CONNECT to any port) and stopped after it; its log is read line by line so a test can
+/// await what the proxy did. Every wait ends within 30 s (the log stream is finished then), so
+/// a proxy that failed to start, or a log line that never comes, fails the test instead of
+/// hanging it.
 final class TinyProxy: @unchecked Sendable {
     static let executable = "/usr/bin/tinyproxy"
 
     let port: Int
     private let process: Process
     private let folder: URL
-    private var log: AsyncStream<LineReader.Item>.AsyncIterator
+    private var log: AsyncStream<String>.AsyncIterator
 
     init() async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
@@ -29,28 +29,36 @@ final class TinyProxy: @unchecked Sendable {
         process.arguments = ["-oL", Self.executable, "-d", "-c", configuration.path]
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = output
+        process.standardError = FileHandle.nullDevice
         try process.run()
-        // Only the proxy writes to the pipe now: its exit ends the log.
         try output.fileHandleForWriting.close()
-        var logger = Logger(label: "tinyproxy")
-        logger.logLevel = .critical
-        log = LineReader(descriptor: output.fileHandleForReading.fileDescriptor, maxLineBytes: 64 << 10, logger: logger, name: "tinyproxy-log")
-            .lines().makeAsyncIterator()
-        // A watchdog bounds a test that would otherwise wait for a log line that never comes.
-        let watched = process
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if watched.isRunning { watched.terminate() } }
+        let (lines, continuation) = AsyncStream.makeStream(of: String.self)
+        log = lines.makeAsyncIterator()
+        let reading = output.fileHandleForReading
+        let reader = Thread {
+            var pending = Data()
+            while true {
+                let chunk = reading.availableData
+                if chunk.isEmpty { break }
+                pending += chunk
+                while let newline = pending.firstIndex(of: 0x0A) {
+                    continuation.yield(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+                    pending = Data(pending[(newline + 1)...])
+                }
+            }
+            continuation.finish()
+        }
+        reader.start()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { continuation.finish() }
         guard try await waitForLog(containing: "Accepting connections") != nil else {
             stop()
-            throw TestSetupError("tinyproxy did not start")
+            throw TestSetupError("tinyproxy did not start on port \(port)")
         }
     }
 
-    /// Reads the log until a line contains `text` (nil if the proxy exits first).
+    /// Reads the log until a line contains `text` (nil if the log ends first).
     func waitForLog(containing text: String) async throws -> String? {
-        while let item = await log.next() {
-            guard case .line(let bytes) = item else { continue }
-            let line = String(decoding: bytes, as: UTF8.self)
+        while let line = await log.next() {
             if line.contains(text) { return line }
         }
         return nil

@@ -10,8 +10,8 @@ import NIOHTTPTypesHTTP1
 /// response types, but each connection's pipeline hands whole requests (body collected, at most
 /// `maxBodyBytes + 1` bytes kept so a route can still answer 413) to one task per connection that
 /// runs the router and writes the answer straight to the channel. Hummingbird's own connection
-/// wraps the channel in async sequences both ways; without them `/healthz` is served ≈ 20% faster
-/// here and a tool call ≈ 15% (BENCHMARKS.md). NIO's pipelining handler keeps answers in request
+/// wraps the channel in async sequences both ways; without them requests are served faster
+/// (BENCHMARKS.md has the figures). NIO's pipelining handler keeps answers in request
 /// order and closes a connection gracefully when the server shuts down (after the answer in
 /// progress).
 public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel where Responder.Context == BasicRequestContext {
@@ -37,7 +37,7 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection> {
         channel.eventLoop.makeCompletedFuture {
             // Outbound header validation is off as in Hummingbird's own connections: HTTPTypes
-            // already validated every field (the check cost ≈ 8% of a small request's CPU).
+            // already validated every field (the second check's cost: BENCHMARKS.md).
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withPipeliningAssistance: true, withServerUpgrade: nil, withErrorHandling: true, withOutboundHeaderValidation: false
             )

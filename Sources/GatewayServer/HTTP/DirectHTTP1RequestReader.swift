@@ -9,7 +9,7 @@ import NIOHTTPTypesHTTP1
 /// connection's task. The stream ends when the connection or its input closes.
 ///
 /// It converts the head itself, where NIO's `HTTP1ToHTTPServerCodec` would parse every path with
-/// `URLComponents` and lower-case every header name (≈ 4% of a small request's CPU): an
+/// `URLComponents` and lower-case every header name (a cost BENCHMARKS.md measures): an
 /// origin-form path (`/…`) is taken as it is, anything else goes through that codec's conversion.
 /// A request whose connection must close after its answer (HTTP/1.0 without keep-alive, or
 /// `Connection: close`) carries `Connection: close`, which the connection's loop honours. A

@@ -26,7 +26,7 @@ final class SeenCalls: ToolPolicy {
 
 @Suite("stdio transport end to end (pipes, demo API on 127.0.0.1)")
 struct StdioTransportTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     /// One client for the whole suite (an `HTTPClient` must be shut down before it is released).
     static let client = RESTExecutor.makeHTTPClient()
     static let demo = try! OpenAPIImporter().importDocument(path: repository.appendingPathComponent("specs/demo-api.yaml").path)

@@ -2,8 +2,8 @@ import HTTPTypes
 
 extension HTTPFields {
     /// The value of the field `name`, as `self[name]` gives it (repeated fields joined with ", "),
-    /// without that subscript's generic join for the usual single field (≈ 1.5% of a tool call's
-    /// CPU went to it). Not for `Cookie`, whose fields join with "; ".
+    /// without that subscript's generic join for the usual single field (measurable on the tool-call
+    /// path: BENCHMARKS.md). Not for `Cookie`, whose fields join with "; ".
     func value(_ name: HTTPField.Name) -> String? {
         var first: String?
         var more: [String] = []
