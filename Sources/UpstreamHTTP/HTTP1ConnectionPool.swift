@@ -206,31 +206,15 @@ public final class HTTP1ConnectionPool: Sendable {
                 .connect(host: proxy?.host ?? origin.host, port: proxy?.port ?? origin.port)
                 .get()
             if tunnel {
-                let timer = loop.scheduleTask(in: timeout) { tunnelOpened.fail(HTTP1PoolError(.connectTimedOut, "the proxy did not open the tunnel in time")) }
-                do {
-                    try await tunnelOpened.futureResult.get()
-                    timer.cancel()
-                    try await loop.submit { try addHandlers(channel) }.get()
-                } catch {
-                    timer.cancel()
-                    channel.close(promise: nil)
-                    throw error
-                }
+                try await Self.awaitStep(tunnelOpened, on: channel, within: timeout, "the proxy did not open the tunnel in time")
+                try await loop.submit { try addHandlers(channel) }.get()
             } else {
                 tunnelOpened.succeed()
             }
             if origin.tls {
                 // A handshake failure is a connection failure, said as such (not a request that
                 // found its connection closed).
-                let timer = loop.scheduleTask(in: timeout) { handshake.fail(HTTP1PoolError(.connectTimedOut, "the TLS handshake did not finish in time")) }
-                do {
-                    try await handshake.futureResult.get()
-                    timer.cancel()
-                } catch {
-                    timer.cancel()
-                    channel.close(promise: nil)
-                    throw error
-                }
+                try await Self.awaitStep(handshake, on: channel, within: timeout, "the TLS handshake did not finish in time")
             } else {
                 handshake.succeed()
             }
@@ -243,6 +227,19 @@ public final class HTTP1ConnectionPool: Sendable {
             if case ChannelError.connectTimeout = error { throw HTTP1PoolError(.connectTimedOut, "connection timed out") }
             let through = proxy.map { " (through the proxy \($0.host):\($0.port))" } ?? ""
             throw HTTP1PoolError(.connectFailed, Self.describeConnect(error) + through)
+        }
+    }
+
+    /// Waits for one step of opening a connection (the proxy's tunnel, the TLS handshake); a
+    /// step that fails or takes longer than `timeout` closes the connection.
+    private static func awaitStep(_ step: EventLoopPromise<Void>, on channel: any Channel, within timeout: TimeAmount, _ late: String) async throws {
+        let timer = channel.eventLoop.scheduleTask(in: timeout) { step.fail(HTTP1PoolError(.connectTimedOut, late)) }
+        defer { timer.cancel() }
+        do {
+            try await step.futureResult.get()
+        } catch {
+            channel.close(promise: nil)
+            throw error
         }
     }
 
