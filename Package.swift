@@ -125,6 +125,7 @@ let package = Package(
                 "MCPCore", "GatewayCore", "GatewayPolicy", "GatewayServer", "GatewayConfig", "OpenAPIImport", "RESTUpstream", "MCPUpstream", "UpstreamHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -180,6 +180,7 @@ def stop(process):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--toolgate", required=True)
+    parser.add_argument("--toolgate-baseline", help="another toolgate binary (an earlier commit) measured in the same run, for before/after")
     parser.add_argument("--references")
     parser.add_argument("--fastmcp-python")
     parser.add_argument("--runs", type=int, default=3)
@@ -219,19 +220,27 @@ def main():
                     with_half_load(results[-1], reference_url, body, headers, upstream_url, workdir, half_duration)
                     stop(reference)
 
-            port = free_port()
-            toolgate = subprocess.Popen([args.toolgate, "serve", "--spec", str(SPEC), "--base-url", upstream_url, "--name", "bench",
-                                         "--port", str(port), "--log-level", "error"])
-            started.append(toolgate)
-            wait_port(port, toolgate)
-            url = f"http://127.0.0.1:{port}/mcp/bench"
-            idle = rss_mb([toolgate.pid], "VmRSS")
+            # The baseline (an earlier build) and this build alternate, mode by mode, so drift
+            # during the run touches both alike.
+            binaries = [("toolgate", args.toolgate)]
+            if args.toolgate_baseline:
+                binaries.insert(0, ("baseline", args.toolgate_baseline))
             for mode in ("session", "stateless"):
-                ours = measure(f"toolgate tools/call ({mode})", url, [toolgate.pid], args, workdir, mode)
-                body, headers = request_for(mode, url)
-                with_half_load(ours, url, body, headers, upstream_url, workdir, half_duration)
-                results.append(ours)
-            stop(toolgate)
+                for label, binary in binaries:
+                    port = free_port()
+                    toolgate = subprocess.Popen([binary, "serve", "--spec", str(SPEC), "--base-url", upstream_url, "--name", "bench",
+                                                 "--port", str(port), "--log-level", "error"])
+                    started.append(toolgate)
+                    wait_port(port, toolgate)
+                    url = f"http://127.0.0.1:{port}/mcp/bench"
+                    if label == "toolgate" and mode == "session":
+                        idle = rss_mb([toolgate.pid], "VmRSS")
+                    ours = measure(f"{label} tools/call ({mode})", url, [toolgate.pid], args, workdir, mode)
+                    if label == "toolgate":
+                        body, headers = request_for(mode, url)
+                        with_half_load(ours, url, body, headers, upstream_url, workdir, half_duration)
+                    results.append(ours)
+                    stop(toolgate)
 
             if args.fastmcp_python:
                 for mode in ("session", "stateless"):
@@ -277,6 +286,12 @@ def main():
         if theirs:
             line += f"; {ours['rps'] / theirs['rps']:.1f}x FastMCP throughput, p99 {theirs['p99'] / ours['p99']:.1f}x lower"
         print(line)
+    for mode in ("session", "stateless"):
+        baseline = by.get(f"baseline tools/call ({mode})")
+        if baseline:
+            ours = by[f"toolgate tools/call ({mode})"]
+            print(f"toolgate {mode} against the baseline build: {ours['rps'] / baseline['rps']:.3f}x throughput "
+                  f"({ours['rps']:.0f} against {baseline['rps']:.0f} req/s), p50 {ours['p50']:.2f} against {baseline['p50']:.2f} ms")
     if any(r["bad"] for r in results):
         print("WARNING: some answers were wrong or failed; see the 'bad' column", file=sys.stderr)
         sys.exit(1)

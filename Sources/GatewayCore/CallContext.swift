@@ -11,8 +11,9 @@ public struct CallContext: Sendable {
     public var identity: Identity
     /// What the call is addressed to: its kind, the virtual server or model group, and the name.
     public var target: CallTarget
-    /// The credentials the transport saw (never logged; only authentication reads them).
-    public var credentials: CallerCredentials
+    /// The credentials the transport saw, set explicitly (nil: read from `callerHeaders` when
+    /// asked, so a call that no authentication policy looks at pays nothing for them).
+    private var explicitCredentials: CallerCredentials?
     /// The transport it came in on (`stdio`, `http`...).
     public var transport: String
     /// The request id (the JSON-RPC id of an MCP request), for correlation in logs and audit.
@@ -32,13 +33,13 @@ public struct CallContext: Sendable {
     public var verdicts: [PolicyVerdict]
 
     public init(
-        identity: Identity = .anonymous, target: CallTarget, credentials: CallerCredentials = CallerCredentials(), transport: String,
+        identity: Identity = .anonymous, target: CallTarget, credentials: CallerCredentials? = nil, transport: String,
         requestID: JSONRPCID? = nil, clientAddress: String? = nil, protocolVersion: MCPProtocolVersion? = nil,
         receivedAt: ContinuousClock.Instant = .now, callerHeaders: [(name: String, value: String)] = []
     ) {
         self.identity = identity
         self.target = target
-        self.credentials = credentials
+        self.explicitCredentials = credentials
         self.transport = transport
         self.requestID = requestID
         self.clientAddress = clientAddress
@@ -59,6 +60,13 @@ public struct CallContext: Sendable {
             identity: identity, target: CallTarget(kind: .toolCall, scope: server, name: ""), transport: transport, requestID: requestID,
             protocolVersion: protocolVersion, receivedAt: receivedAt, callerHeaders: callerHeaders
         )
+    }
+
+    /// The credentials the transport saw (never logged; only authentication reads them):
+    /// `Authorization: Bearer` and `x-api-key` of the caller's headers unless set explicitly.
+    public var credentials: CallerCredentials {
+        get { explicitCredentials ?? CallerCredentials(headers: callerHeaders) }
+        set { explicitCredentials = newValue }
     }
 
     /// The virtual server an MCP call is addressed to (empty for model calls).

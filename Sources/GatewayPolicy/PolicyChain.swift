@@ -28,8 +28,11 @@ public struct PolicyChain: Sendable {
     public func run<Call: GatewayCall>(
         _ call: Call, context: CallContext, terminal: PolicyNext<Call>
     ) async throws(GatewayError) -> Call.Output {
-        var context = context
-        context.target.kind = Call.kind
+        guard context.target.kind == Call.kind else {
+            var context = context
+            context.target.kind = Call.kind
+            return try await run(index: 0, call: call, context: context, terminal: terminal)
+        }
         if policies.isEmpty { return try await terminal(call, context) }
         return try await run(index: 0, call: call, context: context, terminal: terminal)
     }

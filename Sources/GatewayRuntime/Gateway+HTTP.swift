@@ -1,6 +1,7 @@
 import GatewayConfig
 import GatewayCore
 import GatewayServer
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -28,6 +29,14 @@ extension Gateway {
             services += transport.services()
         }
         for group in routeGroups { group.register(on: router) }
+        // A path under /mcp that names no server gets a body saying which servers there are.
+        let served = servers.map(\.endpoint.path).joined(separator: ", ")
+        for method in [HTTPRequest.Method.get, .post, .delete] {
+            router.on("/mcp/{name}", method: method) { _, context in
+                let name = context.parameters.get("name") ?? ""
+                return GatewayError(.notFound, "no MCP server at /mcp/\(name); this gateway serves \(served.isEmpty ? "none" : served)").response()
+            }
+        }
         let ready = servers.map { "\"\($0.name)\":\($0.toolCount.map(String.init) ?? "null")" }.joined(separator: ",")
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
         router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)}}" }

@@ -52,7 +52,7 @@ public struct GatewayToolHandler: MCPServerHandler {
     private func providerTools() async throws(JSONRPCError) -> [MCPTool] {
         let provider = self.provider
         do throws(GatewayError) {
-            let listed = try await policies.run(ListRequest(method: "tools/list"), context: context(named: "tools/list")) {
+            let listed = try await policies.run(ListRequest(method: "tools/list"), context: context(named: "tools/list", kind: .list)) {
                 (_, _) async throws(GatewayError) -> ListResult in .tools(try await provider.tools())
             }
             guard case .tools(let tools) = listed else { throw GatewayError(.internal, "tools/list answered with another list") }
@@ -92,16 +92,16 @@ public struct GatewayToolHandler: MCPServerHandler {
             switch method {
             case "resources/read":
                 let uri = params["uri"]?.stringValue ?? ""
-                return try await policies.run(ResourceRead(uri: uri, params: params), context: context(named: uri)) {
+                return try await policies.run(ResourceRead(uri: uri, params: params), context: context(named: uri, kind: .resourceRead)) {
                     (read, _) async throws(GatewayError) -> JSONValue in try await Self.answer(forwarding, method, read.params)
                 }
             case "prompts/get":
                 let name = params["name"]?.stringValue ?? ""
-                return try await policies.run(PromptGet(name: name, params: params), context: context(named: name)) {
+                return try await policies.run(PromptGet(name: name, params: params), context: context(named: name, kind: .promptGet)) {
                     (get, _) async throws(GatewayError) -> JSONValue in try await Self.answer(forwarding, method, get.params)
                 }
             default:
-                let listed = try await policies.run(ListRequest(method: method, params: params), context: context(named: method)) {
+                let listed = try await policies.run(ListRequest(method: method, params: params), context: context(named: method, kind: .list)) {
                     (list, _) async throws(GatewayError) -> ListResult in .forwarded(try await Self.answer(forwarding, list.method, list.params))
                 }
                 guard case .forwarded(let answer) = listed else { throw GatewayError(.internal, "\(method) answered with the tool list") }
@@ -148,11 +148,10 @@ public struct GatewayToolHandler: MCPServerHandler {
 
 extension GatewayToolHandler {
     /// The context of a call to this server naming `name` (the call's kind is set by the chain).
-    func context(named name: String, headers: [(name: String, value: String)] = []) -> CallContext {
-        let headers = headers.isEmpty ? callerHeaders : headers
-        return CallContext(
-            identity: identity, target: CallTarget(kind: .toolCall, scope: server, name: name), credentials: CallerCredentials(headers: headers),
-            transport: transport, clientAddress: clientAddress, callerHeaders: headers
+    func context(named name: String, kind: CallKind = .toolCall, headers: [(name: String, value: String)] = []) -> CallContext {
+        CallContext(
+            identity: identity, target: CallTarget(kind: kind, scope: server, name: name), transport: transport, clientAddress: clientAddress,
+            callerHeaders: headers.isEmpty ? callerHeaders : headers
         )
     }
 }

@@ -32,6 +32,7 @@ struct BridgeCommand: AsyncParsableCommand {
     var command: [String] = []
 
     func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535 (0 picks a free port), found \(port)") }
         guard !command.isEmpty else { throw ValidationError("give the server's command after --, e.g. -- python3 -m mcp_server_time") }
     }
 

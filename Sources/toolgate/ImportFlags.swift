@@ -1,10 +1,21 @@
 import ArgumentParser
+import Foundation
 import OpenAPIImport
 
 /// Flags that shape an import, shared by `import` and `stdio`.
 struct ImportFlags: ParsableArguments {
     @Option(name: .long, help: "Base URL of the API; overrides the document's servers.")
     var baseURL: String?
+
+    func validate() throws {
+        if let baseURL {
+            guard let url = URLComponents(string: baseURL), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                url.host?.isEmpty == false
+            else {
+                throw ValidationError("--base-url: expected an http(s) URL with a host, e.g. https://api.example.com/v1; found '\(baseURL)'")
+            }
+        }
+    }
 
     @Option(name: .long, help: "Longest tool name (clients that prepend a server name need less than 64).")
     var maxNameLength: Int = 64

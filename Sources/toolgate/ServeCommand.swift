@@ -35,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port: expected 0 to 65535 (0 picks a free port), found \(port)") }
         if serving.config != nil, name != nil { throw ValidationError("--name applies to --spec only; with --config, the file names each server") }
     }
 

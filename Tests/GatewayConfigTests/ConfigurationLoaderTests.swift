@@ -72,7 +72,7 @@ struct ConfigurationLoaderTests {
         let configuration = try ConfigurationLoader(environment: [:]).load(path: folder + "/toolgate.yaml")
         #expect(configuration.servers.map(\.name) == ["clinic"])
         #expect(FileManager.default.fileExists(atPath: configuration.servers[0].openAPI?.spec ?? ""))
-        #expect(configuration.servers[0].openAPI?.importOptions.baseURL == "http://127.0.0.1:9000", "the ${VAR:-default} default")
+        #expect(configuration.servers[0].openAPI?.importOptions.baseURL == "http://127.0.0.1:8081", "the ${VAR:-default} default")
     }
 
     @Test("a typo is an unknown field with its line, column, path and a suggestion")
