@@ -5,8 +5,10 @@ import MCPCore
 import Synchronization
 
 /// Serves one virtual server to an MCP session: every `tools/call`, `tools/list`, resource read,
-/// prompt get and forwarded list runs through the policy chain and then the provider. Transports know only `MCPServerHandler`; providers know
-/// only `ToolProvider`; this is where the two meet.
+/// prompt get and forwarded list runs through the policy chain and then the provider. Transports
+/// know only `MCPServerHandler`; providers know only `ToolProvider`; this is where the two meet.
+/// (A server whose provider forwards no resources or prompts leaves those methods to the engine's
+/// empty answers, without the chain: nothing upstream is reached.)
 public struct GatewayToolHandler: MCPServerHandler {
     public let server: String
     public let transport: String
@@ -147,7 +149,8 @@ public struct GatewayToolHandler: MCPServerHandler {
 }
 
 extension GatewayToolHandler {
-    /// The context of a call to this server naming `name` (the call's kind is set by the chain).
+    /// The context of a call of `kind` to this server naming `name`; `headers` are the call's own
+    /// (empty: the session's).
     func context(named name: String, kind: CallKind = .toolCall, headers: [(name: String, value: String)] = []) -> CallContext {
         CallContext(
             identity: identity, target: CallTarget(kind: kind, scope: server, name: name), transport: transport, clientAddress: clientAddress,
