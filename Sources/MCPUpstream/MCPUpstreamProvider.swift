@@ -218,7 +218,7 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
             return state.policy.exited(now: .now)
         }
         if let delay {
-            logger.warning("MCP server stopped", metadata: ["server": "\(connector.name)", "reason": "\(reason)", "retry_in": "\(delay)"])
+            logger.warning("MCP server stopped", metadata: ["server": "\(connector.name)", "reason": "\(reason)", "retry_in_ms": "\(delay.milliseconds)"])
         }
     }
 

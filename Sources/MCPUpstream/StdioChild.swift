@@ -18,7 +18,7 @@ final class StdioChild: MCPUpstreamLink {
     /// Starts the process and reads its output; `onExit` runs once when it is gone.
     init(
         command: StdioServerCommand, executable: String, maxLineBytes: Int, logger: Logger,
-        onNotification: @escaping @Sendable (String, JSONValue?) async -> Void, onExit: @escaping @Sendable (Int32) -> Void
+        onNotification: @escaping @Sendable (String, JSONValue?) async -> Void, onExit: @escaping @Sendable (ChildExit) -> Void
     ) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -50,9 +50,18 @@ final class StdioChild: MCPUpstreamLink {
             }
         }
         self.connection = connection
+        let lastErrors = Mutex<[String]>([])
+        let errorsRead = DispatchSemaphore(value: 0)
         process.terminationHandler = { finished in
-            connection.close(JSONRPCError(code: .internalError, message: "the MCP server '\(command.command)' exited with status \(finished.terminationStatus)"))
-            onExit(finished.terminationStatus)
+            // The child's last stderr lines say why it stopped ("No module named ..."): wait
+            // briefly for the reader to reach the end of the pipe, then put them in the message.
+            _ = errorsRead.wait(timeout: .now() + .seconds(1))
+            let exit = ChildExit(process: finished, lastErrors: lastErrors.withLock { $0 })
+            logger.warning(
+                "MCP server exited", metadata: ["command": "\(command.command)", "exit": "\(exit.status)", "stderr": "\(exit.lastErrors.joined(separator: " | "))"]
+            )
+            connection.close(JSONRPCError(code: .internalError, message: "the MCP server '\(command.command)' \(exit.description)"))
+            onExit(exit)
         }
         try process.run()
         let lines = LineReader(descriptor: stdout.fileHandleForReading.fileDescriptor, maxLineBytes: maxLineBytes, logger: logger, name: "toolgate-child-out").lines()
@@ -68,8 +77,15 @@ final class StdioChild: MCPUpstreamLink {
         let errors = LineReader(descriptor: stderr.fileHandleForReading.fileDescriptor, maxLineBytes: 64 << 10, logger: logger, name: "toolgate-child-err").lines()
         Task {
             for await line in errors {
-                if case .line(let bytes) = line { logger.info("MCP server stderr", metadata: ["line": "\(String(decoding: bytes, as: UTF8.self))"]) }
+                guard case .line(let bytes) = line else { continue }
+                let text = String(decoding: bytes, as: UTF8.self)
+                lastErrors.withLock { lines in
+                    lines.append(text)
+                    if lines.count > ChildExit.keptLines { lines.removeFirst() }
+                }
+                logger.info("MCP server stderr", metadata: ["line": "\(text)"])
             }
+            errorsRead.signal()
         }
     }
 

@@ -31,8 +31,8 @@ public struct StdioConnector: MCPUpstreamConnector {
         do {
             return try StdioChild(
                 command: command, executable: executable, maxLineBytes: maxLineBytes, logger: logger, onNotification: onNotification
-            ) { status in
-                onClose("exited with status \(status)")
+            ) { exit in
+                onClose(exit.description)
             }
         } catch {
             throw GatewayError(.upstream, "the MCP server '\(command.command)' could not be started: \(error)")

@@ -182,10 +182,3 @@ public struct RESTExecutor: Sendable {
         return String(url[..<question]) + "?…"
     }
 }
-
-extension Duration {
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-}

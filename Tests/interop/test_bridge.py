@@ -154,3 +154,32 @@ def test_per_session_children_end_with_their_sessions(toolgate, tmp_path, aggreg
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_a_child_that_cannot_start_says_why(toolgate):
+    """The reason a child stopped (its last stderr lines, the signal that killed it) reaches the
+    client's error, not only the gateway's log."""
+    failing = "import sys; sys.stderr.write(\"ModuleNotFoundError: No module named 'nosuch'\\n\"); sys.exit(1)"
+    with bridge(toolgate, sys.executable, "-c", failing) as url:
+        async def body(session):
+            try:
+                await session.list_tools()
+            except Exception as error:  # the SDK raises McpError with the JSON-RPC message
+                return str(error)
+            return "no error"
+
+        message = run(session_for(url, body))
+    assert "exited with status 1" in message, message
+    assert "No module named 'nosuch'" in message, message
+
+    killed = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+    with bridge(toolgate, sys.executable, "-c", killed) as url:
+        async def body(session):
+            try:
+                await session.list_tools()
+            except Exception as error:
+                return str(error)
+            return "no error"
+
+        message = run(session_for(url, body))
+    assert "was killed by signal 9 (SIGKILL)" in message, message
