@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import Hummingbird
 import NIOCore
@@ -82,6 +83,18 @@ public final class RecordingUpstream: Sendable {
         case "big":
             let size = Int(segments.dropFirst().first ?? "") ?? 1024
             return json("\"" + String(repeating: "x", count: size) + "\"")
+        case "compressed" where segments.count > 2:
+            // A JSON answer of about `bytes` bytes, compressed as asked (`bad`: gzip's name on
+            // bytes that are not gzip); only when the request accepts the encoding.
+            let encoding = segments[1]
+            let size = Int(segments[2]) ?? 1024
+            var plain = ByteBuffer(string: #"{"filler":""# + String(repeating: "y", count: size) + #""}"#)
+            guard request.headers[.acceptEncoding]?.contains(encoding == "bad" ? "gzip" : encoding) == true else { return json("{\"plain\":true}") }
+            let body = encoding == "bad" ? ByteBuffer(string: "not gzip at all") : try plain.compress(with: encoding == "gzip" ? .gzip() : .zlib())
+            return Response(
+                status: .ok, headers: [.contentType: "application/json", .contentEncoding: encoding == "bad" ? "gzip" : encoding],
+                body: .init(byteBuffer: body)
+            )
         case "oauth" where segments.count > 1:
             // A client-credentials token endpoint: token-N for its N-th request; `?ttl=` sets expires_in.
             let count = recorded.withLock { $0.filter { $0.target.hasPrefix("/oauth/") }.count }

@@ -121,14 +121,22 @@ public struct RESTExecutor: Sendable {
         var headers = HTTPHeaders()
         headers.reserveCapacity(prepared.headers.count + 2)
         for (name, value) in prepared.headers { headers.add(name: name, value: value) }
+        if !headers.contains(name: "accept-encoding") { headers.add(name: "Accept-Encoding", value: ContentDecoding.accepted) }
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: prepared.method), uri: plain.requestTarget, headers: headers)
         let response = try await pool.execute(
             head, body: prepared.body.map { ByteBuffer(bytes: $0) }, origin: plain.origin,
             deadline: .now() + TimeAmount(limits.timeout), maxBytes: limits.maxResponseBytes
         )
+        var body = response.body
+        if let encoding = response.head.headers.first(name: "content-encoding") {
+            if response.truncated {
+                throw ContentDecoding.Failure(description: "the upstream's \(encoding) answer is larger than \(limits.maxResponseBytes) bytes")
+            }
+            body = try ContentDecoding.decode(body, encoding: encoding, maxBytes: limits.maxResponseBytes) ?? body
+        }
         return UpstreamAnswer(
             status: Int(response.head.status.code), reason: response.head.status.reasonPhrase,
-            contentType: response.head.headers.first(name: "content-type"), body: response.body, truncated: response.truncated,
+            contentType: response.head.headers.first(name: "content-type"), body: body, truncated: response.truncated,
             limit: limits.maxResponseBytes, url: prepared.url
         )
     }

@@ -98,3 +98,34 @@ struct ResultMappingTests {
         }
     }
 }
+
+@Suite("Compressed answers")
+struct CompressedAnswerTests {
+    @Test("gzip and deflate answers are asked for and decoded into the JSON inside")
+    func decoded() async throws {
+        try await UpstreamHarness.withUpstream { upstream, provider in
+            for encoding in ["gzip", "deflate"] {
+                let result = try await UpstreamHarness.call(provider, "compressed", ["encoding": .string(encoding), "bytes": 2000])
+                #expect(!result.isError, "\(encoding)")
+                #expect(result.structuredContent?["filler"]?.stringValue?.count == 2000, "\(encoding)")
+                #expect(upstream.last?.header("accept-encoding") == "gzip, deflate")
+            }
+        }
+    }
+
+    @Test("the size cap applies to the decoded bytes; a body marked gzip that is not is a clear error")
+    func capAndCorruption() async throws {
+        try await UpstreamHarness.withUpstream(limits: .init(maxResponseBytes: 4096)) { _, provider in
+            // 200,000 bytes of 'y' compress to a few hundred: small on the wire, far over the cap decoded.
+            let inflated = try await UpstreamHarness.call(provider, "compressed", ["encoding": "gzip", "bytes": 200_000])
+            #expect(inflated.isError)
+            #expect(inflated.text.contains("gzip answer is larger than 4096 bytes once decompressed"), "\(inflated.text)")
+            let bad = try await UpstreamHarness.call(provider, "compressed", ["encoding": "bad", "bytes": 10])
+            #expect(bad.isError)
+            #expect(bad.text.contains("marked gzip but could not be decompressed"), "\(bad.text)")
+            // The provider keeps serving.
+            let fine = try await UpstreamHarness.call(provider, "compressed", ["encoding": "gzip", "bytes": 100])
+            #expect(!fine.isError)
+        }
+    }
+}
