@@ -20,7 +20,7 @@ extension HTTPUpstreamLink {
             throw GatewayError(.upstream, "the SSE stream of \(endpoint.redacted) cannot be opened: \(error)")
         }
         guard response.status == .ok, response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true else {
-            await Self.drain(response.body)
+            await response.body.drain()
             throw GatewayError(.upstream, "GET \(endpoint.redacted) answered HTTP \(response.status.code) without an event stream")
         }
         let (announced, announce) = AsyncStream.makeStream(of: Result<URL, GatewayError>.self)
@@ -68,7 +68,7 @@ extension HTTPUpstreamLink {
         request.body = ByteBuffer(bytes: message.serializedBytes())
         do {
             let response = try await pool.stream(request, deadline: .now() + TimeAmount(requestTimeout))
-            let body = try await Self.collect(response.body, limit: 64 << 10)
+            let body = try await response.body.collect(upTo: 64 << 10)
             guard (200..<300).contains(response.status.code) else {
                 return await failed(id, "the remote MCP server answered HTTP \(response.status.code): \(String(decoding: body.prefix(300), as: UTF8.self))")
             }

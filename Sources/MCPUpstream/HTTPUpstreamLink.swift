@@ -73,7 +73,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         let (streams, mode, session) = state.withLock { ($0.streams, $0.mode, $0.sessionID) }
         for stream in streams { stream.cancel() }
         if case .streamable = mode, session != nil {
-            _ = try? await pool.stream(sessionRequest(method: .DELETE).request, deadline: .now() + .seconds(2)).body.collect(upTo: 64 << 10)
+            _ = try? await pool.stream(sessionRequest(method: .DELETE).request, deadline: .now() + .seconds(2)).body.drain()
         }
         close("the gateway ended the session")
     }
@@ -136,7 +136,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         }
         let status = Int(response.status.code)
         if isInitialize, endpoint.transport == .auto, [400, 404, 405].contains(status) {
-            await Self.drain(response.body)
+            await response.body.drain()
             logger.info("remote MCP server refused streamable HTTP; trying the legacy SSE transport", metadata: ["url": "\(endpoint.redacted)", "status": "\(status)"])
             do {
                 let messages = try await openLegacy()
@@ -149,12 +149,12 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
             state.withLock { $0.sessionID = assigned }
         }
         if status == 404, session != nil {
-            await Self.drain(response.body)
+            await response.body.drain()
             close("the remote session expired (HTTP 404)", unprocessed: true)
             return true
         }
         guard (200..<300).contains(status) else {
-            let body = (try? await Self.collect(response.body, limit: 64 << 10)) ?? []
+            let body = (try? await response.body.collect(upTo: 64 << 10)) ?? []
             if let value = try? JSONParser().parse(body), value["error"] != nil, value["id"]?.intValue == id, id != nil {
                 await connection.receive(body)
                 return true
@@ -175,7 +175,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
             return true
         }
         do {
-            let body = try await Self.collect(response.body, limit: endpoint.maxMessageBytes)
+            let body = try await response.body.collect(upTo: endpoint.maxMessageBytes)
             if !body.isEmpty { await connection.receive(body) }
         } catch {
             return await failed(id, "the remote MCP server's answer could not be read: \(error)")
@@ -290,7 +290,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     func openStream(after lastEventID: String?) async throws -> HTTP1StreamingResponse? {
         let response = try await pool.stream(streamRequest(after: lastEventID), deadline: .distantFuture)
         guard response.status == .ok, response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true else {
-            await Self.drain(response.body)
+            await response.body.drain()
             logger.debug("remote MCP server opened no event stream", metadata: ["status": "\(response.status.code)"])
             return nil
         }
@@ -305,23 +305,6 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         }
         await connection.fail(id: id, JSONRPCError(code: .internalError, message: message))
         return true
-    }
-
-    /// Reads and drops a body that is not used (so its connection can be reused).
-    static func drain(_ body: HTTP1ResponseBody) async {
-        _ = try? await collect(body, limit: 64 << 10)
-    }
-
-    /// Reads a whole body, refusing one over `limit` bytes.
-    static func collect(_ body: HTTP1ResponseBody, limit: Int) async throws -> [UInt8] {
-        var collected: [UInt8] = []
-        for try await chunk in body {
-            guard collected.count + chunk.readableBytes <= limit else {
-                throw GatewayError(.upstream, "the answer is larger than \(limit) bytes")
-            }
-            collected += chunk.readableBytesView
-        }
-        return collected
     }
 }
 

@@ -15,13 +15,8 @@ struct PlainHTTPTarget {
     }
 
     init?(_ components: URLComponents?) {
-        guard let components, let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            components.user == nil, components.password == nil, var host = components.host, !host.isEmpty
-        else { return nil }
-        let tls = scheme == "https"
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
-        requestTarget = components.percentEncodedQuery.map { path + "?" + $0 } ?? path
-        origin = HTTP1Origin(host: host, port: components.port ?? (tls ? 443 : 80), tls: tls)
+        guard let components, let (origin, requestTarget) = HTTP1Origin.split(components) else { return nil }
+        self.origin = origin
+        self.requestTarget = requestTarget
     }
 }

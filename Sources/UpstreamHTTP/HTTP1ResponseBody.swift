@@ -45,6 +45,12 @@ public struct HTTP1ResponseBody: AsyncSequence, Sendable {
         return bytes
     }
 
+    /// Reads and drops a body nobody uses, so its connection can carry the next request (one
+    /// over 64 KiB is dropped unread and its connection closed instead).
+    public func drain() async {
+        _ = try? await collect(upTo: 64 << 10)
+    }
+
     /// A body fed by the connection's handler; `channel` is told when the reader wants more or
     /// has gone.
     static func make(channel: any Channel, exchange: UInt64) -> (HTTP1ResponseBody, Source) {

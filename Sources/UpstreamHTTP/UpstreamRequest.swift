@@ -20,15 +20,7 @@ public struct UpstreamRequest: Sendable {
     /// Where it goes and what it asks for; nil for URLs the pool does not send (not http or
     /// https, no host, user info).
     public var target: (origin: HTTP1Origin, requestTarget: String)? {
-        guard let components = URLComponents(url: url, resolvingAgainstBaseURL: true),
-            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            components.user == nil, components.password == nil, var host = components.host, !host.isEmpty
-        else { return nil }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        let tls = scheme == "https"
-        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
-        let target = components.percentEncodedQuery.map { path + "?" + $0 } ?? path
-        return (HTTP1Origin(host: host, port: components.port ?? (tls ? 443 : 80), tls: tls), target)
+        URLComponents(url: url, resolvingAgainstBaseURL: true).flatMap(HTTP1Origin.split)
     }
 }
 

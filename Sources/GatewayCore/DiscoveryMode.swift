@@ -6,9 +6,3 @@ public enum DiscoveryMode: String, Sendable, CaseIterable {
     case on
     case off
 }
-
-/// How streamable HTTP answers requests: SSE only when the request asked for progress (`auto`),
-/// always SSE (`sse`), or always JSON, progress dropped (`json`).
-public enum ReplyMode: String, Sendable, CaseIterable {
-    case auto, sse, json
-}
