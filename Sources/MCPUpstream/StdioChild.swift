@@ -14,6 +14,8 @@ final class StdioChild: MCPUpstreamLink {
     let process: Process
     private let writes: DispatchQueue
     private let input: FileHandle
+    /// Set by `terminate`, so the exit it causes is not reported as a failure.
+    private let stopRequested = StopFlag()
 
     /// Starts the process and reads its output; `onExit` runs once when it is gone.
     init(
@@ -51,14 +53,17 @@ final class StdioChild: MCPUpstreamLink {
         }
         self.connection = connection
         let lastErrors = Mutex<[String]>([])
+        let stopRequested = self.stopRequested
         let errorsRead = DispatchSemaphore(value: 0)
         process.terminationHandler = { finished in
             // The child's last stderr lines say why it stopped ("No module named ..."): wait
             // briefly for the reader to reach the end of the pipe, then put them in the message.
             _ = errorsRead.wait(timeout: .now() + .seconds(1))
             let exit = ChildExit(process: finished, lastErrors: lastErrors.withLock { $0 })
-            logger.warning(
-                "MCP server exited", metadata: ["command": "\(command.command)", "exit": "\(exit.status)", "stderr": "\(exit.lastErrors.joined(separator: " | "))"]
+            // An end the gateway asked for (`terminate`) is routine; any other is worth a warning.
+            logger.log(
+                level: stopRequested.withLock { $0 } ? .info : .warning, "MCP server exited",
+                metadata: ["command": "\(command.command)", "exit": "\(exit.status)", "stderr": "\(exit.lastErrors.joined(separator: " | "))"]
             )
             connection.close(JSONRPCError(code: .internalError, message: "the MCP server '\(command.command)' \(exit.description)"))
             onExit(exit)
@@ -95,7 +100,15 @@ final class StdioChild: MCPUpstreamLink {
 
     /// Ends the process (SIGTERM); its exit closes the connection.
     func terminate() async {
+        stopRequested.withLock { $0 = true }
         if process.isRunning { process.terminate() }
         try? input.close()
     }
+}
+
+/// A flag shared between a child and its exit handler.
+final class StopFlag: Sendable {
+    private let value = Mutex(false)
+
+    func withLock<R>(_ body: (inout Bool) -> R) -> R { value.withLock { body(&$0) } }
 }
