@@ -1,3 +1,4 @@
+import Foundation
 import GatewayConfig
 import GatewayCore
 import GatewayServer
@@ -81,17 +82,16 @@ extension Gateway {
     }
 
     /// A bind failure names the address it could not listen on (NIO's message names only the
-    /// system call).
+    /// system call and the errno).
     static func describeListenFailure(_ error: any Error, host: String, port: Int) -> any Error {
-        let text = String(describing: error)
-        guard text.contains("bind(") || text.contains("errno: 98") || text.contains("errno: 99") || text.contains("errno: 13") else { return error }
-        return GatewayStartupError(.bindFailed, "cannot listen on \(host):\(port): \(reason(text))", underlying: error)
-    }
-
-    private static func reason(_ text: String) -> String {
-        if text.contains("Address already in use") || text.contains("errno: 98") { return "the address is already in use" }
-        if text.contains("Cannot assign requested address") || text.contains("errno: 99") { return "the address is not one of this machine's" }
-        if text.contains("Permission denied") || text.contains("errno: 13") { return "permission denied (ports below 1024 need privileges)" }
-        return text
+        guard let io = error as? IOError else { return error }
+        let reason: String
+        switch io.errnoCode {
+        case EADDRINUSE: reason = "the address is already in use"
+        case EADDRNOTAVAIL: reason = "the address is not one of this machine's"
+        case EACCES: reason = "permission denied (ports below 1024 need privileges)"
+        default: return error
+        }
+        return GatewayStartupError(.bindFailed, "cannot listen on \(host):\(port): \(reason)", underlying: error)
     }
 }
