@@ -204,6 +204,15 @@ let package = Package(
         .testTarget(
             name: "GatewayConfigTests", dependencies: ["GatewayConfig", "OpenAPIImport", "RESTUpstream", "MCPUpstream", "MCPCore"], swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "GatewayRuntimeTests",
+            dependencies: [
+                "GatewayRuntime", "GatewayConfig", "GatewayCore", "GatewayTesting", "OpenAPIImport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GatewayPolicyTests", dependencies: ["GatewayPolicy", "GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RESTUpstreamTests",

@@ -47,11 +47,6 @@ public struct Gateway: Sendable {
         )
     }
 
-    /// The server with this name.
-    public func server(named name: String) -> AssembledServer? {
-        servers.first { $0.name == name }
-    }
-
     /// Stops the providers' children and remote sessions, closes the shared clients and the
     /// pool's idle connections. Safe to call more than once; `serveHTTP` and `serveStdio` call it
     /// on their way out.
