@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "toolgate", targets: ["toolgate"]),
         .executable(name: "toolgate-demo-api", targets: ["toolgate-demo-api"]),
+        .executable(name: "toolgate-fake-llm", targets: ["toolgate-fake-llm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -97,6 +98,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Layer 3: model providers: wire quirks, balancing, fallback, health, stream relay.
+        .target(
+            name: "LLMUpstream",
+            dependencies: [
+                "GatewayCore", "MCPCore", "UpstreamHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Layer 4: transports, catalog, policy wiring.
         .target(
             name: "GatewayServer",
@@ -124,7 +137,7 @@ let package = Package(
         .target(
             name: "GatewayRuntime",
             dependencies: [
-                "MCPCore", "GatewayCore", "GatewayPolicy", "GatewayServer", "GatewayConfig", "OpenAPIImport", "RESTUpstream", "MCPUpstream", "UpstreamHTTP",
+                "MCPCore", "GatewayCore", "GatewayPolicy", "GatewayServer", "GatewayConfig", "OpenAPIImport", "RESTUpstream", "MCPUpstream", "UpstreamHTTP", "LLMUpstream",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -153,6 +166,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -166,6 +181,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The fake model provider as a program, for the interop tests and `Benchmarks/llm.sh`.
+        .executableTarget(
+            name: "toolgate-fake-llm",
+            dependencies: [
+                "GatewayTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -202,13 +226,21 @@ let package = Package(
             dependencies: ["MCPUpstream", "GatewayCore", "MCPCore", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "GatewayConfigTests", dependencies: ["GatewayConfig", "OpenAPIImport", "RESTUpstream", "MCPUpstream", "MCPCore"], swiftSettings: swiftSettings
+            name: "GatewayConfigTests", dependencies: ["GatewayConfig", "GatewayCore", "OpenAPIImport", "RESTUpstream", "MCPUpstream", "MCPCore"], swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GatewayRuntimeTests",
             dependencies: [
                 "GatewayRuntime", "GatewayConfig", "GatewayCore", "GatewayTesting", "OpenAPIImport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LLMUpstreamTests",
+            dependencies: [
+                "LLMUpstream", "GatewayCore", "GatewayTesting", "MCPCore", "UpstreamHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -8,10 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}; seconds=${2:-10}; connections=${3:-32}
 
-if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
-    sudo=$([ "$(id -u)" = 0 ] || echo sudo)
-    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends wrk nginx-light >&2
-fi
+source Benchmarks/load-tools.sh
 swift build -c release --product toolgate >&2
 bin=$(swift build -c release --show-bin-path)/toolgate
 skip=${TOOLGATE_BENCH_SKIP:-}

@@ -27,10 +27,11 @@ local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) bad = 0; counter = 0 end
 
--- Each MCP request gets its own JSON-RPC id: a session refuses an id already in flight.
-if body_file then
-  local before, after = string.match(wrk.body, '^(.-"id":)1(,.*)$')
-  assert(before, "the body needs \"id\":1")
+-- Each MCP request gets its own JSON-RPC id: a session refuses an id already in flight. A body
+-- without `"id":1` (a model call) is sent as it is.
+local before, after
+if body_file then before, after = string.match(wrk.body, '^(.-"id":)1(,.*)$') end
+if before then
   function request()
     counter = counter + 1
     return wrk.format(nil, nil, nil, before .. counter .. after)

@@ -9,13 +9,16 @@ public struct GatewayConfiguration: Sendable {
     public var port: Int
     public var http: HTTPSettings
     public var servers: [VirtualServerConfiguration]
+    /// The model groups served at `/v1/...`.
+    public var models: [ModelGroupSettings]
     /// Commands stdio servers may run (names or absolute paths); checked at load and at every spawn.
     public var allowedCommands: [String]
 
     public init(
         file: String = "", host: String = "127.0.0.1", port: Int = 8080, http: HTTPSettings = HTTPSettings(), servers: [VirtualServerConfiguration],
-        allowedCommands: [String] = []
+        models: [ModelGroupSettings] = [], allowedCommands: [String] = []
     ) {
+        self.models = models
         self.allowedCommands = allowedCommands
         self.file = file
         self.host = host

@@ -8,7 +8,7 @@ extension GatewayError {
     public var jsonRPCError: JSONRPCError {
         if let upstreamError { return upstreamError }
         switch code {
-        case .unknownTool, .invalidRequest, .notFound, .payloadTooLarge: return .invalidParams(message)
+        case .unknownTool, .invalidRequest, .notFound, .modelNotFound, .payloadTooLarge: return .invalidParams(message)
         case .denied, .rateLimited, .unauthenticated:
             var data: JSONObject = ["reason": .string(code.rawValue)]
             if let retryAfter { data["retryAfter"] = .int(Int64(retryAfter)) }
@@ -27,11 +27,12 @@ extension GatewayError {
 
     /// The HTTP status this error is answered with.
     public var httpStatus: Int {
+        if let providerStatus { return providerStatus }
         switch code {
         case .invalidRequest: return 400
         case .unauthenticated: return 401
         case .denied: return 403
-        case .unknownTool, .notFound: return 404
+        case .unknownTool, .notFound, .modelNotFound: return 404
         case .payloadTooLarge: return 413
         case .rateLimited: return 429
         case .upstream: return 502
@@ -41,16 +42,20 @@ extension GatewayError {
         }
     }
 
-    /// The JSON body of an HTTP error answer: `{"error": {"code", "message", "type"}}`, the shape
-    /// OpenAI-style clients read (`type` is the code; `retry_after` where it applies).
+    /// The JSON body of an HTTP error answer: OpenAI's error object `{"error": {"message",
+    /// "type", "param", "code"}}` (`type` is the code; `retry_after` where it applies), or a
+    /// model provider's own error object passed on.
     public var httpBody: JSONValue {
-        var error: JSONObject = ["message": .string(message), "type": .string(code.rawValue), "code": .string(code.rawValue)]
+        if let providerError { return ["error": providerError] }
+        var error: JSONObject = [
+            "message": .string(message), "type": .string(code.rawValue), "param": param.map(JSONValue.string) ?? .null, "code": .string(code.rawValue),
+        ]
         if let retryAfter { error["retry_after"] = .int(Int64(retryAfter)) }
         return ["error": .object(error)]
     }
 
     /// Headers that go with the HTTP answer: `Retry-After` where it applies.
     public var httpHeaders: [(name: String, value: String)] {
-        retryAfter.map { [("Retry-After", String($0))] } ?? []
+        (retryAfter.map { [("Retry-After", String($0))] } ?? []) + extraHeaders
     }
 }

@@ -22,6 +22,8 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
         public static let denied = Code(rawValue: "denied")
         /// What the call names does not exist (a model group, a resource, a route).
         public static let notFound = Code(rawValue: "not_found")
+        /// The `model` a client named is no group or alias of this gateway (OpenAI's code).
+        public static let modelNotFound = Code(rawValue: "model_not_found")
         /// A rate or token limit was hit.
         public static let rateLimited = Code(rawValue: "rate_limited")
         /// The request body is larger than allowed.
@@ -48,8 +50,17 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
     public var underlying: (any Error)?
     /// An upstream MCP server's own JSON-RPC error, passed on to the client as it is.
     public var upstreamError: JSONRPCError?
+    /// The request field the error is about (`model`, `messages`...), for OpenAI-style `param`.
+    public var param: String?
+    /// A model provider's own HTTP status and error object, passed on when no fallback applied
+    /// (never for the provider's authentication errors, which name the gateway's key).
+    public var providerStatus: Int?
+    public var providerError: JSONValue?
+    /// Headers the HTTP answer carries besides `Retry-After` (which instance failed, how many attempts).
+    public var extraHeaders: [(name: String, value: String)] = []
 
-    public init(_ code: Code, _ message: String, retryAfter: Int? = nil, underlying: (any Error)? = nil) {
+    public init(_ code: Code, _ message: String, retryAfter: Int? = nil, param: String? = nil, underlying: (any Error)? = nil) {
+        self.param = param
         self.code = code
         self.message = message
         self.retryAfter = retryAfter

@@ -5,6 +5,7 @@ import GatewayServer
 import HTTPTypes
 import Hummingbird
 import Logging
+import MCPCore
 import NIOCore
 import ServiceLifecycle
 
@@ -29,6 +30,11 @@ extension Gateway {
             transport.register(on: router)
             services += transport.services()
         }
+        if let models {
+            OpenAIRoutes(provider: models, policies: policies, maxBodyBytes: configuration.http.maxBodyBytes, logger: logger).register(on: router)
+            let prober = models.prober
+            if prober.isNeeded { services.append(prober) }
+        }
         for group in routeGroups { group.register(on: router) }
         // A path under /mcp that names no server gets a body saying which servers there are.
         let served = servers.map(\.endpoint.path).joined(separator: ", ")
@@ -39,8 +45,9 @@ extension Gateway {
             }
         }
         let ready = servers.map { "\"\($0.name)\":\($0.toolCount.map(String.init) ?? "null")" }.joined(separator: ",")
+        let modelNames = (models?.groups ?? []).map { JSONValue.string($0.name).serialized() }.joined(separator: ",")
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
-        router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)}}" }
+        router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)},\"models\":[\(modelNames)]}" }
         return (router, services)
     }
 

@@ -3,8 +3,10 @@ import GatewayConfig
 import GatewayCore
 import GatewayPolicy
 import GatewayServer
+import LLMUpstream
 import Logging
 import RESTUpstream
+import UpstreamHTTP
 
 /// The whole runtime built from one validated configuration: the virtual servers and their
 /// providers, the policy chain every call passes, the route table of the HTTP listener, and the
@@ -18,7 +20,9 @@ public struct Gateway: Sendable {
     public let servers: [AssembledServer]
     /// The chain every tool call, resource read, prompt get and list request passes.
     public let policies: PolicyChain
-    /// Route groups mounted beside the MCP endpoints (the `/v1/...` model routes).
+    /// The model groups behind `/v1/...` (nil when the configuration has none).
+    public let models: ModelRouter?
+    /// Route groups mounted beside the MCP and model endpoints.
     let routeGroups: [any GatewayRoutes]
     /// What shuts down the shared clients and the providers' children once, on every exit path.
     let resources: GatewayResources
@@ -42,8 +46,15 @@ public struct Gateway: Sendable {
             await resources.shutdown()
             throw error
         }
+        var models: ModelRouter?
+        if !configuration.models.isEmpty {
+            // Model streams are long-lived: their own pool, so they never queue behind tool calls' 64 per origin.
+            let pool = HTTP1ConnectionPool(configuration: .init(maxConnectionsPerOrigin: 16_384, maxIdlePerOrigin: 512))
+            resources.adopt(pool)
+            models = ModelRouter(configuration.models, pool: pool, logger: logger)
+        }
         return Gateway(
-            configuration: configuration, servers: servers, policies: policies, routeGroups: routes, resources: resources, logger: logger
+            configuration: configuration, servers: servers, policies: policies, models: models, routeGroups: routes, resources: resources, logger: logger
         )
     }
 

@@ -15,6 +15,7 @@ import UpstreamHTTP
 final class GatewayResources: Service, Sendable {
     private struct State {
         var servers: [AssembledServer] = []
+        var pools: [HTTP1ConnectionPool] = []
         var shutDown = false
     }
 
@@ -32,6 +33,11 @@ final class GatewayResources: Service, Sendable {
         state.withLock { $0.servers.append(server) }
     }
 
+    /// Takes charge of closing a pool's idle connections.
+    func adopt(_ pool: HTTP1ConnectionPool) {
+        state.withLock { $0.pools.append(pool) }
+    }
+
     func run() async throws {
         try? await gracefulShutdown()
         await shutdown()
@@ -39,12 +45,13 @@ final class GatewayResources: Service, Sendable {
 
     /// Stops every adopted server, then the client; only the first call does anything.
     func shutdown() async {
-        let servers: [AssembledServer]? = state.withLock { state in
+        let owned: ([AssembledServer], [HTTP1ConnectionPool])? = state.withLock { state in
             guard !state.shutDown else { return nil }
             state.shutDown = true
-            return state.servers
+            return (state.servers, state.pools)
         }
-        guard let servers else { return }
+        guard let (servers, pools) = owned else { return }
+        for pool in pools { pool.closeIdleConnections() }
         for server in servers { await server.shutdown() }
         do {
             try await client.shutdown()

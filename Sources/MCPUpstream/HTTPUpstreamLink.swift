@@ -267,6 +267,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
                         await other(event)
                     case .tooLarge(let size):
                         logger.warning("remote MCP server sent an event over the limit; discarded", metadata: ["bytes": "\(size)", "limit": "\(endpoint.maxMessageBytes)"])
+                    case .comment: break
                     }
                 }
             }

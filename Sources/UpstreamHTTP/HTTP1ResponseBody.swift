@@ -20,6 +20,8 @@ public struct HTTP1ResponseBody: AsyncSequence, Sendable {
     typealias Source = Producer.Source
 
     let producer: Producer
+    /// The connection the body arrives on (closed by a `StreamWatchdog` that fires).
+    let channel: any Channel
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: Producer.AsyncIterator
@@ -58,7 +60,7 @@ public struct HTTP1ResponseBody: AsyncSequence, Sendable {
             backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8), finishOnDeinit: false,
             delegate: Delegate(channel: channel, exchange: exchange)
         )
-        return (HTTP1ResponseBody(producer: made.sequence), made.source)
+        return (HTTP1ResponseBody(producer: made.sequence, channel: channel), made.source)
     }
 
     /// Passes the reader's demand to the connection's handler, on its event loop; `exchange`

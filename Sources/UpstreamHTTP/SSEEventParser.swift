@@ -18,7 +18,12 @@ public struct SSEEventParser: Sendable {
     public enum Output: Sendable, Equatable {
         case event(Event)
         case tooLarge(Int)
+        /// A comment line (`: keep-alive`), reported only when `reportsComments` is set.
+        case comment
     }
+
+    /// Report comment lines (model providers send `: keep-alive` while a request waits).
+    public var reportsComments = false
 
     public let maxEventBytes: Int
     /// The `retry:` field's reconnection delay in milliseconds, once the stream gave one.
@@ -79,7 +84,11 @@ public struct SSEEventParser: Sendable {
             oversized = 0
             return
         }
-        if oversized > 0 || line.first == 0x3A { return }  // comment
+        if oversized > 0 { return }
+        if line.first == 0x3A {
+            if reportsComments { out.append(.comment) }
+            return
+        }
         let colon = line.firstIndex(of: 0x3A) ?? line.endIndex
         let field = String(decoding: line[..<colon], as: UTF8.self)
         var value = colon < line.endIndex ? line[(colon + 1)...] : []

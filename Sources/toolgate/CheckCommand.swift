@@ -27,7 +27,7 @@ struct CheckCommand: AsyncParsableCommand {
         var logger = Logger(label: "toolgate.check")
         logger.logLevel = .critical
         var failures: [String] = []
-        print("\(config): listen \(configuration.host):\(configuration.port), \(configuration.servers.count) server(s)")
+        print("\(config): listen \(configuration.host):\(configuration.port), \(configuration.servers.count) server(s), \(configuration.models.count) model group(s)")
         for check in await Gateway.check(configuration, connect: connect, logger: logger) {
             switch check.outcome {
             case .success(let summary):
@@ -36,6 +36,11 @@ struct CheckCommand: AsyncParsableCommand {
                 print("  FAIL /mcp/\(check.name): \(error)")
                 failures.append(check.name)
             }
+        }
+        for group in configuration.models {
+            let names = ([group.name] + group.aliases).joined(separator: ", ")
+            let instances = group.instances.map { "\($0.name) (\($0.provider.rawValue) \($0.model), priority \($0.priority), weight \($0.weight))" }
+            print("  ok   model \(names): \(group.strategy.rawValue) over \(instances.joined(separator: "; "))")
         }
         if !failures.isEmpty {
             throw CommandFailure.exit("\(failures.count) server(s) failed: \(failures.joined(separator: ", "))")

@@ -11,6 +11,7 @@ struct GatewayErrorConversionTests {
         (.unauthenticated, .invalidRequest, 401),
         (.denied, .invalidRequest, 403),
         (.notFound, .invalidParams, 404),
+        (.modelNotFound, .invalidParams, 404),
         (.rateLimited, .invalidRequest, 429),
         (.payloadTooLarge, .invalidParams, 413),
         (.upstream, .internalError, 502),
@@ -27,7 +28,7 @@ struct GatewayErrorConversionTests {
         #expect(error.jsonRPCError.code == rpc, "\(code.rawValue)")
         #expect(error.jsonRPCError.message == "what happened")
         #expect(error.httpStatus == status, "\(code.rawValue)")
-        #expect(error.httpBody == ["error": ["message": "what happened", "type": .string(code.rawValue), "code": .string(code.rawValue)]])
+        #expect(error.httpBody == ["error": ["message": "what happened", "type": .string(code.rawValue), "param": nil, "code": .string(code.rawValue)]])
         #expect(error.httpHeaders.isEmpty)
         #expect(error.toolResult.isError == true)
         #expect(error.toolResult.content == [.text("what happened")])

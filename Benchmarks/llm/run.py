@@ -1,0 +1,222 @@
+"""Model-call benchmark: OpenAI-compatible chat completions (whole and streamed) through Toolgate,
+next to LiteLLM's proxy in front of the same fake provider, with nginx proxy_pass and the
+SwiftNIO forwarding reference (Benchmarks/References) as physical references, all in one run with
+wrk on 127.0.0.1. The fake provider (toolgate-fake-llm) replays OpenAI's recorded answers.
+
+Every answer is checked (status 200; the text, or `[DONE]` for a stream) before a run counts.
+Figures are medians of --runs runs; ratios compare medians of this same run. Also measured: the
+latency Toolgate adds at half its saturated rate (whole answers, and streams to their end, which
+bounds the added time to the first token since the fake sends a stream's events at once), and the
+memory of 10,000 streams held open at once.
+Usage: run.py --toolgate BIN --fake BIN [--references BIN] [--litellm-python PY] [--runs 3] [--duration 10] [--connections 32]"""
+import argparse
+import asyncio
+import json
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "toolcall"))
+import run as toolcall  # noqa: E402  (wrk, nginx, ports, memory: the same helpers as the tool-call benchmark)
+
+MESSAGES = [{"role": "user", "content": "Say hello."}]
+PERSONA_PATH = "/openai/v1/chat/completions"
+
+
+def body(model, stream):
+    request = {"model": model, "messages": MESSAGES}
+    if stream:
+        request["stream"] = True
+    return request
+
+
+def measure(name, url, model, pids, args, workdir, stream):
+    request = body(model, stream)
+    expect = "[DONE]" if stream else "Hello!"
+    toolcall.wrk(url, 2, args.connections, request, {}, workdir, expect=expect)
+    runs = [toolcall.wrk(url, args.duration, args.connections, request, {}, workdir, expect=expect) for _ in range(args.runs)]
+    return {"name": name, "rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs),
+            "p99": statistics.median(r["p99"] for r in runs), "bad": int(sum(r["errors"] + r["wrong"] for r in runs)),
+            "peak_mb": toolcall.rss_mb(pids, "VmHWM"), "spread": (min(r["rps"] for r in runs), max(r["rps"] for r in runs)),
+            "url": url, "model": model, "stream": stream}
+
+
+def half_load(result, direct, args, workdir):
+    """p50 at half of Toolgate's saturated rate, through it and straight to the fake provider."""
+    connections = max(1, round(result["rps"] / 2 * toolcall.HALF_DELAY_MS / 1000))
+    expect = "[DONE]" if result["stream"] else "Hello!"
+    rows = {}
+    for label, url, model in (("through", result["url"], result["model"]), ("direct", direct, "gpt-4o-mini")):
+        runs = [toolcall.wrk(url, max(3, args.duration // 2), connections, body(model, result["stream"]), {}, workdir, expect=expect,
+                             delay_ms=toolcall.HALF_DELAY_MS) for _ in range(3)]
+        rows[label] = {"rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs)}
+    return {"connections": connections, **rows}
+
+
+async def hold_streams(port, count, model):
+    """Opens `count` streams at once (each answered up to its first event), then closes them."""
+    request = json.dumps(body(model, True)).encode()
+    head = (f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(request)}\r\n\r\n").encode()
+    writers, semaphore = [], asyncio.Semaphore(500)
+
+    async def one():
+        async with semaphore:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(head + request)
+            await writer.drain()
+            data = b""
+            while b"data: " not in data:
+                chunk = await asyncio.wait_for(reader.read(4096), 60)
+                if not chunk:
+                    raise RuntimeError("a stream closed before its first event")
+                data += chunk
+            writers.append(writer)
+
+    await asyncio.gather(*(one() for _ in range(count)))
+    return writers
+
+
+def open_streams(toolgate_bin, fake_url, count, workdir):
+    """Toolgate's memory with `count` streams open at once (the fake sends one event every 5 s)."""
+    config = workdir / "streams.yaml"
+    port = toolcall.free_port()
+    config.write_text(f"""listen: 127.0.0.1:{port}
+models:
+  - name: chat
+    timeout: 120s
+    instances:
+      - {{ name: fake, provider: openai, base_url: "{fake_url}/openai/delay-5000/v1", api_key: sk-bench, model: gpt-4o-mini }}
+""")
+    process = subprocess.Popen([toolgate_bin, "serve", "--config", str(config), "--log-level", "error"], stderr=subprocess.DEVNULL)
+    try:
+        toolcall.wait_port(port, process)
+        idle_mb = toolcall.rss_mb([process.pid], "VmRSS")
+        started = time.monotonic()
+
+        async def run():
+            writers = await hold_streams(port, count, "chat")
+            held_mb = toolcall.rss_mb([process.pid], "VmRSS")
+            for writer in writers:
+                writer.close()
+            return held_mb
+
+        held_mb = asyncio.run(run())
+        return {"count": count, "idle_mb": idle_mb, "held_mb": held_mb, "seconds": time.monotonic() - started}
+    finally:
+        toolcall.stop(process)
+
+
+def litellm(python, fake_url, workdir):
+    port = toolcall.free_port()
+    config = workdir / "litellm.yaml"
+    config.write_text(f"""model_list:
+  - model_name: chat
+    litellm_params:
+      model: openai/gpt-4o-mini
+      api_base: {fake_url}/openai/v1
+      api_key: sk-bench
+litellm_settings:
+  telemetry: false
+""")
+    process = subprocess.Popen([python, "-m", "litellm", "--config", str(config), "--host", "127.0.0.1", "--port", str(port), "--num_workers", "1"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**__import__("os").environ, "LITELLM_LOG": "ERROR"})
+    toolcall.wait_port(port, process, timeout=180)
+    return process, port
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--toolgate", required=True)
+    parser.add_argument("--fake", required=True)
+    parser.add_argument("--references")
+    parser.add_argument("--litellm-python")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--streams", type=int, default=10000)
+    args = parser.parse_args()
+    started = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = pathlib.Path(tmp)
+        try:
+            fake_port = toolcall.free_port()
+            fake = subprocess.Popen([args.fake, "--port", str(fake_port)], stdout=subprocess.DEVNULL)
+            started.append(fake)
+            toolcall.wait_port(fake_port, fake)
+            fake_url = f"http://127.0.0.1:{fake_port}"
+            targets = [("fake provider alone", fake_url + PERSONA_PATH, "gpt-4o-mini", [fake.pid])]
+
+            proxy, proxy_port = toolcall.nginx(workdir, "proxy", f"""upstream backend {{ server 127.0.0.1:{fake_port}; keepalive 64; }}
+                server {{ listen 127.0.0.1:PORT; location / {{ proxy_pass http://backend; proxy_http_version 1.1;
+                  proxy_set_header Connection ""; proxy_buffering off; }} }}""")
+            started.append(proxy)
+            targets.append(("nginx proxy_pass", f"http://127.0.0.1:{proxy_port}{PERSONA_PATH}", "gpt-4o-mini", [proxy.pid] + toolcall.children(proxy.pid)))
+
+            if args.references:
+                forward_port = toolcall.free_port()
+                forward = subprocess.Popen([args.references, "forward", str(forward_port), str(fake_port)])
+                started.append(forward)
+                toolcall.wait_port(forward_port, forward)
+                targets.append(("SwiftNIO forward (reference)", f"http://127.0.0.1:{forward_port}{PERSONA_PATH}", "gpt-4o-mini", [forward.pid]))
+
+            gateway_port = toolcall.free_port()
+            config = workdir / "toolgate.yaml"
+            config.write_text(f"""listen: 127.0.0.1:{gateway_port}
+models:
+  - name: chat
+    instances:
+      - {{ name: fake, provider: openai, base_url: "{fake_url}/openai/v1", api_key: sk-bench, model: gpt-4o-mini }}
+""")
+            gateway = subprocess.Popen([args.toolgate, "serve", "--config", str(config), "--log-level", "error"], stderr=subprocess.DEVNULL)
+            started.append(gateway)
+            toolcall.wait_port(gateway_port, gateway)
+            targets.append(("Toolgate", f"http://127.0.0.1:{gateway_port}/v1/chat/completions", "chat", [gateway.pid]))
+
+            if args.litellm_python:
+                peer, peer_port = litellm(args.litellm_python, fake_url, workdir)
+                started.append(peer)
+                targets.append(("LiteLLM proxy 1.108.7", f"http://127.0.0.1:{peer_port}/v1/chat/completions", "chat", [peer.pid] + toolcall.children(peer.pid)))
+
+            results = {}
+            for stream in (False, True):
+                kind = "stream" if stream else "whole"
+                results[kind] = [measure(name, url, model, pids, args, workdir, stream) for name, url, model, pids in targets]
+                toolgate_row = next(r for r in results[kind] if r["name"] == "Toolgate")
+                toolgate_row["half"] = half_load(toolgate_row, fake_url + PERSONA_PATH, args, workdir)
+            toolcall.stop(gateway)
+            streams = open_streams(args.toolgate, fake_url, args.streams, workdir) if args.streams else None
+        finally:
+            for process in reversed(started):
+                toolcall.stop(process)
+    report(results, streams)
+
+
+def report(results, streams):
+    for kind, rows in results.items():
+        toolgate = next(r for r in rows if r["name"] == "Toolgate")
+        print(f"\n{kind} answers ({'SSE to [DONE]' if kind == 'stream' else 'JSON'}):")
+        print(f"{'target':32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8} {'bad':>5}  Toolgate ÷ target")
+        for r in rows:
+            ratio = toolgate["rps"] / r["rps"] if r["rps"] else float("inf")
+            print(f"{r['name']:32} {r['rps']:9.0f} {r['p50']:8.3f} {r['p99']:8.3f} {r['peak_mb']:8.1f} {r['bad']:5d}  {ratio:6.2f}×"
+                  f"   (runs {r['spread'][0]:.0f}–{r['spread'][1]:.0f})")
+        half = toolgate["half"]
+        print(f"at half saturation ({half['connections']} connections pausing {toolcall.HALF_DELAY_MS} ms): through Toolgate p50 "
+              f"{half['through']['p50']:.3f} ms at {half['through']['rps']:.0f} req/s, straight to the provider {half['direct']['p50']:.3f} ms "
+              f"at {half['direct']['rps']:.0f} req/s: added p50 {half['through']['p50'] - half['direct']['p50']:.3f} ms")
+    if streams:
+        print(f"\n{streams['count']} streams open at once: Toolgate RSS {streams['held_mb']:.0f} MB (idle {streams['idle_mb']:.0f} MB), "
+              f"all opened in {streams['seconds']:.1f} s")
+    bad = sum(r["bad"] for rows in results.values() for r in rows)
+    if bad:
+        print(f"\n{bad} answers were errors or wrong: the figures above do not count")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

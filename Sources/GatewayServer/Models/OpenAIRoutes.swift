@@ -1,0 +1,145 @@
+import Foundation
+import GatewayCore
+import GatewayPolicy
+import HTTPTypes
+import Hummingbird
+import Logging
+import MCPCore
+import NIOCore
+
+/// The OpenAI-compatible model routes: `POST /v1/chat/completions` (whole or streamed),
+/// `POST /v1/embeddings` and `GET /v1/models`. A request is checked here (the fields the gateway
+/// needs, each refusal naming its field, nothing sent upstream), then passes the policy chain as a
+/// model call and leaves through the `ModelProvider` port; the answer says which instance served
+/// it, after how many upstream requests, and the gateway's own time.
+public struct OpenAIRoutes: Sendable {
+    let provider: any ModelProvider
+    let policies: PolicyChain
+    let maxBodyBytes: Int
+    let logger: Logger
+    /// When the gateway started (the `created` of `/v1/models` entries).
+    let created: Int64
+
+    public init(provider: any ModelProvider, policies: PolicyChain, maxBodyBytes: Int, logger: Logger) {
+        self.provider = provider
+        self.policies = policies
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+        self.created = Int64(Date().timeIntervalSince1970)
+    }
+
+    public func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/chat/completions") { request, _ in await self.modelCall(request, operation: .chatCompletions) }
+        router.post("/v1/embeddings") { request, _ in await self.modelCall(request, operation: .embeddings) }
+        router.get("/v1/models") { request, _ in await self.models(request) }
+    }
+
+    func modelCall(_ request: Request, operation: ModelRequest.Operation) async -> Response {
+        let received = ContinuousClock.now
+        let modelRequest: ModelRequest
+        let group: ModelGroupInfo
+        do throws(GatewayError) {
+            let body = try await Self.readBody(request, limit: maxBodyBytes)
+            modelRequest = try OpenAIRequestCheck.check(body, operation: operation)
+            guard let found = provider.group(named: modelRequest.model) else {
+                throw GatewayError(.modelNotFound, "The model '\(modelRequest.model)' does not exist on this gateway; GET /v1/models lists the models", param: "model")
+            }
+            if operation == .embeddings, !found.servesEmbeddings {
+                throw GatewayError(.invalidRequest, "the model '\(modelRequest.model)' serves no embeddings (its providers have no embeddings API)", param: "model")
+            }
+            group = found
+        } catch {
+            return error.response()
+        }
+        var context = CallContext(
+            target: CallTarget(kind: operation == .embeddings ? .embeddings : .chat, scope: group.name, name: modelRequest.model),
+            transport: "http", receivedAt: received, callerHeaders: request.headers.map { ($0.name.rawName, $0.value) }
+        )
+        context.clientAddress = nil
+        let answer: ModelResponse
+        do {
+            let provider = self.provider
+            if operation == .embeddings {
+                answer = try await Self.run(EmbeddingsCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
+            } else {
+                answer = try await Self.run(ChatCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
+            }
+        } catch {
+            return error.response()
+        }
+        return Self.response(answer, received: received)
+    }
+
+    /// One model call through the chain, then the provider.
+    static func run<Operation>(
+        _ call: ModelCall<Operation>, context: CallContext, policies: PolicyChain, provider: any ModelProvider
+    ) async throws(GatewayError) -> ModelResponse {
+        try await policies.run(call, context: context) { call, context async throws(GatewayError) in
+            try await provider.send(call.request, group: call.group, context: context)
+        }
+    }
+
+    /// The answer with `x-toolgate-instance`, `x-toolgate-attempts` and `x-toolgate-overhead-ms`.
+    static func response(_ answer: ModelResponse, received: ContinuousClock.Instant) -> Response {
+        let overhead = received.duration(to: .now) - answer.upstreamWait
+        var headers: HTTPFields = [
+            Self.instanceHeader: answer.instance, Self.attemptsHeader: String(answer.attempts),
+            Self.overheadHeader: Self.milliseconds(overhead),
+        ]
+        switch answer.body {
+        case .complete(let bytes, _):
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        case .stream(let stream):
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                await OpenAIStreamWriter(stream: stream).write(to: &writer)
+            })
+        }
+    }
+
+    func models(_ request: Request) async -> Response {
+        let groups = provider.groups
+        let created = self.created
+        let context = CallContext(
+            target: CallTarget(kind: .list, scope: "", name: "/v1/models"), transport: "http",
+            callerHeaders: request.headers.map { ($0.name.rawName, $0.value) }
+        )
+        do throws(GatewayError) {
+            let result = try await policies.run(ListRequest(method: "models/list"), context: context) { _, _ async throws(GatewayError) -> ListResult in
+                var data: [JSONValue] = []
+                for group in groups {
+                    for id in [group.name] + group.aliases {
+                        data.append(["id": .string(id), "object": "model", "created": .int(created), "owned_by": "toolgate"])
+                    }
+                }
+                return .forwarded(["object": "list", "data": .array(data)])
+            }
+            guard case .forwarded(let list) = result else { throw GatewayError(.internal, "the model list was answered as tools") }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: list.serializedBytes())))
+        } catch {
+            return error.response()
+        }
+    }
+
+    /// The body, within the limit (413 beyond it).
+    static func readBody(_ request: Request, limit: Int) async throws(GatewayError) -> [UInt8] {
+        var request = request
+        do {
+            return Array(buffer: try await request.collectBody(upTo: limit))
+        } catch {
+            throw GatewayError(.payloadTooLarge, "the request body exceeds \(limit) bytes")
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let micros = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        return String(format: "%.3f", Double(micros) / 1000)
+    }
+
+    static let instanceHeader = HTTPField.Name("x-toolgate-instance")!
+    static let attemptsHeader = HTTPField.Name("x-toolgate-attempts")!
+    static let overheadHeader = HTTPField.Name("x-toolgate-overhead-ms")!
+}

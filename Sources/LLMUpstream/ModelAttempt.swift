@@ -1,0 +1,113 @@
+import Foundation
+import GatewayCore
+import MCPCore
+import NIOCore
+import NIOHTTP1
+import UpstreamHTTP
+
+/// One upstream request of a model call, on one instance: the provider's body and headers (its
+/// key, never the caller's), sent through the shared pool, answered whole or as a stream that has
+/// delivered its first chunk.
+struct ModelAttempt: Sendable {
+    let instance: ModelInstance
+    let group: ModelGroupSettings
+    let request: ModelRequest
+    let pool: HTTP1ConnectionPool
+
+    enum Answer: Sendable {
+        case complete([UInt8], usage: TokenUsage?)
+        case stream(ChatStreamRelay)
+    }
+
+    func run() async throws(AttemptFailure) -> Answer {
+        let started = ContinuousClock.now
+        let upstream = try upstreamRequest()
+        let timeout = TimeAmount(group.timeout)
+        if !request.stream {
+            let response: HTTP1Response
+            do {
+                guard let (origin, target) = upstream.target else { throw failure(.invalidAnswer("base_url is not an http or https URL")) }
+                let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target, headers: upstream.headers)
+                response = try await pool.execute(
+                    head, body: upstream.body, origin: origin, deadline: .now() + timeout, maxBytes: group.stream.maxResponseBytes
+                )
+            } catch let error as HTTP1PoolError {
+                throw AttemptFailure.from(error, instance: instance.name)
+            } catch let error as AttemptFailure {
+                throw error
+            } catch {
+                throw failure(.connect("\(error)"))
+            }
+            guard response.head.status.code == 200 else {
+                throw failure(.status(Int(response.head.status.code), body: response.body, retryAfter: Self.retryAfter(response.head.headers)))
+            }
+            if response.truncated { throw failure(.invalidAnswer("an answer over \(group.stream.maxResponseBytes) bytes")) }
+            guard let json = try? JSONParser().parse(response.body), json.objectValue != nil else {
+                throw failure(.invalidAnswer("a body that is not a JSON object"))
+            }
+            if let error = json["error"], !error.isNull {
+                throw failure(.status(500, body: response.body, retryAfter: nil))
+            }
+            // DeepSeek sends blank lines while a request waits; the client gets the JSON alone.
+            let start = response.body.firstIndex { ![0x20, 0x0A, 0x0D, 0x09].contains($0) } ?? 0
+            return .complete(start == 0 ? response.body : Array(response.body[start...]), usage: TokenUsage(openAI: json["usage"]))
+        }
+        let headDeadline = NIODeadline.now() + TimeAmount(min(group.timeout, group.ttftTimeout ?? group.timeout))
+        let response: HTTP1StreamingResponse
+        do {
+            response = try await pool.stream(upstream, deadline: headDeadline)
+        } catch let error as HTTP1PoolError {
+            if error.code == .timedOut, group.ttftTimeout != nil { throw failure(.timeout("no answer before the first-token deadline")) }
+            throw AttemptFailure.from(error, instance: instance.name)
+        } catch {
+            throw failure(.connect("\(error)"))
+        }
+        let startedAt = NIODeadline.now() - TimeAmount(started.duration(to: .now))
+        let watchdog = StreamWatchdog(
+            watching: response, firstEventBy: group.ttftTimeout.map { startedAt + TimeAmount($0) }, idle: timeout,
+            endBy: startedAt + TimeAmount(group.stream.maxDuration)
+        )
+        guard response.status.code == 200 else {
+            let body = (try? await response.body.collect(upTo: 64 << 10)) ?? []
+            watchdog.stop()
+            throw failure(.status(Int(response.status.code), body: body, retryAfter: Self.retryAfter(response.headers)))
+        }
+        guard response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true else {
+            watchdog.stop()
+            throw failure(.invalidAnswer("a stream answered as \(response.headers.first(name: "content-type") ?? "no content type")"))
+        }
+        let relay = ChatStreamRelay(
+            response: response, watchdog: watchdog, ledger: ModelStreamLedger(estimatedPromptTokens: request.estimatedPromptTokens),
+            request: request, started: started, settings: group.stream, instance: instance.name
+        )
+        try await relay.awaitFirstChunk()
+        return .stream(relay)
+    }
+
+    /// The provider's request: its URL, its key, its body.
+    private func upstreamRequest() throws(AttemptFailure) -> UpstreamRequest {
+        guard let url = instance.url(ProviderDialect.path(for: request.operation)) else {
+            throw failure(.invalidAnswer("base_url does not make a URL"))
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Accept", value: request.stream ? "text/event-stream" : "application/json")
+        headers.add(name: "User-Agent", value: "toolgate/\(GatewayVersion.current)")
+        if let key = instance.settings.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
+        for (name, value) in instance.settings.headers { headers.add(name: name, value: value) }
+        let body = JSONValue.object(instance.dialect.upstreamBody(for: request, model: instance.settings.model)).serializedBytes()
+        return UpstreamRequest(method: .POST, url: url, headers: headers, body: ByteBuffer(bytes: body))
+    }
+
+    private func failure(_ kind: AttemptFailure.Kind) -> AttemptFailure {
+        AttemptFailure(kind: kind, instance: instance.name)
+    }
+
+    /// `Retry-After` in seconds (a date is read as "soon").
+    static func retryAfter(_ headers: HTTPHeaders) -> Int? {
+        guard let value = headers.first(name: "retry-after") else { return nil }
+        if let seconds = Int(value.trimmingCharacters(in: .whitespaces)) { return max(0, seconds) }
+        if let seconds = Double(value.trimmingCharacters(in: .whitespaces)) { return max(0, Int(seconds.rounded(.up))) }
+        return 1
+    }
+}
