@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
     ],
     targets: [
         // Layer 0: JSON value, JSON-RPC codec, MCP lifecycle. No I/O.
@@ -71,7 +72,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Layer 2: the middleware chain every tool call and model call passes.
-        .target(name: "GatewayPolicy", dependencies: ["GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "GatewayPolicy",
+            dependencies: [
+                "GatewayCore", "MCPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Layer 3: operation binding + arguments → HTTP request → MCP result.
         .target(
             name: "RESTUpstream",
@@ -130,7 +140,7 @@ let package = Package(
         // errors); OpenAPIImport for its YAML reader and import options.
         .target(
             name: "GatewayConfig",
-            dependencies: ["MCPCore", "GatewayCore", "OpenAPIImport"],
+            dependencies: ["MCPCore", "GatewayCore", "OpenAPIImport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // Layer 4: the runtime built from a configuration: servers, policy chain, routes, lifecycle.
@@ -245,7 +255,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GatewayPolicyTests", dependencies: ["GatewayPolicy", "GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GatewayPolicyTests",
+            dependencies: [
+                "GatewayPolicy", "GatewayCore", "MCPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RESTUpstreamTests",
             dependencies: [

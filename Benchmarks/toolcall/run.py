@@ -26,6 +26,7 @@ SPEC = HERE / "bench-api.yaml"
 ENVELOPE = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
 CALL = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "getPet", "arguments": {"petId": 1}}}
 ACCEPT = "application/json, text/event-stream"
+BENCH_KEY = "sk-bench-0123456789abcdef"
 
 
 def free_port():
@@ -88,24 +89,24 @@ def post(url, body, headers):
         return dict(response.headers), response.read().decode()
 
 
-def open_session(url, version="2025-11-25"):
+def open_session(url, version="2025-11-25", auth=None):
     """initialize + initialized; returns the headers a session's calls carry."""
     init = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
             "params": {"protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
-    headers, _ = post(url, init, {})
+    headers, _ = post(url, init, auth or {})
     lowered = {k.lower(): v for k, v in headers.items()}
-    session = {"Mcp-Session-Id": lowered["mcp-session-id"], "MCP-Protocol-Version": version}
+    session = {"Mcp-Session-Id": lowered["mcp-session-id"], "MCP-Protocol-Version": version, **(auth or {})}
     post(url, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session)
     return session
 
 
-def request_for(mode, url):
-    """(body, headers) of one tools/call in this mode; checks the answer once before any load."""
+def request_for(mode, url, auth=None):
+    """(body, headers) of one tools/call in this mode (with `auth` headers); checks the answer once before any load."""
     if mode == "session":
-        body, headers = CALL, open_session(url)
+        body, headers = CALL, open_session(url, auth=auth)
     else:
         body = {**CALL, "params": {**CALL["params"], "_meta": ENVELOPE}}
-        headers = {"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "getPet"}
+        headers = {"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "getPet", **(auth or {})}
     _, text = post(url, body, headers)
     if '"Rex"' not in text.replace('\\"', '"') or '"isError":true' in text:
         raise RuntimeError(f"wrong answer from {url}: {text[:300]}")
@@ -127,10 +128,10 @@ def wrk(url, duration, connections, body=None, headers=None, workdir=None, expec
     return {k: float(v) for k, v in (pair.split("=") for pair in line.split()[1:])}
 
 
-def measure(name, url, pids, args, workdir, mode=None):
+def measure(name, url, pids, args, workdir, mode=None, auth=None):
     body = headers = None
     if mode:
-        body, headers = request_for(mode, url)
+        body, headers = request_for(mode, url, auth)
     wrk(url, 2, args.connections, body, headers, workdir)  # warm-up (connections, pools, JIT-less caches)
     runs = [wrk(url, args.duration, args.connections, body, headers, workdir) for _ in range(args.runs)]
     light = wrk(url, max(3, args.duration // 2), 1, body, headers, workdir)
@@ -182,6 +183,7 @@ def main():
     parser.add_argument("--toolgate", required=True)
     parser.add_argument("--toolgate-baseline", help="another toolgate binary (an earlier commit) measured in the same run, for before/after")
     parser.add_argument("--references")
+    parser.add_argument("--identity", action="store_true", help="also measure toolgate with an API key and a request limit on (the policies' cost)")
     parser.add_argument("--fastmcp-python")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10)
@@ -225,17 +227,32 @@ def main():
             binaries = [("toolgate", args.toolgate)]
             if args.toolgate_baseline:
                 binaries.insert(0, ("baseline", args.toolgate_baseline))
+            if args.identity:
+                binaries.append(("toolgate+auth+limit", args.toolgate))
             for mode in ("session", "stateless"):
                 for label, binary in binaries:
                     port = free_port()
-                    toolgate = subprocess.Popen([binary, "serve", "--spec", str(SPEC), "--base-url", upstream_url, "--name", "bench",
-                                                 "--port", str(port), "--log-level", "error"])
+                    auth = None
+                    if label.endswith("+auth+limit"):
+                        # An API key and a request limit no run reaches: the cost of the two policies alone.
+                        config = workdir / "identity.yaml"
+                        config.write_text(f"""listen: 127.0.0.1:{port}
+servers:
+  - {{ name: bench, openapi: {{ spec: {SPEC}, base_url: "{upstream_url}" }} }}
+consumers:
+  - {{ name: bench, api_keys: ["{BENCH_KEY}"], limits: [{{ requests: 1000000000, per: 1h }}] }}
+""")
+                        command = [binary, "serve", "--config", str(config), "--log-level", "error"]
+                        auth = {"Authorization": f"Bearer {BENCH_KEY}"}
+                    else:
+                        command = [binary, "serve", "--spec", str(SPEC), "--base-url", upstream_url, "--name", "bench", "--port", str(port), "--log-level", "error"]
+                    toolgate = subprocess.Popen(command)
                     started.append(toolgate)
                     wait_port(port, toolgate)
                     url = f"http://127.0.0.1:{port}/mcp/bench"
                     if label == "toolgate" and mode == "session":
                         idle = rss_mb([toolgate.pid], "VmRSS")
-                    ours = measure(f"{label} tools/call ({mode})", url, [toolgate.pid], args, workdir, mode)
+                    ours = measure(f"{label} tools/call ({mode})", url, [toolgate.pid], args, workdir, mode, auth)
                     if label == "toolgate":
                         body, headers = request_for(mode, url)
                         with_half_load(ours, url, body, headers, upstream_url, workdir, half_duration)
@@ -286,6 +303,12 @@ def main():
         if theirs:
             line += f"; {ours['rps'] / theirs['rps']:.1f}x FastMCP throughput, p99 {theirs['p99'] / ours['p99']:.1f}x lower"
         print(line)
+    for mode in ("session", "stateless"):
+        guarded = by.get(f"toolgate+auth+limit tools/call ({mode})")
+        if guarded:
+            ours = by[f"toolgate tools/call ({mode})"]
+            print(f"toolgate {mode} with authentication and a request limit on: {guarded['rps'] / ours['rps']:.3f}x the throughput with them off "
+                  f"({guarded['rps']:.0f} against {ours['rps']:.0f} req/s), p50 {guarded['p50']:.2f} against {ours['p50']:.2f} ms")
     for mode in ("session", "stateless"):
         baseline = by.get(f"baseline tools/call ({mode})")
         if baseline:

@@ -99,7 +99,7 @@ struct ConfigNode: Sendable {
         }
     }
 
-    /// A duration: a number of seconds, or a string such as `500ms`, `30s`, `5m`, `1h`.
+    /// A duration: a number of seconds, or a string such as `500ms`, `30s`, `5m`, `1h`, `1d`.
     func seconds() throws(ConfigurationError) -> Double {
         switch value {
         case .int(let raw): return Double(raw)
@@ -107,12 +107,12 @@ struct ConfigNode: Sendable {
         default: break
         }
         let text = try string().trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             if let number = Double(text.dropLast(suffix.count)), number >= 0 { return number * scale }
         }
         if let number = Double(text), number >= 0 { return number }
-        throw error(.invalidValue, "expected a duration such as 30s, 500ms, 5m or a number of seconds, found '\(text)'")
+        throw error(.invalidValue, "expected a duration such as 30s, 500ms, 5m, 1h, 1d or a number of seconds, found '\(text)'")
     }
 
     static func kind(of value: JSONValue) -> String {

@@ -15,7 +15,7 @@ public struct ConfigurationLoader: Sendable {
 
     /// Sections of the configuration format that this build does not provide yet: refused, not ignored.
     static let pendingSections: [String: String] = [
-        "store": "a persistent store", "consumers": "consumer keys and limits",
+        "store": "a persistent store",
         "policies": "guard, audit and moderation policies",
     ]
 
@@ -38,7 +38,7 @@ public struct ConfigurationLoader: Sendable {
             value: parsed.value, pointer: "", source: .init(file: file, positions: parsed.positions, environment: EnvironmentSubstitution(environment: environment))
         )
         if parsed.value.isNull { throw root.error(.missingField, "the file is empty; it needs at least 'servers'") }
-        let fields = try root.object(allowed: ["listen", "http", "servers", "models", "allowed_commands"] + Self.pendingSections.keys.sorted())
+        let fields = try root.object(allowed: ["listen", "http", "servers", "models", "consumers", "groups", "auth", "allowed_commands"] + Self.pendingSections.keys.sorted())
         for (key, what) in Self.pendingSections.sorted(by: { $0.key < $1.key }) {
             if let node = fields[key] {
                 throw node.error(.unsupported, "\(what) ('\(key)') are not available in this build; remove the section rather than run without it")
@@ -49,6 +49,7 @@ public struct ConfigurationLoader: Sendable {
         if let http = fields["http"] { configuration.http = try Self.http(http) }
         if let commands = fields["allowed_commands"] { configuration.allowedCommands = try commands.strings() }
         if let models = fields["models"] { configuration.models = try Self.models(models) }
+        configuration.identity = try Self.identity(consumers: fields["consumers"], groups: fields["groups"], auth: fields["auth"])
         guard let servers = fields["servers"] else {
             if configuration.models.isEmpty { throw root.error(.missingField, "'servers' or 'models' is required: list at least one virtual server or model group") }
             return configuration

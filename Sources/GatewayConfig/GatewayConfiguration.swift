@@ -11,14 +11,17 @@ public struct GatewayConfiguration: Sendable {
     public var servers: [VirtualServerConfiguration]
     /// The model groups served at `/v1/...`.
     public var models: [ModelGroupSettings]
+    /// Consumers, groups and authentication (empty: every caller is anonymous and unlimited).
+    public var identity: IdentitySettings
     /// Commands stdio servers may run (names or absolute paths); checked at load and at every spawn.
     public var allowedCommands: [String]
 
     public init(
         file: String = "", host: String = "127.0.0.1", port: Int = 8080, http: HTTPSettings = HTTPSettings(), servers: [VirtualServerConfiguration],
-        models: [ModelGroupSettings] = [], allowedCommands: [String] = []
+        models: [ModelGroupSettings] = [], identity: IdentitySettings = IdentitySettings(), allowedCommands: [String] = []
     ) {
         self.models = models
+        self.identity = identity
         self.allowedCommands = allowedCommands
         self.file = file
         self.host = host

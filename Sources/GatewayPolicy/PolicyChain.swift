@@ -17,6 +17,11 @@ public struct PolicyChain: Sendable {
         policies.append(policy)
     }
 
+    /// Appends another chain's policies after these.
+    public mutating func append(contentsOf other: PolicyChain) {
+        policies += other.policies
+    }
+
     /// The number of policies.
     public var count: Int { policies.count }
 

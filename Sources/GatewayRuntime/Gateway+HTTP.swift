@@ -17,10 +17,12 @@ extension Gateway {
     /// `/healthz`, `/readyz`, and the mounted route groups (`/v1/...`).
     public func routes() -> (router: GatewayRouter, services: [any Service]) {
         let router = GatewayRouter()
-        var services: [any Service] = []
+        var services: [any Service] = self.services
         let transportConfiguration = Self.transportConfiguration(configuration.http)
         let policies = self.policies
         for server in servers {
+            var transportConfiguration = transportConfiguration
+            transportConfiguration.authenticate = httpAuthentication(path: server.endpoint.path)
             let transport = StreamableHTTPTransport(
                 path: server.endpoint.path, legacyPath: server.endpoint.legacyPath, configuration: transportConfiguration,
                 sessionConfiguration: server.session, logger: logger
@@ -36,6 +38,7 @@ extension Gateway {
             if prober.isNeeded { services.append(prober) }
         }
         for group in routeGroups { group.register(on: router) }
+        registerProtectedResourceMetadata(on: router)
         // A path under /mcp that names no server gets a body saying which servers there are.
         let served = servers.map(\.endpoint.path).joined(separator: ", ")
         for method in [HTTPRequest.Method.get, .post, .delete] {

@@ -4,6 +4,7 @@ import GatewayCore
 import GatewayPolicy
 import GatewayServer
 import LLMUpstream
+import ServiceLifecycle
 import Logging
 import RESTUpstream
 import UpstreamHTTP
@@ -22,6 +23,10 @@ public struct Gateway: Sendable {
     public let policies: PolicyChain
     /// The model groups behind `/v1/...` (nil when the configuration has none).
     public let models: ModelRouter?
+    /// Who callers are (nil when the configuration names no consumers, groups or auth).
+    public let authenticator: Authenticator?
+    /// Long-running parts of the policies (the limits' settlement queue), run beside the listener.
+    let services: [any Service]
     /// Route groups mounted beside the MCP and model endpoints.
     let routeGroups: [any GatewayRoutes]
     /// What shuts down the shared clients and the providers' children once, on every exit path.
@@ -46,6 +51,15 @@ public struct Gateway: Sendable {
             await resources.shutdown()
             throw error
         }
+        let identity: (chain: PolicyChain, authenticator: Authenticator?, services: [any Service])
+        do {
+            identity = try identityPolicies(configuration, client: client)
+        } catch {
+            await resources.shutdown()
+            throw error
+        }
+        var chain = identity.chain
+        chain.append(contentsOf: policies)
         var models: ModelRouter?
         if !configuration.models.isEmpty {
             // Model streams are long-lived: their own pool, so they never queue behind tool calls' 64 per origin.
@@ -54,9 +68,13 @@ public struct Gateway: Sendable {
             models = ModelRouter(configuration.models, pool: pool, logger: logger)
         }
         return Gateway(
-            configuration: configuration, servers: servers, policies: policies, models: models, routeGroups: routes, resources: resources, logger: logger
+            configuration: configuration, servers: servers, policies: chain, models: models, authenticator: identity.authenticator, services: identity.services,
+            routeGroups: routes, resources: resources, logger: logger
         )
     }
+
+    /// The directory of consumers, when identity is configured.
+    var directory: ConsumerDirectory? { authenticator?.directory }
 
     /// Stops the providers' children and remote sessions, closes the shared clients and the
     /// pool's idle connections. Safe to call more than once; `serveHTTP` and `serveStdio` call it

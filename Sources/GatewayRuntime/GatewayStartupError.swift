@@ -12,6 +12,8 @@ public struct GatewayStartupError: Error, Sendable, CustomStringConvertible {
         public static let commandNotFound = Code(rawValue: "command_not_found")
         /// The configuration names something that does not exist (a server for stdio).
         public static let invalidSelection = Code(rawValue: "invalid_selection")
+        /// A setting cannot be used as given (a JWT secret too short, a JWKS file unreadable).
+        public static let invalidConfiguration = Code(rawValue: "invalid_configuration")
         /// The listener could not be opened.
         public static let bindFailed = Code(rawValue: "bind_failed")
     }

@@ -28,10 +28,11 @@ public struct AssembledServer: Sendable {
     /// The handler of one session: the server's provider (or a new one, for per-session
     /// children) behind the gateway's policy chain.
     func handler(
-        transport: String, policies: PolicyChain, callerHeaders: [(name: String, value: String)] = [], clientAddress: String? = nil
+        transport: String, policies: PolicyChain, identity: Identity = .anonymous, callerHeaders: [(name: String, value: String)] = [],
+        clientAddress: String? = nil
     ) -> GatewayToolHandler {
         GatewayToolHandler(
-            server: name, transport: transport, provider: perSession?() ?? provider, policies: policies, discovery: discovery,
+            server: name, transport: transport, provider: perSession?() ?? provider, policies: policies, identity: identity, discovery: discovery,
             callerHeaders: callerHeaders, clientAddress: clientAddress, ownsProvider: perSession != nil
         )
     }

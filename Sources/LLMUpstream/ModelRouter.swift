@@ -77,7 +77,7 @@ public struct ModelRouter: ModelProvider {
             switch answer {
             case .complete(let body, let usage):
                 instance.end(success: true, countsAsFailure: false, timeToFirstToken: waited, tokens: usage?.totalTokens ?? 0)
-                return ModelResponse(instance: instance.name, attempts: attempts, upstreamWait: upstreamWait, body: .complete(body, usage: usage))
+                return ModelResponse(instance: instance.name, attempts: attempts, upstreamWait: upstreamWait, body: .complete(body, usage: usage), price: instance.settings.price)
             case .stream(let relay):
                 let logger = self.logger
                 relay.ledger.onClose { outcome in
@@ -94,7 +94,7 @@ public struct ModelRouter: ModelProvider {
                     )
                 }
                 let stream = ModelStream(ledger: relay.ledger, onDisconnect: settings.stream.onDisconnect, source: relay)
-                return ModelResponse(instance: instance.name, attempts: attempts, upstreamWait: upstreamWait, body: .stream(stream))
+                return ModelResponse(instance: instance.name, attempts: attempts, upstreamWait: upstreamWait, body: .stream(stream), price: instance.settings.price)
             }
         }
         guard let lastFailure else { throw GatewayError(.unavailable, "no instance of model '\(info.name)' could be tried") }

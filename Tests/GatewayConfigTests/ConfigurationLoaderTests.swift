@@ -128,7 +128,7 @@ struct ConfigurationLoaderTests {
             ("servers:\n  - name: agg\n    sources:\n      - { name: a, url: 'https://w.example/mcp' }\n      - { name: a, url: 'https://x.example/mcp' }\n", .invalidValue, 5),
             ("servers:\n  - name: agg\n    sources:\n      - { name: 'a b', url: 'https://w.example/mcp' }\n", .invalidValue, 4),
             ("servers:\n  - name: agg\n    sources:\n      - { name: a, sources: [] }\n", .unknownField, 4),
-            ("consumers: []\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .unsupported, 1),
+            ("store: {}\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .unsupported, 1),
             ("servers: [\n  - name\n", .syntax, nil),
             ("", .missingField, nil),
         ]

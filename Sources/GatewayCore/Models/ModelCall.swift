@@ -1,6 +1,6 @@
 /// A model call on its way through the policy chain: a chat completion (`ChatCall`, kind `chat`)
 /// or an embeddings request (`EmbeddingsCall`, kind `embeddings`); `Operation` only names the kind.
-public struct ModelCall<Operation: ModelCallOperation>: GatewayCall {
+public struct ModelCall<Operation: ModelCallOperation>: GatewayCall, ModelCarrying {
     public typealias Output = ModelResponse
     public static var kind: CallKind { Operation.kind }
     public var request: ModelRequest
@@ -31,3 +31,9 @@ public enum EmbeddingsOperation: ModelCallOperation {
 
 public typealias ChatCall = ModelCall<ChatOperation>
 public typealias EmbeddingsCall = ModelCall<EmbeddingsOperation>
+
+/// A call that carries a model request, for policies that read it whatever the operation.
+public protocol ModelCarrying {
+    var request: ModelRequest { get }
+    var group: ModelGroupInfo { get }
+}

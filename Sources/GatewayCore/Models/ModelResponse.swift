@@ -17,8 +17,13 @@ public struct ModelResponse: Sendable {
     /// own overhead: the call's time minus this).
     public var upstreamWait: Duration
     public var body: Body
+    /// The serving instance's prices (cost limits), if configured.
+    public var price: ModelPrice?
+    /// Headers policies add to the answer (`RateLimit`, `RateLimit-Policy`).
+    public var headers: [(name: String, value: String)] = []
 
-    public init(instance: String, attempts: Int, upstreamWait: Duration, body: Body) {
+    public init(instance: String, attempts: Int, upstreamWait: Duration, body: Body, price: ModelPrice? = nil) {
+        self.price = price
         self.instance = instance
         self.attempts = attempts
         self.upstreamWait = upstreamWait

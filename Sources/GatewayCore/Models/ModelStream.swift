@@ -41,6 +41,42 @@ public struct ModelStream: AsyncSequence, Sendable {
     }
 }
 
+extension ModelStream {
+    /// The same stream with `check` run after every event: an error it returns ends the stream
+    /// there (the provider's connection closed, the ledger closed as `cut`), and the client's last
+    /// event says why. A token budget that runs out mid-stream ends a stream this way.
+    public func checked(_ check: @escaping @Sendable (ModelStreamLedger) async -> GatewayError?) -> ModelStream {
+        ModelStream(ledger: ledger, onDisconnect: onDisconnect, source: CheckedStreamSource(inner: source, ledger: ledger, check: check))
+    }
+}
+
+/// A source that runs a check after each event of another.
+final class CheckedStreamSource: ModelStreamSource {
+    let inner: any ModelStreamSource
+    let ledger: ModelStreamLedger
+    let check: @Sendable (ModelStreamLedger) async -> GatewayError?
+
+    init(inner: any ModelStreamSource, ledger: ModelStreamLedger, check: @escaping @Sendable (ModelStreamLedger) async -> GatewayError?) {
+        self.inner = inner
+        self.ledger = ledger
+        self.check = check
+    }
+
+    func next() async throws(GatewayError) -> ModelStreamEvent? {
+        guard let event = try await inner.next() else { return nil }
+        if case .chunk = event, let stop = await check(ledger) {
+            ledger.close(.cut)
+            inner.clientLeft(drain: false)
+            throw stop
+        }
+        return event
+    }
+
+    func clientLeft(drain: Bool) {
+        inner.clientLeft(drain: drain)
+    }
+}
+
 /// The producer behind a `ModelStream` (a provider adapter's relay), read by one task at a
 /// time. `next` returns nil after the last event, having closed the ledger.
 public protocol ModelStreamSource: AnyObject, Sendable {

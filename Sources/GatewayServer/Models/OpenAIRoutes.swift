@@ -86,6 +86,9 @@ public struct OpenAIRoutes: Sendable {
             Self.instanceHeader: answer.instance, Self.attemptsHeader: String(answer.attempts),
             Self.overheadHeader: Self.milliseconds(overhead),
         ]
+        for (name, value) in answer.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
         switch answer.body {
         case .complete(let bytes, _):
             headers[.contentType] = "application/json"
@@ -111,12 +114,19 @@ public struct OpenAIRoutes: Sendable {
                 var data: [JSONValue] = []
                 for group in groups {
                     for id in [group.name] + group.aliases {
-                        data.append(["id": .string(id), "object": "model", "created": .int(created), "owned_by": "toolgate"])
+                        // `toolgate_group` lets a grants policy judge an alias by its group; it is removed before answering.
+                        data.append(["id": .string(id), "object": "model", "created": .int(created), "owned_by": "toolgate", "toolgate_group": .string(group.name)])
                     }
                 }
                 return .forwarded(["object": "list", "data": .array(data)])
             }
-            guard case .forwarded(let list) = result else { throw GatewayError(.internal, "the model list was answered as tools") }
+            guard case .forwarded(var list) = result, var object = list.objectValue else { throw GatewayError(.internal, "the model list was answered as tools") }
+            object["data"] = .array((object["data"]?.arrayValue ?? []).map { entry in
+                guard var model = entry.objectValue else { return entry }
+                model.removeValue(forKey: "toolgate_group")
+                return .object(model)
+            })
+            list = .object(object)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: list.serializedBytes())))
         } catch {
             return error.response()

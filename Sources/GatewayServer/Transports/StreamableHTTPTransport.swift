@@ -24,6 +24,9 @@ public struct StreamableHTTPTransport: Sendable {
         public var maxBodyBytes: Int
         public var maxSessions: Int
         public var sessionIdleTimeout: Duration
+        /// Checks every request's credentials before anything else (nil: no authentication at the
+        /// HTTP level); a refusal is answered as it is (401 with `WWW-Authenticate`).
+        public var authenticate: (@Sendable (_ headers: [(name: String, value: String)]) async -> GatewayError?)?
 
         public init(
             allowedOrigins: Set<String> = [], allowedHosts: Set<String> = [], maxBodyBytes: Int = 4 << 20, maxSessions: Int = 10_000,
@@ -95,6 +98,11 @@ public struct StreamableHTTPTransport: Sendable {
         }
         var response: Response
         do {
+            if request.method != .options, let authenticate = configuration.authenticate,
+                let refusal = await authenticate(request.headers.map { ($0.name.rawName, $0.value) } + [("host", request.head.authority ?? "")])
+            {
+                throw refusal
+            }
             response = try await body(request)
         } catch let error as HTTPError {
             response = Self.error(error.status, error.body ?? error.status.reasonPhrase)
@@ -106,7 +114,7 @@ public struct StreamableHTTPTransport: Sendable {
         if let origin {
             response.headers[.accessControlAllowOrigin] = origin
             response.headers[values: .vary] = ["Origin"]
-            response.headers[.accessControlExposeHeaders] = "Mcp-Session-Id, MCP-Protocol-Version"
+            response.headers[.accessControlExposeHeaders] = "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate"
             response.headers[.accessControlAllowMethods] = "GET, POST, DELETE, OPTIONS"
             response.headers[.accessControlAllowHeaders] = "Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID"
         }

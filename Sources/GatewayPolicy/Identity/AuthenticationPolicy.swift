@@ -1,0 +1,25 @@
+import GatewayCore
+
+/// The first policy: who is calling. A call whose transport already established an identity
+/// (stdio's configured one) passes; otherwise the caller's credentials are resolved, and a
+/// missing or invalid one is refused with 401 before anything else runs.
+public struct AuthenticationPolicy: Policy {
+    public let name = "auth"
+    let authenticator: Authenticator
+
+    public init(_ authenticator: Authenticator) {
+        self.authenticator = authenticator
+    }
+
+    public func handle<Call: GatewayCall>(_ call: Call, context: CallContext, next: PolicyNext<Call>) async throws(GatewayError) -> Call.Output {
+        guard !context.identity.isAuthenticated else { return try await next(call, context) }
+        var context = context
+        var credentials = context.credentials
+        if let header = authenticator.directory.settings.auth.header, credentials.apiKey == nil {
+            credentials.apiKey = context.callerHeaders.first { $0.name.lowercased() == header.lowercased() }?.value
+        }
+        context.identity = try await authenticator.identify(credentials)
+        context.record(PolicyVerdict(policy: name, outcome: .allowed, detail: context.identity.isAuthenticated ? context.identity.consumer : "anonymous"))
+        return try await next(call, context)
+    }
+}

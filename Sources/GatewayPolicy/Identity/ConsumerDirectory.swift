@@ -1,0 +1,73 @@
+import Crypto
+import GatewayCore
+
+/// The configured consumers and groups, indexed for the policies: API-key digest → consumer,
+/// consumer → its grants and limits (its own and its groups').
+public struct ConsumerDirectory: Sendable {
+    public let settings: IdentitySettings
+    private let byDigest: [String: String]
+    private let consumers: [String: ConsumerSettings]
+    private let groups: [String: ConsumerGroupSettings]
+
+    public init(_ settings: IdentitySettings) {
+        self.settings = settings
+        var byDigest: [String: String] = [:]
+        for consumer in settings.consumers {
+            for digest in consumer.apiKeyDigests { byDigest[digest] = consumer.name }
+        }
+        self.byDigest = byDigest
+        self.consumers = Dictionary(settings.consumers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.groups = Dictionary(settings.groups.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The consumer an API key belongs to (by its SHA-256 digest; the key itself is never kept).
+    public func consumer(forKey key: String) -> Identity? {
+        guard let name = byDigest[Self.digest(key)] else { return nil }
+        return identity(named: name)
+    }
+
+    /// The identity of a configured consumer, with its groups (and `extraGroups`, from a token).
+    public func identity(named name: String, extraGroups: [String] = []) -> Identity {
+        var groups = consumers[name]?.groups ?? []
+        for group in extraGroups where !groups.contains(group) { groups.append(group) }
+        return Identity(consumer: name, isAuthenticated: true, groups: groups)
+    }
+
+    /// Whether `identity` may use `target`: its own grants and every one of its groups' must allow it.
+    public func allows(_ identity: Identity, _ target: CallTarget) -> Bool {
+        for grants in grants(of: identity) where !grants.allows(target) { return false }
+        return true
+    }
+
+    /// The grants that apply to `identity` (its own, then its groups').
+    public func grants(of identity: Identity) -> [Grants] {
+        var all: [Grants] = []
+        if let own = consumers[identity.consumer]?.allow { all.append(own) }
+        for group in identity.groups {
+            if let allow = groups[group]?.allow { all.append(allow) }
+        }
+        return all
+    }
+
+    /// Every limit that applies to `identity`, with the counter key it is counted under (a
+    /// group's limit is one counter for the whole group).
+    public func limits(of identity: Identity) -> [(key: String, limit: LimitSettings)] {
+        var all: [(String, LimitSettings)] = []
+        if let consumer = consumers[identity.consumer] {
+            for (index, limit) in consumer.limits.enumerated() { all.append(("consumer:\(consumer.name):\(index)", limit)) }
+        }
+        for name in identity.groups {
+            guard let group = groups[name] else { continue }
+            for (index, limit) in group.limits.enumerated() { all.append(("group:\(group.name):\(index)", limit)) }
+        }
+        return all
+    }
+
+    /// Lowercase hex SHA-256 of a key, as the configuration stores it.
+    public static func digest(_ key: String) -> String {
+        SHA256.hash(data: Array(key.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}
