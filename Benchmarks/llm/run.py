@@ -12,6 +12,7 @@ Usage: run.py --toolgate BIN --fake BIN [--references BIN] [--litellm-python PY]
 import argparse
 import asyncio
 import json
+import os
 import pathlib
 import statistics
 import subprocess
@@ -24,6 +25,8 @@ sys.path.insert(0, str(HERE.parent / "toolcall"))
 import run as toolcall  # noqa: E402  (wrk, nginx, ports, memory: the same helpers as the tool-call benchmark)
 
 MESSAGES = [{"role": "user", "content": "Say hello."}]
+# LiteLLM's proxy refuses to start without a master key; its requests carry it (compared directly, no database).
+LITELLM_KEY = "sk-litellm-bench-0123456789abcdef"
 PERSONA_PATH = "/openai/v1/chat/completions"
 
 
@@ -34,11 +37,11 @@ def body(model, stream):
     return request
 
 
-def measure(name, url, model, pids, args, workdir, stream):
+def measure(name, url, model, pids, args, workdir, stream, headers=None):
     request = body(model, stream)
     expect = "[DONE]" if stream else "Hello!"
-    toolcall.wrk(url, 2, args.connections, request, {}, workdir, expect=expect)
-    runs = [toolcall.wrk(url, args.duration, args.connections, request, {}, workdir, expect=expect) for _ in range(args.runs)]
+    toolcall.wrk(url, 2, args.connections, request, headers or {}, workdir, expect=expect)
+    runs = [toolcall.wrk(url, args.duration, args.connections, request, headers or {}, workdir, expect=expect) for _ in range(args.runs)]
     return {"name": name, "rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs),
             "p99": statistics.median(r["p99"] for r in runs), "bad": int(sum(r["errors"] + r["wrong"] for r in runs)),
             "peak_mb": toolcall.rss_mb(pids, "VmHWM"), "spread": (min(r["rps"] for r in runs), max(r["rps"] for r in runs)),
@@ -50,8 +53,8 @@ def half_load(result, direct, args, workdir):
     connections = max(1, round(result["rps"] / 2 * toolcall.HALF_DELAY_MS / 1000))
     expect = "[DONE]" if result["stream"] else "Hello!"
     rows = {}
-    for label, url, model in (("through", result["url"], result["model"]), ("direct", direct, "gpt-4o-mini")):
-        runs = [toolcall.wrk(url, max(3, args.duration // 2), connections, body(model, result["stream"]), {}, workdir, expect=expect,
+    for label, url, model, headers in (("through", result["url"], result["model"], {}), ("direct", direct, "gpt-4o-mini", {"Authorization": "Bearer sk-bench"})):
+        runs = [toolcall.wrk(url, max(3, args.duration // 2), connections, body(model, result["stream"]), headers, workdir, expect=expect,
                              delay_ms=toolcall.HALF_DELAY_MS) for _ in range(3)]
         rows[label] = {"rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs)}
     return {"connections": connections, **rows}
@@ -120,11 +123,15 @@ def litellm(python, fake_url, workdir):
       model: openai/gpt-4o-mini
       api_base: {fake_url}/openai/v1
       api_key: sk-bench
+general_settings:
+  master_key: {LITELLM_KEY}
 litellm_settings:
   telemetry: false
 """)
-    process = subprocess.Popen([python, "-m", "litellm", "--config", str(config), "--host", "127.0.0.1", "--port", str(port), "--num_workers", "1"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**__import__("os").environ, "LITELLM_LOG": "ERROR"})
+    # The proxy's console script sits beside the venv's python; no network here, so the bundled cost map.
+    command = [str(pathlib.Path(python).parent / "litellm"), "--config", str(config), "--host", "127.0.0.1", "--port", str(port), "--num_workers", "1"]
+    environment = {**os.environ, "LITELLM_LOG": "ERROR", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(workdir / "litellm.log", "w"), env=environment)
     toolcall.wait_port(port, process, timeout=180)
     return process, port
 
@@ -149,20 +156,21 @@ def main():
             started.append(fake)
             toolcall.wait_port(fake_port, fake)
             fake_url = f"http://127.0.0.1:{fake_port}"
-            targets = [("fake provider alone", fake_url + PERSONA_PATH, "gpt-4o-mini", [fake.pid])]
+            provider_key = {"Authorization": "Bearer sk-bench"}  # the fake answers 401 without a key
+            targets = [("fake provider alone", fake_url + PERSONA_PATH, "gpt-4o-mini", [fake.pid], provider_key)]
 
             proxy, proxy_port = toolcall.nginx(workdir, "proxy", f"""upstream backend {{ server 127.0.0.1:{fake_port}; keepalive 64; }}
                 server {{ listen 127.0.0.1:PORT; location / {{ proxy_pass http://backend; proxy_http_version 1.1;
                   proxy_set_header Connection ""; proxy_buffering off; }} }}""")
             started.append(proxy)
-            targets.append(("nginx proxy_pass", f"http://127.0.0.1:{proxy_port}{PERSONA_PATH}", "gpt-4o-mini", [proxy.pid] + toolcall.children(proxy.pid)))
+            targets.append(("nginx proxy_pass", f"http://127.0.0.1:{proxy_port}{PERSONA_PATH}", "gpt-4o-mini", [proxy.pid] + toolcall.children(proxy.pid), provider_key))
 
             if args.references:
                 forward_port = toolcall.free_port()
                 forward = subprocess.Popen([args.references, "forward", str(forward_port), str(fake_port)])
                 started.append(forward)
                 toolcall.wait_port(forward_port, forward)
-                targets.append(("SwiftNIO forward (reference)", f"http://127.0.0.1:{forward_port}{PERSONA_PATH}", "gpt-4o-mini", [forward.pid]))
+                targets.append(("SwiftNIO forward (reference)", f"http://127.0.0.1:{forward_port}{PERSONA_PATH}", "gpt-4o-mini", [forward.pid], provider_key))
 
             gateway_port = toolcall.free_port()
             config = workdir / "toolgate.yaml"
@@ -180,12 +188,14 @@ models:
             if args.litellm_python:
                 peer, peer_port = litellm(args.litellm_python, fake_url, workdir)
                 started.append(peer)
-                targets.append(("LiteLLM proxy 1.108.7", f"http://127.0.0.1:{peer_port}/v1/chat/completions", "chat", [peer.pid] + toolcall.children(peer.pid)))
+                targets.append(("LiteLLM proxy 1.108.7", f"http://127.0.0.1:{peer_port}/v1/chat/completions", "chat", [peer.pid] + toolcall.children(peer.pid),
+                                {"Authorization": f"Bearer {LITELLM_KEY}"}))
 
             results = {}
             for stream in (False, True):
                 kind = "stream" if stream else "whole"
-                results[kind] = [measure(name, url, model, pids, args, workdir, stream) for name, url, model, pids in targets]
+                results[kind] = [measure(target[0], target[1], target[2], target[3], args, workdir, stream, target[4] if len(target) > 4 else None)
+                                 for target in targets]
                 toolgate_row = next(r for r in results[kind] if r["name"] == "Toolgate")
                 toolgate_row["half"] = half_load(toolgate_row, fake_url + PERSONA_PATH, args, workdir)
             toolcall.stop(gateway)

@@ -33,7 +33,7 @@ extension Gateway {
             services += transport.services()
         }
         if let models {
-            OpenAIRoutes(provider: models, policies: policies, maxBodyBytes: configuration.http.maxBodyBytes, logger: logger).register(on: router)
+            ModelRoutes(provider: models, policies: policies, maxBodyBytes: configuration.http.maxBodyBytes, logger: logger).register(on: router)
             let prober = models.prober
             if prober.isNeeded { services.append(prober) }
         }

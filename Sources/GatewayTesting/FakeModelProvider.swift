@@ -17,7 +17,7 @@ import Synchronization
 /// - `stall-mid`: the head and the first two events, then nothing;
 /// - `cut`: the first two events, then the connection closes without `[DONE]`;
 /// - `malformed`: the first event, then a chunk that is not JSON;
-/// - `delay-<ms>`: that long before each event; `ttft-<ms>`: that long before the answer;
+/// - `delay-<ms>`: that long between events (the first comes at once); `ttft-<ms>`: that long before the answer;
 /// - `slot-<name>`: whatever mode `setMode(_:slot:)` last set for that slot (none at first).
 ///
 /// - `no-usage`: streams carry no usage at all (an OpenAI-compatible server that never counts).
@@ -113,7 +113,11 @@ public final class FakeModelProvider: Sendable {
         let path = String(head.uri.split(separator: "?", maxSplits: 1).first ?? "")
         if path.hasPrefix("/_") { return try await control(head, path: path, body: body, exchange: exchange) }
         let record = RecordedRequest(method: head.method.rawValue, target: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
-        recorded.withLock { $0.append(record) }
+        recorded.withLock { recorded in
+            // The last 10,000 only: a benchmark sends millions.
+            if recorded.count >= 10_000 { recorded.removeFirst(recorded.count - 9_999) }
+            recorded.append(record)
+        }
         let segments = path.split(separator: "/").map(String.init)
         let endpoints: [(suffix: [String], name: String)] = [(["chat", "completions"], "chat"), (["embeddings"], "embeddings"), (["models"], "models")]
         guard let persona = segments.first, let fixtures = fixtures[persona],
@@ -239,7 +243,7 @@ public final class FakeModelProvider: Sendable {
     private func replay(_ sent: [ProviderFixtures.Event], behaviour: FakeBehaviour, exchange: FakeExchange) async throws {
         var dataEvents = 0
         for event in sent {
-            if let delay = behaviour.delay { try await Task.sleep(for: .milliseconds(delay)) }
+            if let delay = behaviour.delay, dataEvents > 0 { try await Task.sleep(for: .milliseconds(delay)) }
             if !event.isComment {
                 if behaviour.malformed, dataEvents == 1 {
                     try await exchange.event(Array("data: {\"id\":\"broken\",\"choices\":[{\"delta\":{\"content\":\"unterminated\n\n".utf8))

@@ -84,6 +84,9 @@ final class ChatStreamRelay: ModelStreamSource, @unchecked Sendable {
         }
     }
 
+    /// Events ready, or the end known (so a writer can send the last events with the end marker).
+    var hasBufferedEvents: Bool { pendingIndex < pending.count || finished }
+
     func clientLeft(drain: Bool) {
         if drain {
             draining.store(true, ordering: .relaxed)
@@ -113,7 +116,7 @@ final class ChatStreamRelay: ModelStreamSource, @unchecked Sendable {
             throw RelayError.cutWithoutDone
         }
         watchdog.activity()
-        for output in parser.feed(chunk.readableBytesView) {
+        for output in parser.feed(chunk) {
             switch output {
             case .event(let event): try take(event.data)
             case .comment: if sawFirstChunk { pending.append(.keepAlive) }

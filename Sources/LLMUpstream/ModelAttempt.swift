@@ -21,16 +21,14 @@ struct ModelAttempt: Sendable {
 
     func run() async throws(AttemptFailure) -> Answer {
         let started = ContinuousClock.now
-        let upstream = try upstreamRequest()
+        guard let (origin, target) = instance.target(for: request.operation) else { throw failure(.invalidAnswer("base_url is not an http or https URL")) }
+        let (headers, body) = upstreamRequest()
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target, headers: headers)
         let timeout = TimeAmount(group.timeout)
         if !request.stream {
             let response: HTTP1Response
             do {
-                guard let (origin, target) = upstream.target else { throw failure(.invalidAnswer("base_url is not an http or https URL")) }
-                let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target, headers: upstream.headers)
-                response = try await pool.execute(
-                    head, body: upstream.body, origin: origin, deadline: .now() + timeout, maxBytes: group.stream.maxResponseBytes
-                )
+                response = try await pool.execute(head, body: body, origin: origin, deadline: .now() + timeout, maxBytes: group.stream.maxResponseBytes)
             } catch let error as HTTP1PoolError {
                 throw AttemptFailure.from(error, instance: instance.name)
             } catch let error as AttemptFailure {
@@ -55,7 +53,7 @@ struct ModelAttempt: Sendable {
         let headDeadline = NIODeadline.now() + TimeAmount(min(group.timeout, group.ttftTimeout ?? group.timeout))
         let response: HTTP1StreamingResponse
         do {
-            response = try await pool.stream(upstream, deadline: headDeadline)
+            response = try await pool.stream(head, body: body, origin: origin, deadline: headDeadline)
         } catch let error as HTTP1PoolError {
             if error.code == .timedOut, group.ttftTimeout != nil { throw failure(.timeout("no answer before the first-token deadline")) }
             throw AttemptFailure.from(error, instance: instance.name)
@@ -84,11 +82,8 @@ struct ModelAttempt: Sendable {
         return .stream(relay)
     }
 
-    /// The provider's request: its URL, its key, its body.
-    private func upstreamRequest() throws(AttemptFailure) -> UpstreamRequest {
-        guard let url = instance.url(ProviderDialect.path(for: request.operation)) else {
-            throw failure(.invalidAnswer("base_url does not make a URL"))
-        }
+    /// The provider's request headers (its key, never the caller's) and body.
+    private func upstreamRequest() -> (HTTPHeaders, ByteBuffer) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Accept", value: request.stream ? "text/event-stream" : "application/json")
@@ -96,7 +91,7 @@ struct ModelAttempt: Sendable {
         if let key = instance.settings.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
         for (name, value) in instance.settings.headers { headers.add(name: name, value: value) }
         let body = JSONValue.object(instance.dialect.upstreamBody(for: request, model: instance.settings.model)).serializedBytes()
-        return UpstreamRequest(method: .POST, url: url, headers: headers, body: ByteBuffer(bytes: body))
+        return (headers, ByteBuffer(bytes: body))
     }
 
     private func failure(_ kind: AttemptFailure.Kind) -> AttemptFailure {

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import Synchronization
+import UpstreamHTTP
 
 /// One instance of a group at run time: its settings, its dialect, the parsed endpoint, and what
 /// the gateway has observed of it (calls in flight, failures, ejection, probe results, time to
@@ -10,6 +11,9 @@ final class ModelInstance: Sendable {
     let dialect: ProviderDialect
     /// `base_url` without a trailing slash.
     let baseURL: String
+    /// Where chat completions and embeddings go, split once (origin, request target).
+    let chatTarget: (origin: HTTP1Origin, requestTarget: String)?
+    let embeddingsTarget: (origin: HTTP1Origin, requestTarget: String)?
     private let health: ModelHealthSettings
     private let state = Mutex(State())
 
@@ -48,6 +52,8 @@ final class ModelInstance: Sendable {
         var base = settings.baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
+        self.chatTarget = URLComponents(string: base + ProviderDialect.path(for: .chatCompletions)).flatMap(HTTP1Origin.split)
+        self.embeddingsTarget = URLComponents(string: base + ProviderDialect.path(for: .embeddings)).flatMap(HTTP1Origin.split)
     }
 
     var name: String { settings.name }
@@ -126,6 +132,11 @@ final class ModelInstance: Sendable {
                 if state.probeFailures >= health.unhealthyThreshold { state.probedDown = true }
             }
         }
+    }
+
+    /// The split target of an operation.
+    func target(for operation: ModelRequest.Operation) -> (origin: HTTP1Origin, requestTarget: String)? {
+        operation == .chatCompletions ? chatTarget : embeddingsTarget
     }
 
     /// The URL of an API path under `base_url`.

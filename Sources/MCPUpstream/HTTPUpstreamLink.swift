@@ -257,7 +257,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         var parser = SSEEventParser(maxEventBytes: endpoint.maxMessageBytes)
         do {
             for try await chunk in body {
-                for output in parser.feed(chunk.readableBytesView) {
+                for output in parser.feed(chunk) {
                     switch output {
                     case .event(let event) where event.event == "message":
                         guard !event.data.isEmpty else { continue }

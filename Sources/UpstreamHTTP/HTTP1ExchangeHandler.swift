@@ -48,6 +48,10 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         var answerStarted = false
         /// The reader is behind: socket reads wait for `ReadMore`.
         var paused = false
+        /// Body bytes of the current socket read, handed to the reader together when the read
+        /// completes (an SSE answer's events come as one chunk each; one hand-over per read
+        /// lets the reader pass them on in one write).
+        var held: ByteBuffer?
     }
 
     private struct Waiting {
@@ -201,6 +205,15 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .streaming(var streaming) = state, let held = streaming.held, let source = streaming.source {
+            streaming.held = nil
+            if source.yield(held) == .stopProducing { streaming.paused = true }
+            state = .streaming(streaming)
+        }
+        context.fireChannelReadComplete()
+    }
+
     func read(context: ChannelHandlerContext) {
         if case .streaming(let streaming) = state, streaming.paused {
             pendingRead = true
@@ -229,9 +242,18 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 fail(context: context, HTTP1PoolError(.invalidResponse, "the upstream sent a body without a status line", answerStarted: true))
                 return
             }
-            if source.yield(chunk) == .stopProducing { streaming.paused = true }
+            if streaming.held == nil {
+                streaming.held = chunk
+            } else {
+                var chunk = chunk
+                streaming.held!.writeBuffer(&chunk)
+            }
             state = .streaming(streaming)
         case .end:
+            if let held = streaming.held {
+                streaming.held = nil
+                _ = streaming.source?.yield(held)
+            }
             // The state changes before the reader hears of the end: finishing the body may tell
             // the reader at once, and its `ReaderGone` must find this exchange over.
             if streaming.keepAlive {

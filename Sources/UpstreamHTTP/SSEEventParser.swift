@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Splits a `text/event-stream` body into events, chunk by chunk, as the HTML spec's
 /// "interpreting an event stream" says: `event:`, `data:` (lines joined by `\n`), `id:`,
 /// comments and unknown fields ignored, `\r\n`, `\r` or `\n` line ends. An event whose data
@@ -43,8 +45,38 @@ public struct SSEEventParser: Sendable {
 
     /// Feeds the next bytes; returns the events they complete.
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [Output] {
+        let contiguous = bytes.withContiguousStorageIfAvailable { feed(UnsafeRawBufferPointer($0)) }
+        if let contiguous { return contiguous }
+        return Array(bytes).withUnsafeBytes { feed($0) }
+    }
+
+    /// Feeds a buffer's readable bytes (the common case: a body chunk), without copying them.
+    public mutating func feed(_ buffer: ByteBuffer) -> [Output] {
+        buffer.withUnsafeReadableBytes { feed($0) }
+    }
+
+    /// The parser proper, over raw bytes: whole runs between line ends are appended at once.
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [Output] {
         var out: [Output] = []
-        for byte in bytes {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if !afterCR, byte != 0x0D, byte != 0x0A, oversized == 0 {
+                // A run of ordinary bytes up to the next line end.
+                var end = index + 1
+                while end < count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+                let run = end - index
+                if line.count + current.data.count + run > maxEventBytes {
+                    oversized = line.count + current.data.count + run
+                    line.removeAll()
+                } else {
+                    line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+                }
+                index = end
+                continue
+            }
+            index += 1
             if afterCR {
                 afterCR = false
                 if byte == 0x0A { continue }

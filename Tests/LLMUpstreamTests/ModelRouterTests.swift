@@ -117,10 +117,14 @@ struct ModelRouterTests {
         }
     }
 
-    @Test("a malformed chunk before the first token falls back; after it, it ends the stream")
+    @Test("a malformed chunk before the answer starts falls back; after it, it ends the stream")
     func malformed() async throws {
         try await withFakeModelProvider { _, url in
-            let (router, group) = Self.router([("a", "\(url)/openai/malformed/v1"), ("b", "\(url)/openai/v1")])
+            // Read together, a good chunk and a broken one fail the attempt: nothing reached the client yet.
+            let (together, group) = Self.router([("a", "\(url)/openai/malformed/v1"), ("b", "\(url)/openai/v1")])
+            #expect(try await Self.send(together, group, stream: true).instance == "b")
+            // A broken chunk after the first one was handed on ends the stream instead.
+            let (router, _) = Self.router([("a", "\(url)/openai/delay-50/malformed/v1"), ("b", "\(url)/openai/v1")])
             let response = try await Self.send(router, group, stream: true)
             #expect(response.instance == "a", "the first chunk was good, so the answer started on a")
             let (chunks, error) = await Self.drain(response)
@@ -131,7 +135,7 @@ struct ModelRouterTests {
     @Test("a stream past its byte limit is cut, and the ledger says so")
     func byteLimit() async throws {
         try await withFakeModelProvider { _, url in
-            let (router, group) = Self.router([("a", "\(url)/openai/v1")]) { $0.stream.maxBytes = 700 }
+            let (router, group) = Self.router([("a", "\(url)/openai/delay-50/v1")]) { $0.stream.maxBytes = 700 }
             let response = try await Self.send(router, group, stream: true)
             let (_, error) = await Self.drain(response)
             #expect(error?.message.contains("700-byte limit") == true)

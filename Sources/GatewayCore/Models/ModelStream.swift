@@ -20,6 +20,9 @@ public struct ModelStream: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         let source: any ModelStreamSource
 
+        /// More events are ready without waiting (a writer gathers them into one write).
+        public var hasBuffered: Bool { source.hasBufferedEvents }
+
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(GatewayError) -> ModelStreamEvent? {
             try await source.next()
         }
@@ -75,12 +78,16 @@ final class CheckedStreamSource: ModelStreamSource {
     func clientLeft(drain: Bool) {
         inner.clientLeft(drain: drain)
     }
+
+    var hasBufferedEvents: Bool { inner.hasBufferedEvents }
 }
 
 /// The producer behind a `ModelStream` (a provider adapter's relay), read by one task at a
 /// time. `next` returns nil after the last event, having closed the ledger.
 public protocol ModelStreamSource: AnyObject, Sendable {
     func next() async throws(GatewayError) -> ModelStreamEvent?
+    /// Whether `next` has events ready without waiting on the provider.
+    var hasBufferedEvents: Bool { get }
     /// The client went away: `drain` keeps the stream readable to its end (for exact usage);
     /// otherwise the provider's connection is closed now and the ledger closed.
     func clientLeft(drain: Bool)

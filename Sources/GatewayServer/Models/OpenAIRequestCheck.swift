@@ -12,6 +12,11 @@ enum OpenAIRequestCheck {
         } catch {
             throw GatewayError(.invalidRequest, "the body is not valid JSON: \(error.description)")
         }
+        return try check(parsed: parsed, operation: operation)
+    }
+
+    /// The same checks on a body already parsed (a translated Anthropic request).
+    static func check(parsed: JSONValue, operation: ModelRequest.Operation) throws(GatewayError) -> ModelRequest {
         guard let body = parsed.objectValue else { throw GatewayError(.invalidRequest, "the body must be a JSON object, found \(parsed.typeName)") }
         guard let modelValue = body["model"] else { throw GatewayError(.invalidRequest, "'model' is required: name a model (GET /v1/models lists them)", param: "model") }
         guard let model = modelValue.stringValue, !model.isEmpty else {

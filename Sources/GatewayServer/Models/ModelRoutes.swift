@@ -12,7 +12,7 @@ import NIOCore
 /// needs, each refusal naming its field, nothing sent upstream), then passes the policy chain as a
 /// model call and leaves through the `ModelProvider` port; the answer says which instance served
 /// it, after how many upstream requests, and the gateway's own time.
-public struct OpenAIRoutes: Sendable {
+public struct ModelRoutes: Sendable {
     let provider: any ModelProvider
     let policies: PolicyChain
     let maxBodyBytes: Int
@@ -32,42 +32,39 @@ public struct OpenAIRoutes: Sendable {
         router.post("/v1/chat/completions") { request, _ in await self.modelCall(request, operation: .chatCompletions) }
         router.post("/v1/embeddings") { request, _ in await self.modelCall(request, operation: .embeddings) }
         router.get("/v1/models") { request, _ in await self.models(request) }
+        router.post("/v1/messages") { request, _ in await self.messages(request) }
+        router.post("/v1/messages/count_tokens") { request, _ in await self.countTokens(request) }
     }
 
     func modelCall(_ request: Request, operation: ModelRequest.Operation) async -> Response {
         let received = ContinuousClock.now
-        let modelRequest: ModelRequest
-        let group: ModelGroupInfo
         do throws(GatewayError) {
             let body = try await Self.readBody(request, limit: maxBodyBytes)
-            modelRequest = try OpenAIRequestCheck.check(body, operation: operation)
-            guard let found = provider.group(named: modelRequest.model) else {
-                throw GatewayError(.modelNotFound, "The model '\(modelRequest.model)' does not exist on this gateway; GET /v1/models lists the models", param: "model")
-            }
-            if operation == .embeddings, !found.servesEmbeddings {
-                throw GatewayError(.invalidRequest, "the model '\(modelRequest.model)' serves no embeddings (its providers have no embeddings API)", param: "model")
-            }
-            group = found
+            let modelRequest = try OpenAIRequestCheck.check(body, operation: operation)
+            return Self.response(try await call(modelRequest, request: request, received: received), received: received)
         } catch {
             return error.response()
         }
-        var context = CallContext(
+    }
+
+    /// One model call of either wire format: the group the client named, the policy chain, the
+    /// provider.
+    func call(_ modelRequest: ModelRequest, request: Request, received: ContinuousClock.Instant) async throws(GatewayError) -> ModelResponse {
+        let operation = modelRequest.operation
+        guard let group = provider.group(named: modelRequest.model) else {
+            throw GatewayError(.modelNotFound, "The model '\(modelRequest.model)' does not exist on this gateway; GET /v1/models lists the models", param: "model")
+        }
+        if operation == .embeddings, !group.servesEmbeddings {
+            throw GatewayError(.invalidRequest, "the model '\(modelRequest.model)' serves no embeddings (its providers have no embeddings API)", param: "model")
+        }
+        let context = CallContext(
             target: CallTarget(kind: operation == .embeddings ? .embeddings : .chat, scope: group.name, name: modelRequest.model),
             transport: "http", receivedAt: received, callerHeaders: request.headers.map { ($0.name.rawName, $0.value) }
         )
-        context.clientAddress = nil
-        let answer: ModelResponse
-        do {
-            let provider = self.provider
-            if operation == .embeddings {
-                answer = try await Self.run(EmbeddingsCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
-            } else {
-                answer = try await Self.run(ChatCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
-            }
-        } catch {
-            return error.response()
+        if operation == .embeddings {
+            return try await Self.run(EmbeddingsCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
         }
-        return Self.response(answer, received: received)
+        return try await Self.run(ChatCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
     }
 
     /// One model call through the chain, then the provider.
@@ -81,14 +78,7 @@ public struct OpenAIRoutes: Sendable {
 
     /// The answer with `x-toolgate-instance`, `x-toolgate-attempts` and `x-toolgate-overhead-ms`.
     static func response(_ answer: ModelResponse, received: ContinuousClock.Instant) -> Response {
-        let overhead = received.duration(to: .now) - answer.upstreamWait
-        var headers: HTTPFields = [
-            Self.instanceHeader: answer.instance, Self.attemptsHeader: String(answer.attempts),
-            Self.overheadHeader: Self.milliseconds(overhead),
-        ]
-        for (name, value) in answer.headers {
-            if let field = HTTPField.Name(name) { headers[field] = value }
-        }
+        var headers = answerHeaders(answer, received: received)
         switch answer.body {
         case .complete(let bytes, _):
             headers[.contentType] = "application/json"
@@ -97,9 +87,23 @@ public struct OpenAIRoutes: Sendable {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                await OpenAIStreamWriter(stream: stream).write(to: &writer)
+                var streamWriter = ModelStreamWriter(stream: stream, format: OpenAIStreamFormat())
+                await streamWriter.write(to: &writer)
             })
         }
+    }
+
+    /// What every model answer says about itself, and the policies' headers.
+    static func answerHeaders(_ answer: ModelResponse, received: ContinuousClock.Instant) -> HTTPFields {
+        let overhead = received.duration(to: .now) - answer.upstreamWait
+        var headers: HTTPFields = [
+            Self.instanceHeader: answer.instance, Self.attemptsHeader: String(answer.attempts),
+            Self.overheadHeader: Self.milliseconds(overhead),
+        ]
+        for (name, value) in answer.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        return headers
     }
 
     func models(_ request: Request) async -> Response {
@@ -143,10 +147,12 @@ public struct OpenAIRoutes: Sendable {
         }
     }
 
+    /// Milliseconds with three decimals (`0.412`), without Foundation's formatter on every answer.
     static func milliseconds(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let micros = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
-        return String(format: "%.3f", Double(micros) / 1000)
+        let fraction = String(micros % 1000)
+        return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     static let instanceHeader = HTTPField.Name("x-toolgate-instance")!
