@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Model-call benchmark: Toolgate (release build) vs LiteLLM's proxy in front of the same fake
 # provider, with nginx proxy_pass and the SwiftNIO forwarding reference, whole and streamed
-# answers, plus 10,000 streams held open, with wrk on 127.0.0.1, in one run.
+# answers, plus 9,900 streams held open (two descriptors each; the hard limit here is 20,000), with wrk on
+# 127.0.0.1, in one run.
 # Installs wrk and nginx (Debian) when missing; LiteLLM into .venv-bench-llm.
 # Usage: Benchmarks/llm.sh [RUNS] [SECONDS] [CONNECTIONS]
 # TOOLGATE_BENCH_SKIP=litellm,references,streams leaves those out (a quicker run).

@@ -10,21 +10,20 @@ extension Gateway {
     /// The HTTP-level check of an MCP endpoint at `path`: every request's credentials, before a
     /// session starts (401 with `WWW-Authenticate`, naming the RFC 9728 metadata when JWTs come
     /// from a configured authorization server). Nil when callers need not authenticate.
-    func httpAuthentication(path: String) -> (@Sendable ([(name: String, value: String)]) async -> GatewayError?)? {
+    func httpAuthentication(path: String) -> (@Sendable ([(name: String, value: String)]) async throws(GatewayError) -> Identity)? {
         guard let authenticator, authenticator.required else { return nil }
         let advertises = !(configuration.identity.auth.jwt?.authorizationServers.isEmpty ?? true)
-        return { headers in
+        return { headers throws(GatewayError) in
             do throws(GatewayError) {
-                _ = try await authenticator.identify(headers: headers)
-                return nil
+                return try await authenticator.identify(headers: headers)
             } catch {
-                guard advertises, let host = MCPReceiveContext(headers: headers).value(of: "host") else { return error }
+                guard advertises, let host = MCPReceiveContext(headers: headers).value(of: "host") else { throw error }
                 var error = error
                 error.extraHeaders = error.extraHeaders.map { header in
                     guard header.name == "WWW-Authenticate" else { return header }
                     return (header.name, header.value + ", resource_metadata=\"http://\(host)/.well-known/oauth-protected-resource\(path)\"")
                 }
-                return error
+                throw error
             }
         }
     }

@@ -153,7 +153,8 @@ extension GatewayToolHandler {
     /// (empty: the session's).
     func context(named name: String, kind: CallKind = .toolCall, headers: [(name: String, value: String)] = []) -> CallContext {
         CallContext(
-            identity: identity, target: CallTarget(kind: kind, scope: server, name: name), transport: transport, clientAddress: clientAddress,
+            identity: RequestIdentity.current ?? identity, target: CallTarget(kind: kind, scope: server, name: name), transport: transport,
+            clientAddress: clientAddress,
             callerHeaders: headers.isEmpty ? callerHeaders : headers
         )
     }

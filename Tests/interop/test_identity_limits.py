@@ -7,6 +7,7 @@ import hmac
 import json
 import time
 
+import anthropic
 import httpx
 import httpx2
 import openai
@@ -81,6 +82,11 @@ def test_unauthenticated_requests_get_401_with_a_challenge(toolgate, demo_api, f
         assert len(names.tools) == 8
         direct = httpx.post(gw.v1 + "/chat/completions", json={"model": "chat", "messages": LONG_PROMPT}, headers={"x-api-key": ALICE})
         assert direct.status_code == 200, "the Anthropic SDK's x-api-key header is accepted too"
+        claude = anthropic.Anthropic(base_url=gw.url, api_key=ALICE, max_retries=0)
+        assert claude.messages.create(model="chat", max_tokens=50, messages=LONG_PROMPT).content[0].text
+        with pytest.raises(anthropic.AuthenticationError) as refused:
+            anthropic.Anthropic(base_url=gw.url, api_key="sk-ant-wrong-000000000", max_retries=0).messages.create(model="chat", max_tokens=50, messages=LONG_PROMPT)
+        assert refused.value.body["error"]["type"] == "authentication_error"
 
 
 def test_jwt_checks_and_protected_resource_metadata(toolgate, demo_api, fake):

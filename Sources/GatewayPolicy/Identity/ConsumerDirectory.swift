@@ -8,6 +8,13 @@ public struct ConsumerDirectory: Sendable {
     private let byDigest: [String: String]
     private let consumers: [String: ConsumerSettings]
     private let groups: [String: ConsumerGroupSettings]
+    /// Each configured consumer's grants and limits with its groups', worked out once.
+    private let resolved: [String: Resolved]
+
+    struct Resolved: Sendable {
+        var grants: [Grants]
+        var limits: [(key: String, limit: LimitSettings)]
+    }
 
     public init(_ settings: IdentitySettings) {
         self.settings = settings
@@ -18,6 +25,12 @@ public struct ConsumerDirectory: Sendable {
         self.byDigest = byDigest
         self.consumers = Dictionary(settings.consumers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.groups = Dictionary(settings.groups.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var resolved: [String: Resolved] = [:]
+        for consumer in settings.consumers {
+            let identity = Identity(consumer: consumer.name, isAuthenticated: true, groups: consumer.groups)
+            resolved[consumer.name] = Resolved(grants: Self.grants(of: identity, consumers: consumers, groups: groups), limits: Self.limits(of: identity, consumers: consumers, groups: groups))
+        }
+        self.resolved = resolved
     }
 
     /// The consumer an API key belongs to (by its SHA-256 digest; the key itself is never kept).
@@ -41,6 +54,11 @@ public struct ConsumerDirectory: Sendable {
 
     /// The grants that apply to `identity` (its own, then its groups').
     public func grants(of identity: Identity) -> [Grants] {
+        if let known = resolved[identity.consumer], Self.sameGroups(identity, consumers[identity.consumer]) { return known.grants }
+        return Self.grants(of: identity, consumers: consumers, groups: groups)
+    }
+
+    static func grants(of identity: Identity, consumers: [String: ConsumerSettings], groups: [String: ConsumerGroupSettings]) -> [Grants] {
         var all: [Grants] = []
         if let own = consumers[identity.consumer]?.allow { all.append(own) }
         for group in identity.groups {
@@ -52,6 +70,18 @@ public struct ConsumerDirectory: Sendable {
     /// Every limit that applies to `identity`, with the counter key it is counted under (a
     /// group's limit is one counter for the whole group).
     public func limits(of identity: Identity) -> [(key: String, limit: LimitSettings)] {
+        if let known = resolved[identity.consumer], Self.sameGroups(identity, consumers[identity.consumer]) { return known.limits }
+        return Self.limits(of: identity, consumers: consumers, groups: groups)
+    }
+
+    /// A token may name groups beyond the configured consumer's: then nothing precomputed applies.
+    static func sameGroups(_ identity: Identity, _ consumer: ConsumerSettings?) -> Bool {
+        identity.groups == (consumer?.groups ?? [])
+    }
+
+    static func limits(
+        of identity: Identity, consumers: [String: ConsumerSettings], groups: [String: ConsumerGroupSettings]
+    ) -> [(key: String, limit: LimitSettings)] {
         var all: [(String, LimitSettings)] = []
         if let consumer = consumers[identity.consumer] {
             for (index, limit) in consumer.limits.enumerated() { all.append(("consumer:\(consumer.name):\(index)", limit)) }
@@ -65,9 +95,13 @@ public struct ConsumerDirectory: Sendable {
 
     /// Lowercase hex SHA-256 of a key, as the configuration stores it.
     public static func digest(_ key: String) -> String {
-        SHA256.hash(data: Array(key.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(key.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }

@@ -25,7 +25,9 @@ public struct GrantsPolicy: Policy {
             throw error
         }
         let output = try await next(call, context)
-        guard let list = output as? ListResult, let filtered = filter(list, server: target.scope, grants: grants) as? Call.Output else { return output }
+        guard Call.Output.self == ListResult.self, let list = output as? ListResult,
+            let filtered = filter(list, server: target.scope, grants: grants) as? Call.Output
+        else { return output }
         return filtered
     }
 

@@ -36,11 +36,12 @@ public struct LimitsPolicy: Policy {
     }
 
     public func handle<Call: GatewayCall>(_ call: Call, context: CallContext, next: PolicyNext<Call>) async throws(GatewayError) -> Call.Output {
-        let limits = directory.limits(of: context.identity).filter { $0.limit.applies(to: context.target) }
-        guard !limits.isEmpty else { return try await next(call, context) }
-        let model = (call as? any ModelCarrying)?.request
+        let limits = directory.limits(of: context.identity)
+        guard limits.contains(where: { $0.limit.applies(to: context.target) }) else { return try await next(call, context) }
+        let model = context.target.kind.isModelCall ? (call as? any ModelCarrying)?.request : nil
         var held: [Held] = []
-        for (key, limit) in limits {
+        held.reserveCapacity(limits.count)
+        for (key, limit) in limits where limit.applies(to: context.target) {
             let cost = reservation(limit, model: model, kind: context.target.kind)
             let decision = await store.acquire(key, cost: cost, amount: limit.amount, window: limit.window)
             guard decision.allowed else {
@@ -54,7 +55,7 @@ public struct LimitsPolicy: Policy {
             held.append(Held(key: key, limit: limit, decision: decision, reserved: cost))
         }
         var context = context
-        context.record(PolicyVerdict(policy: name, outcome: .allowed, detail: held.map { "\($0.limit.policyName) \(Int($0.decision.remaining)) left" }.joined(separator: ", ")))
+        context.record(PolicyVerdict(policy: name, outcome: .allowed))
         let output: Call.Output
         do {
             output = try await next(call, context)
@@ -62,8 +63,8 @@ public struct LimitsPolicy: Policy {
             await release(held)
             throw error
         }
-        guard var response = output as? ModelResponse else {
-            await settle(held, usage: nil, price: nil)
+        guard Call.Output.self == ModelResponse.self, var response = output as? ModelResponse else {
+            if held.contains(where: { $0.limit.measure != .requests }) { await settle(held, usage: nil, price: nil) }
             return output
         }
         response.headers += headers(held)

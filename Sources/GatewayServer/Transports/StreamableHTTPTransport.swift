@@ -25,8 +25,9 @@ public struct StreamableHTTPTransport: Sendable {
         public var maxSessions: Int
         public var sessionIdleTimeout: Duration
         /// Checks every request's credentials before anything else (nil: no authentication at the
-        /// HTTP level); a refusal is answered as it is (401 with `WWW-Authenticate`).
-        public var authenticate: (@Sendable (_ headers: [(name: String, value: String)]) async -> GatewayError?)?
+        /// HTTP level); a refusal is answered as it is (401 with `WWW-Authenticate`), an identity
+        /// goes with the request to its calls (`RequestIdentity`), so they are not checked twice.
+        public var authenticate: (@Sendable (_ headers: [(name: String, value: String)]) async throws(GatewayError) -> Identity)?
 
         public init(
             allowedOrigins: Set<String> = [], allowedHosts: Set<String> = [], maxBodyBytes: Int = 4 << 20, maxSessions: Int = 10_000,
@@ -98,12 +99,12 @@ public struct StreamableHTTPTransport: Sendable {
         }
         var response: Response
         do {
-            if request.method != .options, let authenticate = configuration.authenticate,
-                let refusal = await authenticate(request.headers.map { ($0.name.rawName, $0.value) } + [("host", request.head.authority ?? "")])
-            {
-                throw refusal
+            if request.method != .options, let authenticate = configuration.authenticate {
+                let identity = try await authenticate(request.headers.map { ($0.name.rawName, $0.value) } + [("host", request.head.authority ?? "")])
+                response = try await RequestIdentity.$current.withValue(identity) { try await body(request) }
+            } else {
+                response = try await body(request)
             }
-            response = try await body(request)
         } catch let error as HTTPError {
             response = Self.error(error.status, error.body ?? error.status.reasonPhrase)
         } catch let error as GatewayError {
