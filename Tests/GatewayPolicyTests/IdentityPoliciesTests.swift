@@ -11,7 +11,8 @@ struct IdentityPoliciesTests {
     static let bobKey = "sk-bob-0123456789abcdefgh"
 
     static func settings(
-        alice: [LimitSettings] = [], team: [LimitSettings] = [], allow: Grants? = nil, rejections: AuthSettings.ToolRejection = .error
+        alice: [LimitSettings] = [], team: [LimitSettings] = [], allow: Grants? = nil, rejections: AuthSettings.ToolRejection = .error,
+        toolCallPrice: Double = 0
     ) -> IdentitySettings {
         IdentitySettings(
             consumers: [
@@ -19,7 +20,7 @@ struct IdentityPoliciesTests {
                 ConsumerSettings(name: "bob", apiKeyDigests: [ConsumerDirectory.digest(bobKey)], groups: ["team"]),
             ],
             groups: [ConsumerGroupSettings(name: "team", limits: team)],
-            auth: AuthSettings(header: "X-Gateway-Key", toolRejections: rejections)
+            auth: AuthSettings(header: "X-Gateway-Key", toolRejections: rejections, toolCallPrice: toolCallPrice)
         )
     }
 
@@ -157,5 +158,23 @@ struct IdentityPoliciesTests {
         let fourth = await Self.error { _ = try await Self.call(chain) }
         #expect(fourth?.message.contains("3 requests per minute") == true, "two model calls and one tool call used the 3 requests")
     }
-}
 
+    @Test("a cost budget spans tool calls (their price) and model calls (their instance's token prices)")
+    func cost() async throws {
+        let (chain, _) = try Self.chain(Self.settings(alice: [LimitSettings(measure: .cost, amount: 1.0, window: .seconds(3600))], toolCallPrice: 0.25))
+        _ = try await Self.call(chain)
+        let request = ModelRequest(operation: .chatCompletions, model: "chat", body: ["model": "chat", "messages": [["role": "user", "content": "hi"]]])
+        let context = Self.context([("Authorization", "Bearer \(Self.aliceKey)")], kind: .chat, scope: "chat", name: "chat")
+        _ = try await chain.run(ChatCall(request: request, group: ModelGroupInfo(name: "chat")), context: context) { _, _ async throws(GatewayError) in
+            // 100,000 prompt tokens at 2.0 per million: 0.2.
+            ModelResponse(
+                instance: "a", attempts: 1, upstreamWait: .zero, body: .complete([], usage: TokenUsage(promptTokens: 100_000, completionTokens: 0)),
+                price: ModelPrice(input: 2.0, output: 8.0)
+            )
+        }
+        _ = try await Self.call(chain)
+        _ = try await Self.call(chain)
+        let refused = await Self.error { _ = try await Self.call(chain) }
+        #expect(refused?.code == .rateLimited && refused?.message.contains("limit of 1 cost per hour") == true, "0.25 + 0.2 + 0.25 + 0.25 used; one more tool call would pass 1.0")
+    }
+}
