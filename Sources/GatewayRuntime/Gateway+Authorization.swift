@@ -28,6 +28,14 @@ extension Gateway {
         }
     }
 
+    /// The check of the model routes: every request's credentials before its body is read.
+    func modelAuthentication() -> (@Sendable ([(name: String, value: String)]) async throws(GatewayError) -> Identity)? {
+        guard let authenticator else { return nil }
+        return { headers throws(GatewayError) in
+            try await authenticator.identify(headers: headers)
+        }
+    }
+
     /// RFC 9728 protected-resource metadata for each MCP endpoint (and the root form), served
     /// unauthenticated when JWTs come from configured authorization servers.
     func registerProtectedResourceMetadata(on router: GatewayRouter) {

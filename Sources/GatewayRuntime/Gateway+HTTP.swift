@@ -33,7 +33,8 @@ extension Gateway {
             services += transport.services()
         }
         if let models {
-            ModelRoutes(provider: models, policies: policies, maxBodyBytes: configuration.http.maxBodyBytes, logger: logger).register(on: router)
+            ModelRoutes(provider: models, policies: policies, maxBodyBytes: configuration.http.maxBodyBytes, logger: logger, authenticate: modelAuthentication())
+                .register(on: router)
             let prober = models.prober
             if prober.isNeeded { services.append(prober) }
         }

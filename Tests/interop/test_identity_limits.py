@@ -77,6 +77,9 @@ def test_unauthenticated_requests_get_401_with_a_challenge(toolgate, demo_api, f
         assert "sk-wrong" not in wrong.text
         with pytest.raises(openai.AuthenticationError):
             openai.OpenAI(base_url=gw.v1, api_key="sk-wrong-0000000000000", max_retries=0).chat.completions.create(model="chat", messages=LONG_PROMPT)
+        for body in (b'{"model": "no-such-model", "messages": []}', b"{not json"):
+            probe = httpx.post(gw.v1 + "/chat/completions", content=body, headers={"Content-Type": "application/json"})
+            assert probe.status_code == 401, "an unknown caller learns nothing, not even which models exist"
         assert fake.requests("/") == []
         names = asyncio.run(with_session(gw.url + "/mcp/clinic", ALICE, lambda s: s.list_tools()))
         assert len(names.tools) == 8

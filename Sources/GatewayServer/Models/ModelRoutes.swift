@@ -20,7 +20,15 @@ public struct ModelRoutes: Sendable {
     /// When the gateway started (the `created` of `/v1/models` entries).
     let created: Int64
 
-    public init(provider: any ModelProvider, policies: PolicyChain, maxBodyBytes: Int, logger: Logger) {
+    /// Checks the caller's credentials before the request is read (nil: callers need not
+    /// authenticate): an unknown caller learns nothing, not even which models exist.
+    let authenticate: (@Sendable ([(name: String, value: String)]) async throws(GatewayError) -> Identity)?
+
+    public init(
+        provider: any ModelProvider, policies: PolicyChain, maxBodyBytes: Int, logger: Logger,
+        authenticate: (@Sendable ([(name: String, value: String)]) async throws(GatewayError) -> Identity)? = nil
+    ) {
+        self.authenticate = authenticate
         self.provider = provider
         self.policies = policies
         self.maxBodyBytes = maxBodyBytes
@@ -29,11 +37,33 @@ public struct ModelRoutes: Sendable {
     }
 
     public func register(on router: Router<BasicRequestContext>) {
-        router.post("/v1/chat/completions") { request, _ in await self.modelCall(request, operation: .chatCompletions) }
-        router.post("/v1/embeddings") { request, _ in await self.modelCall(request, operation: .embeddings) }
-        router.get("/v1/models") { request, _ in await self.models(request) }
-        router.post("/v1/messages") { request, _ in await self.messages(request) }
-        router.post("/v1/messages/count_tokens") { request, _ in await self.countTokens(request) }
+        router.post("/v1/chat/completions") { request, _ in
+            await self.authenticated(request, refuse: { $0.response() }) { await self.modelCall(request, operation: .chatCompletions) }
+        }
+        router.post("/v1/embeddings") { request, _ in
+            await self.authenticated(request, refuse: { $0.response() }) { await self.modelCall(request, operation: .embeddings) }
+        }
+        router.get("/v1/models") { request, _ in
+            await self.authenticated(request, refuse: { $0.response() }) { await self.models(request) }
+        }
+        router.post("/v1/messages") { request, _ in
+            await self.authenticated(request, refuse: Self.anthropicError) { await self.messages(request) }
+        }
+        router.post("/v1/messages/count_tokens") { request, _ in
+            await self.authenticated(request, refuse: Self.anthropicError) { await self.countTokens(request) }
+        }
+    }
+
+    /// Runs `route` as the caller the credentials name (`RequestIdentity`), or answers the refusal
+    /// in the route's wire format before reading the body.
+    func authenticated(_ request: Request, refuse: (GatewayError) -> Response, route: () async -> Response) async -> Response {
+        guard let authenticate else { return await route() }
+        do throws(GatewayError) {
+            let identity = try await authenticate(request.headers.map { ($0.name.rawName, $0.value) })
+            return await RequestIdentity.$current.withValue(identity) { await route() }
+        } catch {
+            return refuse(error)
+        }
     }
 
     func modelCall(_ request: Request, operation: ModelRequest.Operation) async -> Response {
@@ -58,6 +88,7 @@ public struct ModelRoutes: Sendable {
             throw GatewayError(.invalidRequest, "the model '\(modelRequest.model)' serves no embeddings (its providers have no embeddings API)", param: "model")
         }
         let context = CallContext(
+            identity: RequestIdentity.current ?? .anonymous,
             target: CallTarget(kind: operation == .embeddings ? .embeddings : .chat, scope: group.name, name: modelRequest.model),
             transport: "http", receivedAt: received, callerHeaders: request.headers.map { ($0.name.rawName, $0.value) }
         )
@@ -110,7 +141,7 @@ public struct ModelRoutes: Sendable {
         let groups = provider.groups
         let created = self.created
         let context = CallContext(
-            target: CallTarget(kind: .list, scope: "", name: "/v1/models"), transport: "http",
+            identity: RequestIdentity.current ?? .anonymous, target: CallTarget(kind: .list, scope: "", name: "/v1/models"), transport: "http",
             callerHeaders: request.headers.map { ($0.name.rawName, $0.value) }
         )
         do throws(GatewayError) {
