@@ -14,11 +14,7 @@ public struct AuthenticationPolicy: Policy {
     public func handle<Call: GatewayCall>(_ call: Call, context: CallContext, next: PolicyNext<Call>) async throws(GatewayError) -> Call.Output {
         guard !context.identity.isAuthenticated else { return try await next(call, context) }
         var context = context
-        var credentials = context.credentials
-        if let header = authenticator.directory.settings.auth.header, credentials.apiKey == nil {
-            credentials.apiKey = context.callerHeaders.first { $0.name.lowercased() == header.lowercased() }?.value
-        }
-        context.identity = try await authenticator.identify(credentials)
+        context.identity = try await authenticator.identify(authenticator.credentials(context.credentials, headers: context.callerHeaders))
         context.record(PolicyVerdict(policy: name, outcome: .allowed, detail: context.identity.isAuthenticated ? context.identity.consumer : "anonymous"))
         return try await next(call, context)
     }

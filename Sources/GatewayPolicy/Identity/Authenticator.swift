@@ -18,11 +18,15 @@ public struct Authenticator: Sendable {
 
     /// The caller's identity; anonymous when it brought nothing and authentication is optional.
     public func identify(headers: [(name: String, value: String)]) async throws(GatewayError) -> Identity {
-        var credentials = CallerCredentials(headers: headers)
-        if let header = directory.settings.auth.header, credentials.apiKey == nil {
-            credentials.apiKey = MCPReceiveContext(headers: headers).value(of: header.lowercased())?.trimmingCharacters(in: .whitespaces)
-        }
-        return try await identify(credentials)
+        try await identify(credentials(CallerCredentials(headers: headers), headers: headers))
+    }
+
+    /// `credentials` with the key of the configured header (`auth.header`) when it brings none.
+    func credentials(_ credentials: CallerCredentials, headers: [(name: String, value: String)]) -> CallerCredentials {
+        guard let header = directory.settings.auth.header, credentials.apiKey == nil else { return credentials }
+        var credentials = credentials
+        credentials.apiKey = MCPReceiveContext(headers: headers).value(of: header.lowercased())?.trimmingCharacters(in: .whitespaces)
+        return credentials
     }
 
     public func identify(_ credentials: CallerCredentials) async throws(GatewayError) -> Identity {
