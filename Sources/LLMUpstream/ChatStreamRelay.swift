@@ -156,8 +156,8 @@ final class ChatStreamRelay: ModelStreamSource, @unchecked Sendable {
             }
             if let reason = choice["finish_reason"]?.stringValue { finishReason = reason }
         }
-        ledger.pass(bytes: data.count, completionBytes: completionBytes, finishReason: finishReason)
-        if ledger.bytes > settings.maxBytes { throw RelayError.tooLarge }
+        let passed = ledger.pass(bytes: data.count, completionBytes: completionBytes, finishReason: finishReason)
+        if passed > settings.maxBytes { throw RelayError.tooLarge }
         // The usage chunk the gateway asked for on the client's behalf (`choices: []`) is not theirs.
         if choices.isEmpty, !clientWantsUsage, json["usage"].map({ !$0.isNull }) == true { return }
         if !sawFirstChunk {

@@ -54,11 +54,14 @@ public final class ModelStreamLedger: Sendable {
     }
 
     /// Notes one event: its size on the wire, the completion text it carried, its finish reason.
-    public func pass(bytes: Int, completionBytes: Int, finishReason: String?) {
+    /// Returns the bytes passed so far, this event's included.
+    @discardableResult
+    public func pass(bytes: Int, completionBytes: Int, finishReason: String?) -> Int {
         state.withLock {
             $0.bytes += bytes
             $0.completionBytes += completionBytes
             if let finishReason { $0.finishReason = finishReason }
+            return $0.bytes
         }
     }
 
