@@ -52,7 +52,7 @@ extension ConfigurationLoader {
             return hex
         }
         guard key.utf8.count >= 16 else { throw node.error(.invalidValue, "an API key must be at least 16 characters (use a random one)") }
-        return SHA256.hash(data: Array(key.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return Hex.encode(SHA256.hash(data: Array(key.utf8)))
     }
 
     static func grants(_ node: ConfigNode) throws(ConfigurationError) -> Grants {

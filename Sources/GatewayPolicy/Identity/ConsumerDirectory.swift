@@ -95,13 +95,6 @@ public struct ConsumerDirectory: Sendable {
 
     /// Lowercase hex SHA-256 of a key, as the configuration stores it.
     public static func digest(_ key: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Array(key.utf8)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        Hex.encode(SHA256.hash(data: Array(key.utf8)))
     }
 }
