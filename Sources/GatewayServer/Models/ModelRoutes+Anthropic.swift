@@ -58,15 +58,7 @@ extension ModelRoutes {
     }
 
     static func anthropicBody(_ request: Request, limit: Int) async throws(GatewayError) -> JSONObject {
-        let bytes = try await readBody(request, limit: limit)
-        let parsed: JSONValue
-        do {
-            parsed = try JSONParser().parse(bytes)
-        } catch {
-            throw GatewayError(.invalidRequest, "the body is not valid JSON: \(error.description)")
-        }
-        guard let body = parsed.objectValue else { throw GatewayError(.invalidRequest, "the body must be a JSON object") }
-        return body
+        try OpenAIRequestCheck.object(try await readBody(request, limit: limit))
     }
 
     static func anthropicError(_ error: GatewayError) -> Response {

@@ -6,13 +6,19 @@ import MCPCore
 /// Everything else is the provider's to judge and passes through untouched.
 enum OpenAIRequestCheck {
     static func check(_ bytes: [UInt8], operation: ModelRequest.Operation) throws(GatewayError) -> ModelRequest {
+        try check(parsed: .object(object(bytes)), operation: operation)
+    }
+
+    /// A body that must be a JSON object (both wire formats).
+    static func object(_ bytes: [UInt8]) throws(GatewayError) -> JSONObject {
         let parsed: JSONValue
         do {
             parsed = try JSONParser().parse(bytes)
         } catch {
             throw GatewayError(.invalidRequest, "the body is not valid JSON: \(error.description)")
         }
-        return try check(parsed: parsed, operation: operation)
+        guard let body = parsed.objectValue else { throw GatewayError(.invalidRequest, "the body must be a JSON object, found \(parsed.typeName)") }
+        return body
     }
 
     /// The same checks on a body already parsed (a translated Anthropic request).
