@@ -16,7 +16,7 @@ import Synchronization
 /// - `stall-first`: nothing is sent until the client goes away;
 /// - `stall-mid`: the head and the first two events, then nothing;
 /// - `cut`: the first two events, then the connection closes without `[DONE]`;
-/// - `malformed`: the first event, then a chunk that is not JSON;
+/// - `malformed`: the first event, then a chunk that is not JSON (in the same write unless `delay-` is set);
 /// - `delay-<ms>`: that long between events (the first comes at once); `ttft-<ms>`: that long before the answer;
 /// - `slot-<name>`: whatever mode `setMode(_:slot:)` last set for that slot (none at first).
 ///
@@ -245,8 +245,14 @@ public final class FakeModelProvider: Sendable {
         for event in sent {
             if let delay = behaviour.delay, dataEvents > 0 { try await Task.sleep(for: .milliseconds(delay)) }
             if !event.isComment {
+                if behaviour.malformed, dataEvents == 0, behaviour.delay == nil {
+                    // One write, so the gateway reads the good event and the broken one together.
+                    try await exchange.event(event.bytes + Self.brokenEvent)
+                    try await exchange.end()
+                    return
+                }
                 if behaviour.malformed, dataEvents == 1 {
-                    try await exchange.event(Array("data: {\"id\":\"broken\",\"choices\":[{\"delta\":{\"content\":\"unterminated\n\n".utf8))
+                    try await exchange.event(Self.brokenEvent)
                     try await exchange.end()
                     return
                 }
@@ -261,6 +267,9 @@ public final class FakeModelProvider: Sendable {
         }
         try await exchange.end()
     }
+
+    /// A chunk whose JSON is cut off: what `malformed` sends after the first event.
+    static let brokenEvent = Array("data: {\"id\":\"broken\",\"choices\":[{\"delta\":{\"content\":\"unterminated\n\n".utf8)
 
     /// An event with its `usage` member gone.
     static func withoutUsage(_ event: ProviderFixtures.Event) -> ProviderFixtures.Event {

@@ -124,7 +124,7 @@ struct ModelRouterTests {
             let (together, group) = Self.router([("a", "\(url)/openai/malformed/v1"), ("b", "\(url)/openai/v1")])
             #expect(try await Self.send(together, group, stream: true).instance == "b")
             // A broken chunk after the first one was handed on ends the stream instead.
-            let (router, _) = Self.router([("a", "\(url)/openai/delay-50/malformed/v1"), ("b", "\(url)/openai/v1")])
+            let (router, _) = Self.router([("a", "\(url)/openai/delay-250/malformed/v1"), ("b", "\(url)/openai/v1")])
             let response = try await Self.send(router, group, stream: true)
             #expect(response.instance == "a", "the first chunk was good, so the answer started on a")
             let (chunks, error) = await Self.drain(response)
