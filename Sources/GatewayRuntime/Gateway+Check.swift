@@ -24,8 +24,7 @@ extension Gateway {
                 guard let assembled = gateway.servers.first else { continue }
                 var toolCount = assembled.toolCount
                 if connect, toolCount == nil {
-                    let listed = await countTools(of: assembled.provider)
-                    await gateway.shutdown()
+                    let listed = await gateway.withJobs { await countTools(of: assembled.provider) }
                     do {
                         toolCount = try listed.get()
                     } catch {

@@ -25,7 +25,7 @@ extension Gateway {
             transportConfiguration.authenticate = httpAuthentication(path: server.endpoint.path)
             let transport = StreamableHTTPTransport(
                 path: server.endpoint.path, legacyPath: server.endpoint.legacyPath, configuration: transportConfiguration,
-                sessionConfiguration: server.session, logger: logger
+                sessionConfiguration: server.session, owner: resources.owner, logger: logger
             ) { request in
                 server.handler(transport: "http", policies: policies, callerHeaders: request.headers.map { ($0.name.rawName, $0.value) })
             }

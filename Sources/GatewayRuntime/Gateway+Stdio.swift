@@ -12,15 +12,17 @@ extension Gateway {
         let identity = configuration.identity.auth.stdioIdentity.map { directory?.identity(named: $0) ?? Identity(consumer: $0, isAuthenticated: true) } ?? .anonymous
         let handler = server.handler(transport: "stdio", policies: policies, identity: identity)
         let logger = self.logger
-        await withDiscardingTaskGroup { group in
-            for service in services {
-                group.addTask { try? await service.run() }
+        let services = self.services
+        await withJobs {
+            await withDiscardingTaskGroup { group in
+                for service in services {
+                    group.addTask { try? await service.run() }
+                }
+                await StdioTransport(logger: logger).run { send in
+                    MCPServerSession(configuration: server.session, handler: handler, logger: logger, send: send)
+                }
+                group.cancelAll()
             }
-            await StdioTransport(logger: logger).run { send in
-                MCPServerSession(configuration: server.session, handler: handler, logger: logger, send: send)
-            }
-            group.cancelAll()
         }
-        await shutdown()
     }
 }

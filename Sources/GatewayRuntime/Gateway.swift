@@ -43,7 +43,9 @@ public struct Gateway: Sendable {
         var servers: [AssembledServer] = []
         do {
             for server in configuration.servers {
-                let assembled = try await ServerAssembly.assemble(server, allowedCommands: configuration.allowedCommands, client: client, logger: logger)
+                let assembled = try await ServerAssembly.assemble(
+                    server, allowedCommands: configuration.allowedCommands, client: client, owner: resources.owner, logger: logger
+                )
                 resources.adopt(assembled)
                 servers.append(assembled)
             }
@@ -81,6 +83,19 @@ public struct Gateway: Sendable {
     /// on their way out.
     public func shutdown() async {
         await resources.shutdown()
+    }
+
+    /// Runs `body` while the runtime's background jobs run beside it (the `TaskOwner` that
+    /// `serveHTTP` runs as part of its resources), then shuts everything down and waits for the jobs.
+    /// For runs without a listener: `serveStdio`, `toolgate check --connect`.
+    func withJobs<T: Sendable>(_ body: () async -> T) async -> T {
+        let owner = resources.owner
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { await owner.run() }
+            let result = await body()
+            await shutdown()
+            return result
+        }
     }
 }
 

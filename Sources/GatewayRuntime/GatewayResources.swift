@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import GatewayCore
 import GatewayServer
 import Logging
 import RESTUpstream
@@ -7,11 +8,14 @@ import Synchronization
 import UpstreamHTTP
 
 /// Everything the gateway started that must be stopped once: the shared HTTP client, the
-/// providers' stdio children and remote sessions, the pool's idle connections.
+/// providers' stdio children and remote sessions, the pool's idle connections, and the
+/// `TaskOwner` whose jobs (children's output readers, link streams, sessions' endings) outlive
+/// the calls that start them.
 ///
-/// As a `Service` it waits for the group's graceful shutdown (or its cancellation, when another
-/// service failed, e.g. a listener that could not bind) and then stops them, so no exit path
-/// leaves a client running (AsyncHTTPClient traps in debug builds when one is dropped unclosed).
+/// As a `Service` it runs the owner's jobs, waits for the group's graceful shutdown (or its
+/// cancellation, when another service failed, e.g. a listener that could not bind), then stops
+/// the rest and lets the jobs end, so no exit path leaves a client or a task running
+/// (AsyncHTTPClient traps in debug builds when one is dropped unclosed).
 final class GatewayResources: Service, Sendable {
     private struct State {
         var servers: [AssembledServer] = []
@@ -20,11 +24,14 @@ final class GatewayResources: Service, Sendable {
     }
 
     private let client: HTTPClient
+    /// Runs the work that outlives the calls that start it; finished last, by `shutdown()`.
+    let owner: TaskOwner
     private let logger: Logger
     private let state = Mutex(State())
 
     init(client: HTTPClient, logger: Logger) {
         self.client = client
+        owner = TaskOwner(logger: logger)
         self.logger = logger
     }
 
@@ -39,11 +46,15 @@ final class GatewayResources: Service, Sendable {
     }
 
     func run() async throws {
-        try? await gracefulShutdown()
-        await shutdown()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.owner.run() }
+            try? await gracefulShutdown()
+            await shutdown()
+        }
     }
 
-    /// Stops every adopted server, then the client; only the first call does anything.
+    /// Stops every adopted server, then the client, then takes no more jobs (the running ones
+    /// end as their children and links are gone); only the first call does anything.
     func shutdown() async {
         let owned: ([AssembledServer], [HTTP1ConnectionPool])? = state.withLock { state in
             guard !state.shutDown else { return nil }
@@ -59,5 +70,6 @@ final class GatewayResources: Service, Sendable {
             logger.debug("HTTP client shutdown", metadata: ["error": "\(error)"])
         }
         HTTP1ConnectionPool.shared.closeIdleConnections()
+        owner.finish()
     }
 }

@@ -61,10 +61,10 @@ enum ServerAssembly {
     }
 
     static func assemble(
-        _ server: VirtualServerConfiguration, allowedCommands: [String] = [], client: HTTPClient, logger: Logger
+        _ server: VirtualServerConfiguration, allowedCommands: [String] = [], client: HTTPClient, owner: TaskOwner, logger: Logger
     ) async throws -> AssembledServer {
         let discovery = ToolDiscovery(mode: server.discovery, threshold: server.discoveryThreshold)
-        let built = try await source(server.source, label: server.name, allowedCommands: allowedCommands, client: client, logger: logger)
+        let built = try await source(server.source, label: server.name, allowedCommands: allowedCommands, client: client, owner: owner, logger: logger)
         let name = server.name.isEmpty ? ToolNamer.sanitize(built.title ?? "openapi").lowercased() : server.name
         var instructions = server.instructions
         switch server.source {
@@ -86,7 +86,7 @@ enum ServerAssembly {
 
     /// Builds one source; `label` names it in errors (`server` or `server/source`).
     static func source(
-        _ source: VirtualServerConfiguration.Source, label: String, allowedCommands: [String], client: HTTPClient, logger: Logger
+        _ source: VirtualServerConfiguration.Source, label: String, allowedCommands: [String], client: HTTPClient, owner: TaskOwner, logger: Logger
     ) async throws -> Source {
         switch source {
         case .stdio(let stdio):
@@ -97,7 +97,7 @@ enum ServerAssembly {
             let makeProvider: @Sendable () -> any ToolProvider = {
                 MCPUpstreamProvider(
                     command: command, allowList: CommandAllowList(allowedCommands), callTimeout: .milliseconds(Int64(stdio.callTimeout * 1000)),
-                    logger: logger
+                    owner: owner, logger: logger
                 )
             }
             return Source(
@@ -109,7 +109,7 @@ enum ServerAssembly {
             let endpoint = RemoteMCPEndpoint(url: remote.url, headers: remote.headers, transport: remote.transport)
             let timeout = Duration.milliseconds(Int64(remote.callTimeout * 1000))
             let provider = MCPUpstreamProvider(
-                connector: HTTPUpstreamConnector(endpoint: endpoint, requestTimeout: timeout + .seconds(1), logger: logger),
+                connector: HTTPUpstreamConnector(endpoint: endpoint, requestTimeout: timeout + .seconds(1), owner: owner, logger: logger),
                 callTimeout: timeout, logger: logger
             )
             return Source(
@@ -122,7 +122,7 @@ enum ServerAssembly {
             var built: [(name: String, source: Source)] = []
             for member in members {
                 built.append(
-                    (member.name, try await Self.source(member.source, label: "\(label)/\(member.name)", allowedCommands: allowedCommands, client: client, logger: logger))
+                    (member.name, try await Self.source(member.source, label: "\(label)/\(member.name)", allowedCommands: allowedCommands, client: client, owner: owner, logger: logger))
                 )
             }
             let shared = AggregateToolProvider(members: built.map { .init(name: $0.name, provider: $0.source.provider, owned: true) }, logger: logger)

@@ -10,8 +10,8 @@ extension MCPServerSession {
         if let admission { return .error(id: id, error: admission) }
         if method == "tools/call" {
             return await runCancellable(id: id) {
-                await respond(id: id) { () async throws(JSONRPCError) in
-                    try await callTool(id: id, params: params, version: protocolVersion ?? .latest, context: context)
+                await self.respond(id: id) { () async throws(JSONRPCError) in
+                    try await self.callTool(id: id, params: params, version: self.protocolVersion ?? .latest, context: context)
                 }
             }
         }
@@ -26,25 +26,27 @@ extension MCPServerSession {
         }
     }
 
-    /// Runs a request in the calling task, registered so `notifications/cancelled` can cancel
-    /// that task; a cancelled request gets no response. No task of its own per call (that cost a
-    /// task start and two switches on every call): transports run each request in a task of its
-    /// own (stdio, SSE replies, batch entries), or in a task that may end with it (an HTTP
-    /// connection's serving task: the POST is answered 202 and a new task serves the next one).
-    func runCancellable(id: JSONRPCID, _ work: () async -> JSONRPCMessage) async -> JSONRPCMessage? {
+    /// Runs a request registered so `notifications/cancelled` can cancel it; a cancelled request
+    /// gets no response. In the scope the calling task runs in, when it has one (an HTTP
+    /// connection binds one for the requests it serves one after the other: no task of its own per
+    /// call, which cost a task start and two switches on every call); otherwise in a scope of its
+    /// own (stdio, SSE replies and batch entries run each request in a task of its own already).
+    func runCancellable(id: JSONRPCID, _ work: @escaping @Sendable () async -> JSONRPCMessage) async -> JSONRPCMessage? {
+        let bound = CancelScope.current
+        let scope = bound ?? CancelScope()
         // Registered under the lock, so a cancellation can never miss a running request.
-        let current = RunningRequest.current
         let registered = inFlight.withLock { running in
             guard running[id] == nil else { return false }
-            running[id] = current
+            running[id] = scope
             return true
         }
         guard registered else {
             return .error(id: id, error: .invalidRequest("Invalid Request: id \(id) is already in use by a request in flight"))
         }
-        let reply = await work()
+        let reply = bound == nil ? await scope.run(work) : await work()
+        // Deregistered before the scope can serve another request, so a late notice cannot reach it.
         inFlight.withLock { _ = $0.removeValue(forKey: id) }
-        if Task.isCancelled {
+        if Task.isCancelled || scope.isCancelled {
             logger.debug("request cancelled", metadata: ["id": "\(id)"])
             return nil
         }
@@ -147,7 +149,7 @@ extension MCPServerSession {
             if lifecycle.withLock({ $0.initialized() }) { await handler.sessionStarted(notify: send) }
         case "notifications/cancelled":
             guard let raw = params?["requestId"], let id = JSONRPCID(raw) else { return }
-            // Under the lock: a registered request's task is still running (it deregisters first).
+            // Under the lock: a registered request is still running (it deregisters first).
             inFlight.withLock { $0[id]?.cancel() }
         default:
             logger.debug("notification ignored", metadata: ["method": "\(method)"])

@@ -20,8 +20,8 @@ extension MCPServerSession {
         let version = envelope.version
         if method == "tools/call" {
             return await runCancellable(id: id) {
-                await respond(id: id) { () async throws(JSONRPCError) in
-                    Self.complete(try await callTool(id: id, params: params, version: version, context: context))
+                await self.respond(id: id) { () async throws(JSONRPCError) in
+                    Self.complete(try await self.callTool(id: id, params: params, version: version, context: context))
                 }
             }
         }

@@ -35,7 +35,7 @@ public final class MCPServerSession: Sendable {
     let logger: Logger
     let lifecycle = Mutex(MCPLifecycle())
     let logLevel = Mutex(MCPLogLevel.info)
-    let inFlight = Mutex<[JSONRPCID: RunningRequest]>([:])
+    let inFlight = Mutex<[JSONRPCID: CancelScope]>([:])
 
     public init(
         configuration: Configuration, handler: any MCPServerHandler, logger: Logger,
@@ -133,7 +133,8 @@ public final class MCPServerSession: Sendable {
                     if case .success(.request(let id, "initialize", _)) = entry {
                         return (position, .error(id: id, error: .invalidRequest("Invalid Request: initialize must not be part of a batch")))
                     }
-                    return (position, await self.handle(entry, context: context))
+                    // Not the sender's scope: each entry is cancelled on its own.
+                    return (position, await CancelScope.$current.withValue(nil) { await self.handle(entry, context: context) })
                 }
             }
             var collected: [(Int, JSONRPCMessage)] = []

@@ -24,7 +24,9 @@ extension HTTPUpstreamLink {
             throw GatewayError(.upstream, "GET \(endpoint.redacted) answered HTTP \(response.status.code) without an event stream")
         }
         let (announced, announce) = AsyncStream.makeStream(of: Result<URL, GatewayError>.self)
-        let task = Task {
+        let stream = CancelScope()
+        state.withLock { $0.streams.append(stream) }
+        owner.start { await stream.run {
             do {
                 var announcedOnce = false
                 try await self.events(of: response.body) { event in
@@ -43,8 +45,7 @@ extension HTTPUpstreamLink {
             }
             announce.finish()
             self.close("the SSE stream ended")
-        }
-        state.withLock { $0.streams.append(task) }
+        } }
         for await result in announced {
             switch result {
             case .success(let url):
@@ -52,11 +53,11 @@ extension HTTPUpstreamLink {
                 logger.info("connected to a legacy SSE MCP server", metadata: ["url": "\(endpoint.redacted)"])
                 return url
             case .failure(let error):
-                task.cancel()
+                stream.cancel()
                 throw error
             }
         }
-        task.cancel()
+        stream.cancel()
         throw GatewayError(.upstream, "the SSE stream of \(endpoint.redacted) ended before it named its message endpoint")
     }
 

@@ -24,28 +24,31 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
         var sessionID: String?
         var version: String?
         var closed = false
-        var streams: [Task<Void, Never>] = []
+        /// The event streams' jobs (on the connector's owner), cancelled when the link ends.
+        var streams: [CancelScope] = []
     }
 
     let endpoint: RemoteMCPEndpoint
     let pool: HTTP1ConnectionPool
     let requestTimeout: Duration
+    let owner: TaskOwner
     let logger: Logger
     let connection: MCPClientConnection
     let state = Mutex(State())
     private let onClose: @Sendable (String) -> Void
 
     init(
-        endpoint: RemoteMCPEndpoint, pool: HTTP1ConnectionPool = .shared, requestTimeout: Duration, logger: Logger,
+        endpoint: RemoteMCPEndpoint, pool: HTTP1ConnectionPool = .shared, requestTimeout: Duration, owner: TaskOwner, logger: Logger,
         onNotification: @escaping @Sendable (String, JSONValue?) async -> Void, onClose: @escaping @Sendable (String) -> Void
     ) {
         self.endpoint = endpoint
         self.pool = pool
         self.requestTimeout = requestTimeout
+        self.owner = owner
         self.logger = logger
         self.onClose = onClose
         let reference = LinkReference()
-        connection = MCPClientConnection(logger: logger, onNotification: onNotification) { message in
+        connection = MCPClientConnection(owner: owner, logger: logger, onNotification: onNotification) { message in
             guard let link = reference.link else { return false }
             return await link.write(message)
         }
@@ -70,8 +73,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     }
 
     func terminate() async {
-        let (streams, mode, session) = state.withLock { ($0.streams, $0.mode, $0.sessionID) }
-        for stream in streams { stream.cancel() }
+        let (mode, session) = state.withLock { ($0.mode, $0.sessionID) }
         if case .streamable = mode, session != nil {
             _ = try? await pool.stream(sessionRequest(method: .DELETE).request, deadline: .now() + .seconds(2)).body.drain()
         }
@@ -82,11 +84,13 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     /// `unprocessed`: the server never saw the waiting requests (an expired session), so the
     /// provider may send them again on a new session.
     func close(_ reason: String, unprocessed: Bool = false) {
-        let first = state.withLock { state -> Bool in
-            defer { state.closed = true }
-            return !state.closed
+        let streams = state.withLock { state -> [CancelScope]? in
+            guard !state.closed else { return nil }
+            state.closed = true
+            return state.streams
         }
-        guard first else { return }
+        guard let streams else { return }
+        for stream in streams { stream.cancel() }
         connection.close(
             JSONRPCError(
                 code: .internalError, message: "the connection to the remote MCP server ended: \(reason)",
@@ -206,7 +210,9 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
     /// notifications (`tools/list_changed`): reopened with `Last-Event-ID` and a growing delay
     /// when it drops, until the link ends; a server without one (405) is left alone.
     private func listen() {
-        let task = Task {
+        let scope = CancelScope()
+        state.withLock { $0.streams.append(scope) }
+        owner.start { await scope.run {
             var lastEventID: String?
             var failures = 0
             while !Task.isCancelled, !self.state.withLock({ $0.closed }) {
@@ -228,8 +234,7 @@ final class HTTPUpstreamLink: MCPUpstreamLink {
                     return
                 }
             }
-        }
-        state.withLock { $0.streams.append(task) }
+        } }
     }
 
     /// Where an SSE body left off: the last event id and the server's reconnection delay.

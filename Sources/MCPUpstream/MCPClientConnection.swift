@@ -1,3 +1,4 @@
+import GatewayCore
 import Logging
 import MCPCore
 import NIOCore
@@ -30,15 +31,18 @@ public final class MCPClientConnection: Sendable {
     private let write: @Sendable (JSONValue) async -> Bool
     private let onNotification: @Sendable (String, JSONValue?) async -> Void
     private let logger: Logger
+    /// Sends the cancellation notices, which outlive the cancelled caller.
+    private let owner: TaskOwner
     /// Runs request timeouts: a timer on an event loop costs far less than a task per call.
     private let timers: any EventLoop
 
     /// `write` sends one message to the upstream and returns false when it cannot (it may also
     /// deliver the answer itself, through `receive`, before it returns: an HTTP response body).
     public init(
-        logger: Logger, onNotification: @escaping @Sendable (String, JSONValue?) async -> Void = { _, _ in },
+        owner: TaskOwner, logger: Logger, onNotification: @escaping @Sendable (String, JSONValue?) async -> Void = { _, _ in },
         write: @escaping @Sendable (JSONValue) async -> Bool
     ) {
+        self.owner = owner
         self.logger = logger
         self.onNotification = onNotification
         self.write = write
@@ -127,7 +131,7 @@ public final class MCPClientConnection: Sendable {
         guard abandoned else { return }
         waiter?.resume(returning: .failure(error))
         let notice = JSONRPCMessage.notification(method: "notifications/cancelled", params: ["requestId": .int(id), "reason": .string(reason)]).jsonValue
-        Task { _ = await self.write(notice) }
+        owner.start { _ = await self.write(notice) }
     }
 
     /// Sends a notification.

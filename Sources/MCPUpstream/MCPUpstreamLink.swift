@@ -17,6 +17,8 @@ public protocol MCPUpstreamLink: Sendable {
 public protocol MCPUpstreamConnector: Sendable {
     /// For messages: the command or the URL.
     var name: String { get }
+    /// Runs the links' background work (output readers, event streams, cancellation notices).
+    var owner: TaskOwner { get }
     /// The gateway's own credentials for this server, scrubbed from everything it sends back.
     var secrets: [String] { get }
     /// Opens a link. `onNotification` receives the upstream's notifications (other than

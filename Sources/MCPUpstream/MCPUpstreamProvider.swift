@@ -19,7 +19,7 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
 
     private struct Supervisor {
         var link: (any MCPUpstreamLink)?
-        var starting: Task<any MCPUpstreamLink, any Error>?
+        var starting: LinkStart?
         var policy = RestartPolicy()
         var generation = 0
         var tools: [MCPTool]?
@@ -38,10 +38,10 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
     /// A stdio MCP server's provider.
     public convenience init(
         command: StdioServerCommand, allowList: CommandAllowList, callTimeout: Duration = .seconds(60), maxLineBytes: Int = 16 << 20,
-        logger: Logger
+        owner: TaskOwner, logger: Logger
     ) {
         self.init(
-            connector: StdioConnector(command: command, allowList: allowList, maxLineBytes: maxLineBytes, logger: logger), callTimeout: callTimeout,
+            connector: StdioConnector(command: command, allowList: allowList, maxLineBytes: maxLineBytes, owner: owner, logger: logger), callTimeout: callTimeout,
             logger: logger
         )
     }
@@ -122,7 +122,7 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
         let now = ContinuousClock.now
         enum Step {
             case ready(any MCPUpstreamLink)
-            case waitFor(Task<any MCPUpstreamLink, any Error>)
+            case waitFor(LinkStart)
             case refused(GatewayError)
         }
         let name = connector.name
@@ -135,26 +135,26 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
             }
             state.generation += 1
             let generation = state.generation
-            let task = Task { () async throws -> any MCPUpstreamLink in try await self.start(generation: generation) }
-            state.starting = task
-            return .waitFor(task)
+            let start = LinkStart()
+            state.starting = start
+            connector.owner.start {
+                do throws(GatewayError) {
+                    start.settle(.success(try await self.start(generation: generation)))
+                } catch {
+                    start.settle(.failure(error))
+                }
+            }
+            return .waitFor(start)
         }
         switch step {
         case .ready(let link): return link
         case .refused(let error): throw error
-        case .waitFor(let task):
-            do {
-                return try await task.value
-            } catch let error as GatewayError {
-                throw error
-            } catch {
-                throw GatewayError(.upstream, "\(error)")
-            }
+        case .waitFor(let start): return try await start.outcome()
         }
     }
 
-    private func start(generation: Int) async throws -> any MCPUpstreamLink {
-        do {
+    private func start(generation: Int) async throws(GatewayError) -> any MCPUpstreamLink {
+        do throws(GatewayError) {
             let link = try await connector.connect(
                 onNotification: { [weak self] method, params in await self?.notified(method, params: params, generation: generation) },
                 onClose: { [weak self] reason in self?.closed(generation: generation, reason: reason) }

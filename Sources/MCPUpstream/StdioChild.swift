@@ -8,7 +8,7 @@ import UpstreamHTTP
 
 /// One running stdio MCP server: the process, its MCP client connection, and its output read
 /// line by line on dedicated threads (stdout → the connection; stderr → the gateway's log,
-/// never to clients). Writes go through a serial queue, off the event loops.
+/// never to clients), handed on by jobs of the connector's `TaskOwner`. Writes go through a serial queue, off the event loops.
 final class StdioChild: MCPUpstreamLink {
     let connection: MCPClientConnection
     let process: Process
@@ -19,7 +19,7 @@ final class StdioChild: MCPUpstreamLink {
 
     /// Starts the process and reads its output; `onExit` runs once when it is gone.
     init(
-        command: StdioServerCommand, executable: String, maxLineBytes: Int, logger: Logger,
+        command: StdioServerCommand, executable: String, maxLineBytes: Int, owner: TaskOwner, logger: Logger,
         onNotification: @escaping @Sendable (String, JSONValue?) async -> Void, onExit: @escaping @Sendable (ChildExit) -> Void
     ) throws {
         let process = Process()
@@ -36,7 +36,7 @@ final class StdioChild: MCPUpstreamLink {
         self.writes = writes
         self.input = input
         self.process = process
-        let connection = MCPClientConnection(logger: logger, onNotification: onNotification) { message in
+        let connection = MCPClientConnection(owner: owner, logger: logger, onNotification: onNotification) { message in
             var bytes = message.serializedBytes()
             bytes.append(0x0A)
             let data = Data(bytes)
@@ -70,7 +70,8 @@ final class StdioChild: MCPUpstreamLink {
         }
         try process.run()
         let lines = LineReader(descriptor: stdout.fileHandleForReading.fileDescriptor, maxLineBytes: maxLineBytes, logger: logger, name: "toolgate-child-out").lines()
-        Task {
+        // The readers end at the pipes' end of file, which the child's exit (or `terminate`) brings.
+        owner.start {
             for await line in lines {
                 switch line {
                 case .line(let bytes): await connection.receive(bytes)
@@ -80,7 +81,7 @@ final class StdioChild: MCPUpstreamLink {
             }
         }
         let errors = LineReader(descriptor: stderr.fileHandleForReading.fileDescriptor, maxLineBytes: 64 << 10, logger: logger, name: "toolgate-child-err").lines()
-        Task {
+        owner.start {
             for await line in errors {
                 guard case .line(let bytes) = line else { continue }
                 let text = String(decoding: bytes, as: UTF8.self)

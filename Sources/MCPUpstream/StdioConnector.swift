@@ -8,10 +8,12 @@ public struct StdioConnector: MCPUpstreamConnector {
     public let command: StdioServerCommand
     let allowList: CommandAllowList
     let maxLineBytes: Int
+    public let owner: TaskOwner
     let logger: Logger
 
-    public init(command: StdioServerCommand, allowList: CommandAllowList, maxLineBytes: Int = 16 << 20, logger: Logger) {
+    public init(command: StdioServerCommand, allowList: CommandAllowList, maxLineBytes: Int = 16 << 20, owner: TaskOwner, logger: Logger) {
         self.command = command
+        self.owner = owner
         self.allowList = allowList
         self.maxLineBytes = maxLineBytes
         self.logger = logger
@@ -30,7 +32,7 @@ public struct StdioConnector: MCPUpstreamConnector {
         }
         do {
             return try StdioChild(
-                command: command, executable: executable, maxLineBytes: maxLineBytes, logger: logger, onNotification: onNotification
+                command: command, executable: executable, maxLineBytes: maxLineBytes, owner: owner, logger: logger, onNotification: onNotification
             ) { exit in
                 onClose(exit.description)
             }

@@ -10,7 +10,7 @@ final class ClientConnection: Sendable {
 
     private struct State {
         var closed = false
-        var request: RunningRequest?
+        var request: CancelScope?
     }
 
     private let state = Mutex(State())
@@ -25,14 +25,18 @@ final class ClientConnection: Sendable {
     }
 
     /// Runs `work` so that the current connection's close cancels it (at once when it has
-    /// closed already). Deregistered under the lock before returning, so a late close cannot
-    /// reach the task after it moved on.
+    /// closed already), through the scope the connection's serving task runs in. Deregistered
+    /// under the lock before returning, so a late close cannot reach the scope after it moved on.
     static func cancellingOnClose<T>(_ work: () async -> T) async -> T {
-        guard let connection = current, let request = RunningRequest.current else { return await work() }
-        connection.state.withLock { state in
+        guard let connection = current, let request = CancelScope.current else { return await work() }
+        let closedAlready = connection.state.withLock { state in
             state.request = request
             if state.closed { request.cancel() }
+            return state.closed
         }
+        // The scope cancels its task from the task that waits for it; a close that came first
+        // cancels this task before the work starts (a task cancelling itself, nothing kept).
+        if closedAlready { withUnsafeCurrentTask { $0?.cancel() } }
         defer { connection.state.withLock { $0.request = nil } }
         return await work()
     }

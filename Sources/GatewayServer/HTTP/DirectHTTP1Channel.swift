@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Logging
+import MCPCore
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
@@ -52,18 +53,16 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
     /// Answers the connection's requests one after the other until it closes (or a request or
     /// answer says `Connection: close`). Cancelling the task closes the connection.
     ///
-    /// The requests are served in a child task, so a request may cancel the task it runs in (an
-    /// MCP `notifications/cancelled` for a call answered as JSON runs in it, without a task of its
-    /// own): that child still answers the cancelled request, ends, and the next request is served
-    /// by a new child. Until then one child serves them all, with no task switch per request.
+    /// The requests are served in a `CancelScope`, so a request may have the task it runs in
+    /// cancelled (an MCP `notifications/cancelled` for a call answered as JSON, the client's close
+    /// under a stateless request), without a task of its own: that task still answers the
+    /// cancelled request, ends, and the next request is served in a new scope. Until then one
+    /// task serves them all, with no task switch per request.
     public func handle(value: Connection, logger: Logger) async {
         let channel = value.channel
         await withTaskCancellationHandler {
             while !Task.isCancelled {
-                let outcome = await withTaskGroup(of: Outcome.self) { group in
-                    group.addTask { await serve(value, logger: logger) }
-                    return await group.next() ?? .closed
-                }
+                let outcome = await CancelScope().run { await serve(value, logger: logger) }
                 if outcome == .closed { break }
             }
             channel.close(promise: nil)

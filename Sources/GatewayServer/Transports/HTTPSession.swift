@@ -1,3 +1,4 @@
+import GatewayCore
 import Logging
 import MCPCore
 import Synchronization
@@ -8,10 +9,13 @@ final class HTTPSession: Sendable {
     let id: String
     let engine: MCPServerSession
     let streams = SessionStreams()
+    /// Runs the engine's ending, which `close()` (synchronous) cannot await.
+    private let owner: TaskOwner
     private let lastUsed = Mutex(ContinuousClock.now)
 
-    init(id: String, configuration: MCPServerSession.Configuration, handler: any MCPServerHandler, logger: Logger) {
+    init(id: String, configuration: MCPServerSession.Configuration, handler: any MCPServerHandler, owner: TaskOwner, logger: Logger) {
         self.id = id
+        self.owner = owner
         let streams = self.streams
         engine = MCPServerSession(configuration: configuration, handler: handler, logger: logger) { message in
             // Progress goes to the stream of the request that owns the token; the session's own
@@ -35,6 +39,6 @@ final class HTTPSession: Sendable {
     func close() {
         streams.close()
         let engine = self.engine
-        Task { await engine.end() }
+        owner.start { await engine.end() }
     }
 }

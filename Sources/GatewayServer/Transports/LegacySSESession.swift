@@ -1,3 +1,4 @@
+import GatewayCore
 import Logging
 import MCPCore
 
@@ -10,9 +11,12 @@ final class LegacySSESession: Sendable {
     let inboxContinuation: AsyncStream<(bytes: [UInt8], context: MCPReceiveContext)>.Continuation
     let outbox: AsyncStream<JSONValue>
     let outboxContinuation: AsyncStream<JSONValue>.Continuation
+    /// Runs the engine's ending, which `close()` (synchronous) cannot await.
+    private let owner: TaskOwner
 
-    init(id: String, configuration: MCPServerSession.Configuration, handler: any MCPServerHandler, logger: Logger) {
+    init(id: String, configuration: MCPServerSession.Configuration, handler: any MCPServerHandler, owner: TaskOwner, logger: Logger) {
         self.id = id
+        self.owner = owner
         (inbox, inboxContinuation) = AsyncStream.makeStream(of: (bytes: [UInt8], context: MCPReceiveContext).self)
         let (outbox, outboxContinuation) = AsyncStream.makeStream(of: JSONValue.self)
         self.outbox = outbox
@@ -41,6 +45,6 @@ final class LegacySSESession: Sendable {
         inboxContinuation.finish()
         outboxContinuation.finish()
         let engine = self.engine
-        Task { await engine.end() }
+        owner.start { await engine.end() }
     }
 }

@@ -19,7 +19,7 @@ extension StreamableHTTPTransport {
             return Self.error(.notAcceptable, "Not Acceptable: Accept must list text/event-stream")
         }
         let session = LegacySSESession(
-            id: HTTPSessionStore.newID(), configuration: sessionConfiguration, handler: makeHandler(request), logger: logger
+            id: HTTPSessionStore.newID(), configuration: sessionConfiguration, handler: makeHandler(request), owner: owner, logger: logger
         )
         guard legacy.insert(session) else { return Self.error(.serviceUnavailable, "Service Unavailable: too many sessions") }
         let endpoint = "\(legacyPath)/messages?session_id=\(session.id)"

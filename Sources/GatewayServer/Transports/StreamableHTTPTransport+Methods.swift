@@ -71,7 +71,7 @@ extension StreamableHTTPTransport {
     }
 
     private func initialize(_ bytes: [UInt8], request: Request) async -> Response {
-        let session = HTTPSession(id: HTTPSessionStore.newID(), configuration: sessionConfiguration, handler: makeHandler(request), logger: logger)
+        let session = HTTPSession(id: HTTPSessionStore.newID(), configuration: sessionConfiguration, handler: makeHandler(request), owner: owner, logger: logger)
         guard let reply = await session.engine.receive(bytes, context: Self.receiveContext(request)) else {
             return Self.error(.badRequest, "Bad Request: initialize must be a request")
         }
@@ -90,9 +90,12 @@ extension StreamableHTTPTransport {
     func stream(_ bytes: [UInt8], parsed: JSONValue?, session: HTTPSession, token: JSONValue?, context: MCPReceiveContext) -> Response {
         let streams = session.streams
         let (streamID, events) = streams.open(token: token)
-        let work = Task {
-            let reply = await Self.receive(bytes, parsed: parsed, by: session, context: context)
-            streams.finish(streamID, token: token, reply: reply?.jsonValue)
+        let work = CancelScope()
+        owner.start {
+            await work.run {
+                let reply = await Self.receive(bytes, parsed: parsed, by: session, context: context)
+                streams.finish(streamID, token: token, reply: reply?.jsonValue)
+            }
         }
         let withIDs = !session.isStateless
         let body = ResponseBody { writer in

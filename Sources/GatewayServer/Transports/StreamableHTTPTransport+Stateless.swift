@@ -13,7 +13,7 @@ extension StreamableHTTPTransport {
     }
 
     func stateless(_ bytes: [UInt8], parsed: JSONValue?, request: Request, context: MCPReceiveContext) async -> Response {
-        let session = HTTPSession(id: "", configuration: sessionConfiguration, handler: makeHandler(request), logger: logger)
+        let session = HTTPSession(id: "", configuration: sessionConfiguration, handler: makeHandler(request), owner: owner, logger: logger)
         if let token = streamToken(parsed) {
             return stream(bytes, parsed: parsed, session: session, token: token, context: context)
         }

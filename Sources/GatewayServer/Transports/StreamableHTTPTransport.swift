@@ -55,15 +55,18 @@ public struct StreamableHTTPTransport: Sendable {
     let makeHandler: @Sendable (_ request: Request) -> any MCPServerHandler
     let store: HTTPSessionStore
     let legacy: LegacySessionStore
+    /// Runs what outlives a request's handler: SSE replies, sessions' endings.
+    let owner: TaskOwner
     let logger: Logger
 
     /// `makeHandler` builds the handler of a new session from its `initialize` request (its headers carry the caller).
     /// The legacy endpoints are `<legacyPath>/sse` and `<legacyPath>/messages` (`legacyPath` defaults to `path`).
     public init(
         path: String, legacyPath: String? = nil, configuration: Configuration = Configuration(), sessionConfiguration: MCPServerSession.Configuration,
-        logger: Logger, makeHandler: @escaping @Sendable (_ request: Request) -> any MCPServerHandler
+        owner: TaskOwner, logger: Logger, makeHandler: @escaping @Sendable (_ request: Request) -> any MCPServerHandler
     ) {
         self.path = path
+        self.owner = owner
         self.legacyPath = legacyPath ?? path
         self.configuration = configuration
         self.sessionConfiguration = sessionConfiguration

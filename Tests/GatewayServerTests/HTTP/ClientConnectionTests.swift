@@ -1,8 +1,10 @@
+import MCPCore
 import Testing
 
 @testable import GatewayServer
 
-/// A route's work stops when its client's connection closes, and only while it runs.
+/// A route's work stops when its client's connection closes, and only while it runs. The work
+/// runs in a `CancelScope`, as a direct connection's serving task does.
 @Suite("Client connection close")
 struct ClientConnectionTests {
     /// Waits (without a timer) until the task is cancelled, then says so.
@@ -17,8 +19,10 @@ struct ClientConnectionTests {
     func closeCancels() async {
         let connection = ClientConnection()
         let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
-        async let cancelled = ClientConnection.$current.withValue(connection) {
-            await ClientConnection.cancellingOnClose { await Self.untilCancelled(startedContinuation) }
+        async let cancelled = CancelScope().run {
+            await ClientConnection.$current.withValue(connection) {
+                await ClientConnection.cancellingOnClose { await Self.untilCancelled(startedContinuation) }
+            }
         }
         var iterator = started.makeAsyncIterator()
         await iterator.next()
@@ -30,9 +34,11 @@ struct ClientConnectionTests {
     func closedBefore() async {
         let connection = ClientConnection()
         connection.closed()
-        // In a child task: the cancellation is the serving task's, not the test's.
-        async let cancelled = ClientConnection.$current.withValue(connection) {
-            await ClientConnection.cancellingOnClose { Task.isCancelled }
+        // In a scope's task: the cancellation is the serving task's, not the test's.
+        async let cancelled = CancelScope().run {
+            await ClientConnection.$current.withValue(connection) {
+                await ClientConnection.cancellingOnClose { Task.isCancelled }
+            }
         }
         #expect(await cancelled)
         let outside = await ClientConnection.cancellingOnClose { Task.isCancelled }
@@ -42,10 +48,12 @@ struct ClientConnectionTests {
     @Test("a close after the work returned does not reach the task")
     func closeAfterwards() async {
         let connection = ClientConnection()
-        let stillRunning = await ClientConnection.$current.withValue(connection) { () async -> Bool in
-            _ = await ClientConnection.cancellingOnClose { Task.isCancelled }
-            connection.closed()
-            return !Task.isCancelled
+        let stillRunning = await CancelScope().run {
+            await ClientConnection.$current.withValue(connection) { () async -> Bool in
+                _ = await ClientConnection.cancellingOnClose { Task.isCancelled }
+                connection.closed()
+                return !Task.isCancelled
+            }
         }
         #expect(stillRunning)
     }

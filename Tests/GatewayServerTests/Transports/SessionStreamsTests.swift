@@ -1,3 +1,4 @@
+import GatewayCore
 import Logging
 import MCPCore
 import Testing
@@ -55,23 +56,25 @@ struct SessionStreamsTests {
 
     @Test("the sweeper's pass ends idle sessions and closes their streams")
     func sweep() async throws {
-        let store = HTTPSessionStore(maxSessions: 10, idleTimeout: .milliseconds(50))
-        let session = HTTPSession(
-            id: HTTPSessionStore.newID(), configuration: .init(serverInfo: .init(name: "t", version: "1")),
-            handler: EmptyHandler(), logger: Logger(label: "test")
-        )
-        #expect(store.insert(session))
-        let events = try #require(session.streams.openStandalone())
-        #expect(store.sweep() == 0)
-        #expect(store.sweep(now: .now + .seconds(1)) == 1)
-        #expect(store.count == 0)
-        #expect(await Self.collect(events).isEmpty)
+        try await TaskOwner.withOwner(logger: Logger(label: "test")) { owner in
+            let store = HTTPSessionStore(maxSessions: 10, idleTimeout: .milliseconds(50))
+            let session = HTTPSession(
+                id: HTTPSessionStore.newID(), configuration: .init(serverInfo: .init(name: "t", version: "1")),
+                handler: EmptyHandler(), owner: owner, logger: Logger(label: "test")
+            )
+            #expect(store.insert(session))
+            let events = try #require(session.streams.openStandalone())
+            #expect(store.sweep() == 0)
+            #expect(store.sweep(now: .now + .seconds(1)) == 1)
+            #expect(store.count == 0)
+            #expect(await Self.collect(events).isEmpty)
+        }
     }
 
-    static func session(in store: HTTPSessionStore) -> HTTPSession {
+    static func session(in store: HTTPSessionStore, owner: TaskOwner) -> HTTPSession {
         let session = HTTPSession(
             id: HTTPSessionStore.newID(), configuration: .init(serverInfo: .init(name: "t", version: "1")),
-            handler: EmptyHandler(), logger: Logger(label: "test")
+            handler: EmptyHandler(), owner: owner, logger: Logger(label: "test")
         )
         #expect(store.insert(session))
         return session
@@ -79,36 +82,38 @@ struct SessionStreamsTests {
 
     @Test("one keep-alive round reaches every open standalone and legacy stream, and only those")
     func keepAliveRound() async throws {
-        let store = HTTPSessionStore(maxSessions: 10, idleTimeout: .seconds(60))
-        let legacyStore = LegacySessionStore(maxSessions: 10)
-        let watched = Self.session(in: store)
-        let events = try #require(watched.streams.openStandalone())
-        let unwatched = Self.session(in: store)
-        let (_, post) = unwatched.streams.open(token: nil)
-        let legacy = LegacySSESession(
-            id: HTTPSessionStore.newID(), configuration: .init(serverInfo: .init(name: "t", version: "1")), handler: EmptyHandler(),
-            logger: Logger(label: "test")
-        )
-        #expect(legacyStore.insert(legacy))
-        StreamKeepAlive(sessions: store, legacy: legacyStore).tick()
-        watched.streams.close()
-        unwatched.streams.close()
-        legacy.outboxContinuation.finish()
-        var kinds: [String] = []
-        for await event in events {
-            if case .keepAlive = event { kinds.append("keep-alive") } else { kinds.append("message") }
+        try await TaskOwner.withOwner(logger: Logger(label: "test")) { owner in
+            let store = HTTPSessionStore(maxSessions: 10, idleTimeout: .seconds(60))
+            let legacyStore = LegacySessionStore(maxSessions: 10)
+            let watched = Self.session(in: store, owner: owner)
+            let events = try #require(watched.streams.openStandalone())
+            let unwatched = Self.session(in: store, owner: owner)
+            let (_, post) = unwatched.streams.open(token: nil)
+            let legacy = LegacySSESession(
+                id: HTTPSessionStore.newID(), configuration: .init(serverInfo: .init(name: "t", version: "1")), handler: EmptyHandler(),
+                owner: owner, logger: Logger(label: "test")
+            )
+            #expect(legacyStore.insert(legacy))
+            StreamKeepAlive(sessions: store, legacy: legacyStore).tick()
+            watched.streams.close()
+            unwatched.streams.close()
+            legacy.outboxContinuation.finish()
+            var kinds: [String] = []
+            for await event in events {
+                if case .keepAlive = event { kinds.append("keep-alive") } else { kinds.append("message") }
+            }
+            #expect(kinds == ["keep-alive"])
+            #expect(await Self.collect(post).isEmpty, "a POST's stream gets no comment")
+            var outbox: [JSONValue] = []
+            for await message in legacy.outbox { outbox.append(message) }
+            #expect(outbox == [.null], "the legacy stream gets its comment as a null message")
         }
-        #expect(kinds == ["keep-alive"])
-        #expect(await Self.collect(post).isEmpty, "a POST's stream gets no comment")
-        var outbox: [JSONValue] = []
-        for await message in legacy.outbox { outbox.append(message) }
-        #expect(outbox == [.null], "the legacy stream gets its comment as a null message")
     }
 
     @Test("the keep-alive service sends a round every interval until cancelled")
     func keepAliveService() async throws {
         let store = HTTPSessionStore(maxSessions: 10, idleTimeout: .seconds(60))
-        let session = Self.session(in: store)
+        let session = Self.session(in: store, owner: TaskOwner(logger: Logger(label: "test")))
         let events = try #require(session.streams.openStandalone())
         let keepAlive = StreamKeepAlive(sessions: store, legacy: LegacySessionStore(maxSessions: 1))
         let service = RepeatingService(interval: .milliseconds(20)) { keepAlive.tick() }
