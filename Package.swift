@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
     ],
     targets: [
         // Layer 0: JSON value, JSON-RPC codec, MCP lifecycle. No I/O.
@@ -143,11 +144,24 @@ let package = Package(
             dependencies: ["MCPCore", "GatewayCore", "OpenAPIImport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Layer 3: the embedded store (SQLite through GRDB): the hash-chained audit trail.
+        .target(
+            name: "GatewayStore",
+            dependencies: [
+                "GatewayCore", "MCPCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Layer 4: the runtime built from a configuration: servers, policy chain, routes, lifecycle.
         .target(
             name: "GatewayRuntime",
             dependencies: [
-                "MCPCore", "GatewayCore", "GatewayPolicy", "GatewayServer", "GatewayConfig", "OpenAPIImport", "RESTUpstream", "MCPUpstream", "UpstreamHTTP", "LLMUpstream",
+                "MCPCore", "GatewayCore", "GatewayPolicy", "GatewayServer", "GatewayConfig", "GatewayStore", "OpenAPIImport", "RESTUpstream", "MCPUpstream", "UpstreamHTTP",
+                "LLMUpstream",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -186,7 +200,7 @@ let package = Package(
         .executableTarget(
             name: "toolgate",
             dependencies: [
-                "MCPCore", "GatewayCore", "OpenAPIImport", "RESTUpstream", "GatewayConfig", "GatewayRuntime", "MCPUpstream",
+                "MCPCore", "GatewayCore", "OpenAPIImport", "RESTUpstream", "GatewayConfig", "GatewayRuntime", "GatewayStore", "MCPUpstream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -245,6 +259,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayStoreTests",
+            dependencies: ["GatewayStore", "GatewayCore", "MCPCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,8 +3,9 @@
 # operation, with wrk on 127.0.0.1, in one run. Installs wrk and nginx (Debian) when missing.
 # Usage: Benchmarks/toolcall.sh [RUNS] [SECONDS] [CONNECTIONS]
 # TOOLGATE_BASELINE=/path/to/an/earlier/toolgate adds that build's rows to the same run (before/after).
-# TOOLGATE_BENCH_SKIP=fastmcp,references,identity leaves those out (a quicker before/after run);
-# identity is toolgate again with an API key and a request limit on (the policies' cost).
+# TOOLGATE_BENCH_SKIP=fastmcp,references,identity,audit leaves those out (a quicker before/after run);
+# identity is toolgate again with an API key and a request limit on (the policies' cost); audit with
+# the audit trail on (SQLite, payloads kept and redacted).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}; seconds=${2:-10}; connections=${3:-32}
@@ -30,4 +31,5 @@ peers=()
 [[ ",$skip," == *",fastmcp,"* ]] || peers+=(--fastmcp-python "$venv/bin/python")
 [ -z "${TOOLGATE_BASELINE:-}" ] || peers+=(--toolgate-baseline "$TOOLGATE_BASELINE")
 [[ ",$skip," == *",identity,"* ]] || peers+=(--identity)
+[[ ",$skip," == *",audit,"* ]] || peers+=(--audit)
 python3 Benchmarks/toolcall/run.py --toolgate "$bin" "${peers[@]}" --runs "$runs" --duration "$seconds" --connections "$connections"

@@ -31,6 +31,7 @@ async def main(toolgate: str, config: str, base_url: str) -> None:
         await call("scheduleVisit", {"petId": 4, "date": "2026-12-01", "reason": "vaccination", "X-Clinic-Branch": "north"})
         await call("getPet", {"petId": 42})
         await call("createPet", {"species": "dog"})
+        await call("createPet", {"name": "Internal use only: Max", "species": "dog"})
         await call("clinicSummary", {})
 
 

@@ -184,6 +184,7 @@ def main():
     parser.add_argument("--toolgate-baseline", help="another toolgate binary (an earlier commit) measured in the same run, for before/after")
     parser.add_argument("--references")
     parser.add_argument("--identity", action="store_true", help="also measure toolgate with an API key and a request limit on (the policies' cost)")
+    parser.add_argument("--audit", action="store_true", help="also measure toolgate with the audit trail on (SQLite, payloads kept and redacted)")
     parser.add_argument("--fastmcp-python")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10)
@@ -229,6 +230,8 @@ def main():
                 binaries.insert(0, ("baseline", args.toolgate_baseline))
             if args.identity:
                 binaries.append(("toolgate+auth+limit", args.toolgate))
+            if args.audit:
+                binaries.append(("toolgate+audit", args.toolgate))
             for mode in ("session", "stateless"):
                 for label, binary in binaries:
                     port = free_port()
@@ -244,6 +247,18 @@ consumers:
 """)
                         command = [binary, "serve", "--config", str(config), "--log-level", "error"]
                         auth = {"Authorization": f"Bearer {BENCH_KEY}"}
+                    elif label.endswith("+audit"):
+                        # Every call recorded, committed before its answer, with its (redacted) payloads.
+                        config = workdir / f"audit-{mode}.yaml"
+                        config.write_text(f"""listen: 127.0.0.1:{port}
+store: sqlite:./audit-{mode}.db
+policies:
+  redact: [email, api_key]
+  audit: {{ payloads: true }}
+servers:
+  - {{ name: bench, openapi: {{ spec: {SPEC}, base_url: "{upstream_url}" }} }}
+""")
+                        command = [binary, "serve", "--config", str(config), "--log-level", "error"]
                     else:
                         command = [binary, "serve", "--spec", str(SPEC), "--base-url", upstream_url, "--name", "bench", "--port", str(port), "--log-level", "error"]
                     toolgate = subprocess.Popen(command)
@@ -309,6 +324,13 @@ consumers:
             ours = by[f"toolgate tools/call ({mode})"]
             print(f"toolgate {mode} with authentication and a request limit on: {guarded['rps'] / ours['rps']:.3f}x the throughput with them off "
                   f"({guarded['rps']:.0f} against {ours['rps']:.0f} req/s), p50 {guarded['p50']:.2f} against {ours['p50']:.2f} ms")
+    for mode in ("session", "stateless"):
+        audited = by.get(f"toolgate+audit tools/call ({mode})")
+        if audited:
+            ours = by[f"toolgate tools/call ({mode})"]
+            print(f"toolgate {mode} with the audit trail on: {audited['rps'] / ours['rps']:.3f}x the throughput with it off "
+                  f"({audited['rps']:.0f} against {ours['rps']:.0f} req/s), p50 {audited['p50']:.2f} against {ours['p50']:.2f} ms, "
+                  f"p99 {audited['p99']:.2f} against {ours['p99']:.2f} ms")
     for mode in ("session", "stateless"):
         baseline = by.get(f"baseline tools/call ({mode})")
         if baseline:

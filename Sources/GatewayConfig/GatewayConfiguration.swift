@@ -15,6 +15,8 @@ public struct GatewayConfiguration: Sendable {
     public var identity: IdentitySettings
     /// Commands stdio servers may run (names or absolute paths); checked at load and at every spawn.
     public var allowedCommands: [String]
+    /// The audit store, the guard, redaction and the audit trail's settings.
+    public var policies = PolicySettings()
 
     public init(
         file: String = "", host: String = "127.0.0.1", port: Int = 8080, http: HTTPSettings = HTTPSettings(), servers: [VirtualServerConfiguration],

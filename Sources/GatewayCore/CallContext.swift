@@ -31,6 +31,9 @@ public struct CallContext: Sendable {
     public var callerHeaders: [(name: String, value: String)]
     /// What each policy decided, in the order they ran (for audit and metrics).
     public var verdicts: [PolicyVerdict]
+    /// Where verdicts also go, so a policy outside others (audit) sees what the inner ones decided
+    /// (the context travels inward by value; this log is shared).
+    public var verdictLog: VerdictLog?
 
     public init(
         identity: Identity = .anonymous, target: CallTarget, credentials: CallerCredentials? = nil, transport: String,
@@ -78,5 +81,6 @@ public struct CallContext: Sendable {
     /// Records a policy's decision.
     public mutating func record(_ verdict: PolicyVerdict) {
         verdicts.append(verdict)
+        verdictLog?.append(verdict)
     }
 }

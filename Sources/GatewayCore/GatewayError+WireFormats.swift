@@ -3,13 +3,13 @@ import MCPCore
 extension GatewayError {
     /// The one conversion point to JSON-RPC errors: an upstream MCP server's own error as it
     /// is; a malformed or unknown-target call is
-    /// `-32602`, a refusal (`denied`, `unauthenticated`, `rate_limited`) is `-32600` with the
+    /// `-32602`, a refusal (`denied`, `unauthenticated`, `rate_limited`, `content_filtered`) is `-32600` with the
     /// reason (and `retryAfter`) in `data`, everything else `-32603`.
     public var jsonRPCError: JSONRPCError {
         if let upstreamError { return upstreamError }
         switch code {
         case .unknownTool, .invalidRequest, .notFound, .modelNotFound, .payloadTooLarge: return .invalidParams(message)
-        case .denied, .rateLimited, .unauthenticated:
+        case .denied, .rateLimited, .unauthenticated, .contentFiltered:
             var data: JSONObject = ["reason": .string(code.rawValue)]
             if let retryAfter { data["retryAfter"] = .int(Int64(retryAfter)) }
             return JSONRPCError(code: .invalidRequest, message: message, data: .object(data))
@@ -29,7 +29,7 @@ extension GatewayError {
     public var httpStatus: Int {
         if let providerStatus { return providerStatus }
         switch code {
-        case .invalidRequest: return 400
+        case .invalidRequest, .contentFiltered: return 400
         case .unauthenticated: return 401
         case .denied: return 403
         case .unknownTool, .notFound, .modelNotFound: return 404

@@ -24,6 +24,8 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
         public static let notFound = Code(rawValue: "not_found")
         /// The `model` a client named is no group or alias of this gateway (OpenAI's code).
         public static let modelNotFound = Code(rawValue: "model_not_found")
+        /// The guard found content its rules deny (answered as a refusal in each wire format).
+        public static let contentFiltered = Code(rawValue: "content_filtered")
         /// A rate or token limit was hit.
         public static let rateLimited = Code(rawValue: "rate_limited")
         /// The request body is larger than allowed.

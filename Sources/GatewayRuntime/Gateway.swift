@@ -25,7 +25,7 @@ public struct Gateway: Sendable {
     public let models: ModelRouter?
     /// Who callers are (nil when the configuration names no consumers, groups or auth).
     public let authenticator: Authenticator?
-    /// Long-running parts of the policies (the limits' settlement queue), run beside the listener.
+    /// Long-running parts of the policies (the audit store's writer, the limits' settlement queue), run beside the listener.
     let services: [any Service]
     /// Route groups mounted beside the MCP and model endpoints.
     let routeGroups: [any GatewayRoutes]
@@ -53,14 +53,23 @@ public struct Gateway: Sendable {
             await resources.shutdown()
             throw error
         }
+        // Audit outermost (it records refusals too), then who, what and how much, then the guard.
+        var chain = PolicyChain()
         let identity: (chain: PolicyChain, authenticator: Authenticator?, services: [any Service])
+        var services: [any Service] = []
         do {
+            if let audit = try auditing(configuration, logger: logger) {
+                chain.append(audit.policy)
+                services.append(audit.store)
+            }
             identity = try identityPolicies(configuration, client: client)
+            chain.append(contentsOf: identity.chain)
+            if let guardPolicy = try guarding(configuration) { chain.append(guardPolicy) }
         } catch {
             await resources.shutdown()
             throw error
         }
-        var chain = identity.chain
+        services += identity.services
         chain.append(contentsOf: policies)
         var models: ModelRouter?
         if !configuration.models.isEmpty {
@@ -70,7 +79,7 @@ public struct Gateway: Sendable {
             models = ModelRouter(configuration.models, pool: pool, logger: logger)
         }
         return Gateway(
-            configuration: configuration, servers: servers, policies: chain, models: models, authenticator: identity.authenticator, services: identity.services,
+            configuration: configuration, servers: servers, policies: chain, models: models, authenticator: identity.authenticator, services: services,
             routeGroups: routes, resources: resources, logger: logger
         )
     }

@@ -42,6 +42,17 @@ struct CheckCommand: AsyncParsableCommand {
             let instances = group.instances.map { "\($0.name) (\($0.provider.rawValue) \($0.model), priority \($0.priority), weight \($0.weight))" }
             print("  ok   model \(names): \(group.strategy.rawValue) over \(instances.joined(separator: "; "))")
         }
+        let policies = configuration.policies
+        if policies.auditsCalls {
+            let store = policies.store ?? Gateway.defaultStorePath(for: configuration)
+            print("  ok   audit: \(store)\(policies.audit?.payloads == true ? ", payloads kept" : "")")
+        }
+        if !policies.guardDeny.isEmpty || !policies.guardAllow.isEmpty {
+            print("  ok   guard: \(policies.guardDeny.count) deny rule(s), \(policies.guardAllow.count) allow rule(s)")
+        }
+        if !policies.redact.isEmpty || !policies.redactPatterns.isEmpty {
+            print("  ok   redact: \((policies.redact + policies.redactPatterns.map { _ in "pattern" }).joined(separator: ", "))")
+        }
         if !failures.isEmpty {
             throw CommandFailure.exit("\(failures.count) server(s) failed: \(failures.joined(separator: ", "))")
         }

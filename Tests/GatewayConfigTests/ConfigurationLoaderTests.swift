@@ -128,7 +128,11 @@ struct ConfigurationLoaderTests {
             ("servers:\n  - name: agg\n    sources:\n      - { name: a, url: 'https://w.example/mcp' }\n      - { name: a, url: 'https://x.example/mcp' }\n", .invalidValue, 5),
             ("servers:\n  - name: agg\n    sources:\n      - { name: 'a b', url: 'https://w.example/mcp' }\n", .invalidValue, 4),
             ("servers:\n  - name: agg\n    sources:\n      - { name: a, sources: [] }\n", .unknownField, 4),
-            ("store: {}\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .unsupported, 1),
+            ("store: {}\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .invalidValue, 1),
+            ("store: postgres://db/audit\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .invalidValue, 1),
+            ("policies:\n  guard: { deny: ['(unclosed'] }\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .invalidValue, 2),
+            ("policies:\n  redact: [email, passport]\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .invalidValue, 2),
+            ("policies:\n  audit: { payload: true }\nservers:\n  - { name: a, openapi: { spec: \(spec) } }\n", .unknownField, 2),
             ("servers: [\n  - name\n", .syntax, nil),
             ("", .missingField, nil),
         ]

@@ -19,6 +19,7 @@ public struct GrantsPolicy: Policy {
         let target = context.target
         guard grants.allSatisfy({ $0.allows(target) }) else {
             let error = GatewayError(.denied, "\(context.identity.consumer) may not use \(Self.describe(target))")
+            context.verdictLog?.append(PolicyVerdict(policy: name, outcome: .denied, detail: "not granted"))
             if Call.self == ToolCall.self, directory.settings.auth.toolRejections == .result, let result = error.toolResult as? Call.Output {
                 return result
             }

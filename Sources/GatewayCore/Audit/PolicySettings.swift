@@ -1,0 +1,35 @@
+/// The `store:` and `policies:` sections: where the audit trail lives, what the guard denies,
+/// what is redacted, and what the audit keeps.
+public struct PolicySettings: Sendable {
+    /// The SQLite file of the audit trail (resolved against the configuration's folder); nil: no store.
+    public var store: String?
+    /// Regular expressions: a call whose text matches one is refused.
+    public var guardDeny: [String] = []
+    /// Regular expressions: when any are given, a call whose text matches none is refused.
+    public var guardAllow: [String] = []
+    /// Built-in kinds to redact (`email`, `phone`, `card`, `iban`, `api_key`).
+    public var redact: [String] = []
+    /// Extra regular expressions to redact.
+    public var redactPatterns: [String] = []
+    /// The audit trail's settings (nil: no audit unless a store is configured).
+    public var audit: AuditSettings?
+
+    public init() {}
+
+    /// Whether calls are audited: a store or an `audit:` section is configured.
+    public var auditsCalls: Bool { store != nil || audit != nil }
+}
+
+/// `policies.audit`: what the trail keeps and for how long.
+public struct AuditSettings: Sendable {
+    /// Keep the arguments, messages and answers (redacted), not only who, what and how it ended.
+    public var payloads = false
+    /// A secret that makes each record's hash an HMAC, so only its holder can forge a chain.
+    public var chainKey: String?
+    /// Records older than this are pruned.
+    public var maxAge: Duration?
+    /// At most this many records are kept.
+    public var maxRecords: Int?
+
+    public init() {}
+}

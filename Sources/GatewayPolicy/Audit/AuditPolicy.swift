@@ -1,0 +1,129 @@
+import Foundation
+import GatewayCore
+import MCPCore
+
+/// The outermost policy: one `AuditRecord` per call of every kind but lists (tool call, resource
+/// read, prompt get, model call), answered or refused, with every inner policy's verdict.
+///
+/// The record is written before the answer leaves: `AuditSink.write` returns once it is durable,
+/// so an answered call always has its record (a sink that cannot write fails the call, closed). A
+/// streamed model answer is recorded when its stream ends, with the usage and how it ended; that
+/// record is submitted as the stream closes (the client already has the answer), so the bound for
+/// a streamed call is the sink's batch: its record is durable within one batch of the end.
+public struct AuditPolicy: Policy {
+    public let name = "audit"
+    let sink: any AuditSink
+    let payloads: Bool
+    let redactor: Redactor?
+    /// Payload texts longer than this are cut (with a marker) before they are stored.
+    let maxPayloadCharacters: Int
+
+    public init(sink: any AuditSink, payloads: Bool, redactor: Redactor?, maxPayloadCharacters: Int = 16_384) {
+        self.sink = sink
+        self.payloads = payloads
+        self.redactor = redactor
+        self.maxPayloadCharacters = maxPayloadCharacters
+    }
+
+    public func handle<Call: GatewayCall>(_ call: Call, context: CallContext, next: PolicyNext<Call>) async throws(GatewayError) -> Call.Output {
+        guard Call.kind != .list else { return try await next(call, context) }
+        var context = context
+        let log = VerdictLog()
+        context.verdictLog = log
+        let output: Call.Output
+        do {
+            output = try await next(call, context)
+        } catch {
+            var record = base(call, context: context, status: error.code.rawValue, verdicts: log.verdicts)
+            record.message = error.message
+            try await sink.write(record)
+            throw error
+        }
+        let verdicts = log.verdicts
+        var record = base(call, context: context, status: Self.status(answered: verdicts), verdicts: verdicts)
+        if let result = output as? MCPToolResult {
+            record.toolError = result.isError
+            if payloads { record.response = payload(Self.text(of: result)) }
+        } else if let answer = output as? ModelResponse {
+            record.instance = answer.instance
+            record.attempts = answer.attempts
+            switch answer.body {
+            case .complete(let bytes, let usage):
+                record.usage = usage
+                if payloads { record.response = payload(Self.text(ofCompletion: bytes)) }
+            case .stream(let stream):
+                // Recorded at the stream's end, when its usage is known.
+                let sink = self.sink
+                let received = context.receivedAt
+                let started = record
+                stream.ledger.onClose { outcome in
+                    var finished = started
+                    finished.latencyMilliseconds = Self.milliseconds(received.duration(to: .now))
+                    finished.usage = outcome.usage
+                    finished.timeToFirstTokenMilliseconds = outcome.timeToFirstToken.map(Self.milliseconds)
+                    if outcome.end != .completed { finished.status = outcome.end.rawValue }
+                    sink.submit(finished)
+                }
+                return output
+            }
+        } else if payloads, let value = output as? JSONValue {
+            record.response = payload(value.serialized())
+        }
+        try await sink.write(record)
+        return output
+    }
+
+    func base<Call: GatewayCall>(_ call: Call, context: CallContext, status: String, verdicts: [PolicyVerdict]) -> AuditRecord {
+        var record = AuditRecord(
+            time: context.receivedAtDate, consumer: context.identity.consumer, kind: Call.kind, target: Self.target(context.target),
+            status: status, transport: context.transport, requestID: context.requestID.map { $0.jsonValue.serialized() },
+            clientAddress: context.clientAddress, latencyMilliseconds: Self.milliseconds(context.receivedAt.duration(to: .now)), verdicts: verdicts
+        )
+        if payloads {
+            let texts = call.inspectableText
+            if !texts.isEmpty { record.request = payload(texts.joined(separator: "\n")) }
+        }
+        return record
+    }
+
+    /// `ok`, or for a call a policy answered itself (the guard's refusal): `content_filtered` or `denied`.
+    static func status(answered verdicts: [PolicyVerdict]) -> String {
+        guard let denial = verdicts.last(where: { $0.outcome == .denied }) else { return "ok" }
+        return denial.policy == "guard" ? GatewayError.Code.contentFiltered.rawValue : GatewayError.Code.denied.rawValue
+    }
+
+    /// Fractional milliseconds.
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    /// `<server>/<tool>` for MCP calls, the model group for model calls.
+    static func target(_ target: CallTarget) -> String {
+        target.kind.isModelCall ? target.scope : (target.name.isEmpty ? target.scope : "\(target.scope)/\(target.name)")
+    }
+
+    /// Redacted and cut to the configured length.
+    func payload(_ text: String) -> String {
+        let redacted = redactor?.redact(text) ?? text
+        guard redacted.count > maxPayloadCharacters else { return redacted }
+        return String(redacted.prefix(maxPayloadCharacters)) + "…[cut]"
+    }
+
+    /// A tool result's text blocks.
+    static func text(of result: MCPToolResult) -> String {
+        result.jsonValue(for: .latest)["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(separator: "\n") ?? ""
+    }
+
+    /// A chat completion's message texts (content, reasoning, tool calls) or the JSON as it is.
+    static func text(ofCompletion bytes: [UInt8]) -> String {
+        guard let json = try? JSONParser().parse(bytes), let choices = json["choices"]?.arrayValue else { return String(decoding: bytes, as: UTF8.self) }
+        return choices.compactMap { choice -> String? in
+            guard let message = choice["message"] else { return nil }
+            var parts: [String] = []
+            if let reasoning = message["reasoning_content"]?.stringValue { parts.append(reasoning) }
+            if let content = message["content"]?.stringValue { parts.append(content) }
+            if let calls = message["tool_calls"] { parts.append(calls.serialized()) }
+            return parts.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import GatewayConfig
+import GatewayCore
+import GatewayPolicy
+import GatewayStore
+import Logging
+import ServiceLifecycle
+
+extension Gateway {
+    /// The audit policy and its store (outermost in the chain, so it records every call, refused
+    /// ones too), when `store:` or `policies.audit` is configured.
+    static func auditing(_ configuration: GatewayConfiguration, logger: Logger) throws -> (policy: AuditPolicy, store: SQLiteAuditStore)? {
+        let settings = configuration.policies
+        guard settings.auditsCalls else { return nil }
+        let path = settings.store ?? Self.defaultStore(next: configuration.file)
+        let audit = settings.audit ?? AuditSettings()
+        let store: SQLiteAuditStore
+        do {
+            store = try SQLiteAuditStore(
+                path: path, chainKey: audit.chainKey, retention: .init(maxAge: audit.maxAge, maxRecords: audit.maxRecords), logger: logger
+            )
+        } catch {
+            throw GatewayStartupError(.invalidConfiguration, "store: \(error.message)", underlying: error)
+        }
+        let policy = AuditPolicy(sink: store, payloads: audit.payloads, redactor: try redactor(settings))
+        logger.info("auditing calls", metadata: ["store": "\(path)", "payloads": "\(audit.payloads)"])
+        return (policy, store)
+    }
+
+    /// The guard, when it has rules.
+    static func guarding(_ configuration: GatewayConfiguration) throws -> GuardPolicy? {
+        let settings = configuration.policies
+        guard !settings.guardDeny.isEmpty || !settings.guardAllow.isEmpty else { return nil }
+        do {
+            return try GuardPolicy(deny: settings.guardDeny, allow: settings.guardAllow)
+        } catch {
+            throw GatewayStartupError(.invalidConfiguration, error.message, underlying: error)
+        }
+    }
+
+    static func redactor(_ settings: PolicySettings) throws -> Redactor? {
+        guard !settings.redact.isEmpty || !settings.redactPatterns.isEmpty else { return nil }
+        do {
+            return try Redactor(kinds: settings.redact.compactMap(Redactor.Kind.init(rawValue:)), patterns: settings.redactPatterns)
+        } catch {
+            throw GatewayStartupError(.invalidConfiguration, "policies.redact: \(error)", underlying: error)
+        }
+    }
+
+    /// Where a configuration's audit store is when `store:` does not say.
+    public static func defaultStorePath(for configuration: GatewayConfiguration) -> String {
+        defaultStore(next: configuration.file)
+    }
+
+    /// `toolgate.db` beside the configuration file (or in the working folder without one).
+    static func defaultStore(next file: String) -> String {
+        let folder = file.isEmpty ? "." : (file as NSString).deletingLastPathComponent
+        return ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent("toolgate.db")
+    }
+}

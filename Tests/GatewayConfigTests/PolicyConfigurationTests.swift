@@ -1,0 +1,57 @@
+import GatewayConfig
+import GatewayCore
+import Testing
+
+/// `store:` and `policies:`: the contract's keys, paths relative to the file, errors naming the field.
+@Suite("Configuration file: store and policies")
+struct PolicyConfigurationTests {
+    static let models = "models:\n  - { name: chat, instances: [{ name: a, provider: openai, base_url: 'http://127.0.0.1:9/v1', model: m }] }\n"
+
+    func load(_ text: String, environment: [String: String] = [:]) throws(ConfigurationError) -> GatewayConfiguration {
+        try ConfigurationLoader(environment: environment).load(bytes: Array((Self.models + text).utf8), file: "/etc/toolgate/gw.yaml")
+    }
+
+    @Test("reads the contract: the store relative to the file, guard rules, redaction kinds and the audit's settings")
+    func contract() throws {
+        let configuration = try load(
+            """
+            store: sqlite:./toolgate.db               # relative to the configuration file
+            policies:
+              guard:
+                deny: ["(?i)internal use only"]        # any message text or tool argument that matches
+              redact: [email, phone, card, iban, api_key, credit_card, { pattern: "EMP-\\\\d{6}" }]
+              audit: { payloads: true, chain_key: "${KEY}", retention: 30d, max_records: 1000 }
+            """,
+            environment: ["KEY": "k3y"]
+        )
+        let policies = configuration.policies
+        #expect(policies.store == "/etc/toolgate/./toolgate.db")
+        #expect(policies.guardDeny == ["(?i)internal use only"] && policies.guardAllow.isEmpty)
+        #expect(policies.redact == ["email", "phone", "card", "iban", "api_key"] && policies.redactPatterns == ["EMP-\\d{6}"])
+        #expect(policies.audit?.payloads == true && policies.audit?.chainKey == "k3y" && policies.audit?.maxRecords == 1000)
+        #expect(policies.audit?.maxAge == .seconds(30 * 86_400))
+        #expect(policies.auditsCalls)
+        #expect(try !load("").policies.auditsCalls, "no store and no audit section: nothing is audited")
+    }
+
+    @Test("each mistake is refused naming its field")
+    func mistakes() throws {
+        let cases: [(String, String)] = [
+            ("store: postgres://db/audit\n", "expected sqlite:PATH"),
+            ("store: 'sqlite:'\n", "sqlite: needs a file path"),
+            ("policies:\n  guard: { deny: ['(unclosed'] }\n", "policies.guard.deny[0]"),
+            ("policies:\n  redact: [email, passport]\n", "'passport' is not a redaction kind"),
+            ("policies:\n  redact: [{ regex: x }]\n", "unknown field 'regex'"),
+            ("policies:\n  audit: { payload: true }\n", "unknown field 'payload'"),
+            ("policies:\n  moderation: {}\n", "unknown field 'moderation'"),
+        ]
+        for (text, expected) in cases {
+            do {
+                _ = try load(text)
+                Issue.record("accepted: \(text)")
+            } catch {
+                #expect(error.description.contains(expected), "\(text) → \(error.description)")
+            }
+        }
+    }
+}

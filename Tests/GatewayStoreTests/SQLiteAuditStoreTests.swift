@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import GatewayCore
+import GatewayStore
+import Logging
+import MCPCore
+import Testing
+
+/// The audit store on a real SQLite file: group commit, the hash chain, its check, retention.
+@Suite("Audit store")
+struct SQLiteAuditStoreTests {
+    static func temporaryPath() -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("toolgate-audit-\(UUID().uuidString)")
+        return folder.appendingPathComponent("audit.db").path
+    }
+
+    static func record(_ number: Int, consumer: String = "alice") -> AuditRecord {
+        var record = AuditRecord(
+            time: Date(), consumer: consumer, kind: .toolCall, target: "clinic/get_patient", status: "ok", transport: "http", latencyMilliseconds: Double(number)
+        )
+        record.request = "{\"n\":\(number)}"
+        return record
+    }
+
+    /// Runs the store's writer beside `body`, then stops it (what is queued is written first).
+    static func withStore(_ path: String, retention: SQLiteAuditStore.Retention = .init(), _ body: (SQLiteAuditStore) async throws -> Void) async throws {
+        let store = try SQLiteAuditStore(path: path, retention: retention, logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { store.stop() }
+            try await body(store)
+        }
+    }
+
+    @Test("concurrent writes each return once durable; every record is there, chained, and a reopened store continues the chain")
+    func groupCommit() async throws {
+        let path = Self.temporaryPath()
+        try await Self.withStore(path) { store in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for number in 0..<300 { group.addTask { try await store.write(Self.record(number)) } }
+                try await group.waitForAll()
+            }
+            // Durable on return: another connection sees all of them before the writer stops.
+            let reader = try AuditReader(path: path)
+            #expect(try reader.entries(.init()).count == 300)
+        }
+        try await Self.withStore(path) { store in try await store.write(Self.record(300)) }
+        let reader = try AuditReader(path: path)
+        let verified = try reader.verify()
+        #expect(verified.records == 301 && verified.firstBreak == nil)
+        var filter = AuditReader.Filter()
+        filter.text = ":42}"
+        #expect(try reader.entries(filter).map { $0.record["request"]?.stringValue } == ["{\"n\":42}"])
+    }
+
+    @Test("verify names the first edited, deleted or inserted record")
+    func tampering() async throws {
+        let path = Self.temporaryPath()
+        try await Self.withStore(path) { store in
+            for number in 0..<10 { try await store.write(Self.record(number)) }
+        }
+        let database = try DatabaseQueue(path: path)
+        #expect(try AuditReader(path: path).verify().firstBreak == nil)
+        // Edited: a column, then the chained JSON itself.
+        try await database.write { try $0.execute(sql: "UPDATE audit SET status = 'ok-ish' WHERE seq = 4") }
+        #expect(try AuditReader(path: path).verify().firstBreak?.seq == 4)
+        try await database.write { try $0.execute(sql: "UPDATE audit SET status = 'ok', record = replace(record, 'alice', 'mallory') WHERE seq = 4") }
+        let edited = try #require(try AuditReader(path: path).verify().firstBreak)
+        #expect(edited.seq == 4 && edited.reason.contains("hash"))
+        try await database.write { try $0.execute(sql: "UPDATE audit SET record = replace(record, 'mallory', 'alice') WHERE seq = 4") }
+        #expect(try AuditReader(path: path).verify().firstBreak == nil)
+        // Deleted.
+        try await database.write { try $0.execute(sql: "CREATE TABLE saved AS SELECT * FROM audit WHERE seq = 6; DELETE FROM audit WHERE seq = 6") }
+        let deleted = try #require(try AuditReader(path: path).verify().firstBreak)
+        #expect(deleted.seq == 7 && deleted.reason.contains("missing"))
+        // Inserted: the row put back under its number is accepted again; a new row at the end is not.
+        try await database.write { try $0.execute(sql: "INSERT INTO audit SELECT * FROM saved") }
+        #expect(try AuditReader(path: path).verify().firstBreak == nil)
+        try await database.write { db in
+            let last = try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1") ?? ""
+            try db.execute(
+                sql: "INSERT INTO audit (id, time, consumer, kind, target, status, record, prev_hash, hash) VALUES ('forged', 't', 'x', 'tool_call', 'x', 'ok', '{}', ?, ?)",
+                arguments: [last, String(repeating: "a", count: 64)]
+            )
+        }
+        let inserted = try #require(try AuditReader(path: path).verify().firstBreak)
+        #expect(inserted.id == "forged" && inserted.seq == 11)
+    }
+
+    @Test("retention keeps the newest records and the chain still verifies from its anchor")
+    func retention() async throws {
+        let path = Self.temporaryPath()
+        try await Self.withStore(path) { store in
+            for number in 0..<20 { try await store.write(Self.record(number)) }
+        }
+        // Pruning runs in the writer's first round after start.
+        try await Self.withStore(path, retention: .init(maxRecords: 5)) { store in try await store.write(Self.record(20)) }
+        let reader = try AuditReader(path: path)
+        let entries = try reader.entries(.init())
+        #expect(entries.count <= 6 && entries.last?.seq == 21)
+        #expect(try reader.verify().firstBreak == nil)
+    }
+}

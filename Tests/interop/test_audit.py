@@ -1,0 +1,203 @@
+"""The guard, redaction and the hash-chained audit trail, end to end: real clients (the Python
+`mcp` SDK, the `openai` and `anthropic` SDKs), `toolgate audit export/verify`, sqlite3 edits, and
+`kill -9` of the gateway under load."""
+import asyncio
+import contextlib
+import json
+import pathlib
+import re
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+import anthropic
+import httpx2
+import openai
+import pytest
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+
+from conftest import DEMO_SPEC
+from llm_support import fake_llm
+
+ALICE = "sk-alice-0123456789abcdef"
+EMAIL = "ana.lopez@clinic.example.org"
+CLIENT_KEY = "sk-proj-AbCdEfGhIjKlMnOpQrStUv123456"
+
+
+def config(demo_api, fake):
+    return f"""store: sqlite:./audit.db
+policies:
+  guard: {{ deny: ["(?i)internal use only"] }}
+  redact: [email, phone, card, iban, api_key]
+  audit: {{ payloads: true }}
+servers:
+  - name: clinic
+    openapi: {{ spec: {DEMO_SPEC}, base_url: "{demo_api}" }}
+models:
+  - name: chat
+    instances: [{{ name: fake, provider: openai, base_url: "{fake.base('openai')}", api_key: sk-upstream, model: gpt-4o-mini }}]
+consumers:
+  - {{ name: alice, api_keys: ["{ALICE}"] }}
+auth: {{ required: true }}
+"""
+
+
+@contextlib.contextmanager
+def running(toolgate, yaml):
+    """`toolgate serve` on a free port; yields (base URL, process, folder). Stops it unless the test killed it."""
+    with tempfile.TemporaryDirectory() as name:
+        folder = pathlib.Path(name)
+        (folder / "toolgate.yaml").write_text("listen: 127.0.0.1:0\n" + yaml)
+        log_path = folder / "toolgate.log"
+        with open(log_path, "w") as log:
+            process = subprocess.Popen([toolgate, "serve", "--config", str(folder / "toolgate.yaml")], stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            deadline, match = time.monotonic() + 30, None
+            while match is None and time.monotonic() < deadline and process.poll() is None:
+                match = re.search(r"listening on (127\.0\.0\.1:\d+)", log_path.read_text())
+                time.sleep(0.02)
+            assert match, f"toolgate did not start: {log_path.read_text()}"
+            yield "http://" + match.group(1), process, folder
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
+
+
+def audit(toolgate, folder, *args):
+    return subprocess.run([toolgate, "audit", *args, "--store", f"sqlite:{folder / 'audit.db'}"], capture_output=True, text=True, timeout=60)
+
+
+def export(toolgate, folder):
+    result = audit(toolgate, folder, "export")
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+async def with_session(url, body):
+    async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {ALICE}"}, timeout=30) as http:
+        async with streamable_http_client(url + "/mcp/clinic", http_client=http) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                return await body(session)
+
+
+@pytest.fixture()
+def fake():
+    with fake_llm() as provider:
+        yield provider
+
+
+def test_every_answered_call_is_recorded_redacted_and_chained(toolgate, demo_api, fake):
+    with running(toolgate, config(demo_api, fake)) as (url, process, folder):
+        async def calls(session):
+            results = await asyncio.gather(*[session.call_tool("getPet", {"petId": 1 + n % 3}) for n in range(24)])
+            created = await session.call_tool("createPet", {"name": f"Rex {EMAIL} {CLIENT_KEY}", "species": "dog"})
+            refused = await session.call_tool("createPet", {"name": "INTERNAL USE ONLY budget", "species": "cat"})
+            return results, created, refused
+        results, created, refused = asyncio.run(with_session(url, calls))
+        assert all(not result.is_error for result in results) and not created.is_error
+        assert refused.is_error and "content guard" in refused.content[0].text and "budget" not in refused.content[0].text
+
+        client = openai.OpenAI(base_url=url + "/v1", api_key=ALICE, max_retries=0)
+        answer = client.chat.completions.create(model="chat", messages=[{"role": "user", "content": f"Mail {EMAIL} please"}])
+        assert answer.choices[0].finish_reason == "stop"
+        guarded = client.chat.completions.create(model="chat", messages=[{"role": "user", "content": "Summarise the internal use only memo"}])
+        assert guarded.choices[0].finish_reason == "content_filter"
+        streamed = list(client.chat.completions.create(model="chat", stream=True, messages=[{"role": "user", "content": "internal use only"}]))
+        assert [c.choices[0].finish_reason for c in streamed if c.choices] == ["content_filter"]
+        message = anthropic.Anthropic(base_url=url, api_key=ALICE, max_retries=0).messages.create(
+            model="chat", max_tokens=50, messages=[{"role": "user", "content": "internal use only, please"}])
+        assert message.stop_reason == "refusal"
+        assert len(fake.requests()) == 1, "guarded calls never reach the provider"
+
+        records = export(toolgate, folder)
+        tool_calls = [r for r in records if r["kind"] == "tool_call"]
+        model_calls = [r for r in records if r["kind"] == "chat"]
+        assert len(tool_calls) == 26 and len(model_calls) == 4, [(r["kind"], r["target"]) for r in records]
+        assert {r["consumer"] for r in records} == {"alice"}
+        assert {r["target"] for r in tool_calls} == {"clinic/getPet", "clinic/createPet"}
+        denied = [r for r in records if r["status"] == "content_filtered"]
+        assert len(denied) == 4 and all(any(v["policy"] == "guard" and v["outcome"] == "denied" for v in r["verdicts"]) for r in denied)
+        served = [r for r in model_calls if r["status"] == "ok"]
+        assert served[0]["instance"] == "fake" and served[0]["usage"]["total_tokens"] > 0
+        text = json.dumps(records)
+        assert EMAIL not in text and CLIENT_KEY not in text and ALICE not in text
+        assert "[EMAIL]" in text and "[API_KEY]" in text
+        with sqlite3.connect(folder / "audit.db") as db:
+            raw = "\n".join(row[0] for row in db.execute("SELECT record FROM audit"))
+        assert EMAIL not in raw and CLIENT_KEY not in raw
+
+        verified = audit(toolgate, folder, "verify")
+        assert verified.returncode == 0 and f"{len(records)} records" in verified.stdout, verified.stderr
+
+
+def test_verify_names_an_edited_a_deleted_and_an_inserted_record(toolgate, demo_api, fake):
+    with running(toolgate, config(demo_api, fake)) as (url, process, folder):
+        async def calls(session):
+            for n in range(6):
+                await session.call_tool("getPet", {"petId": 1})
+        asyncio.run(with_session(url, calls))
+        process.terminate()
+        process.wait(timeout=10)
+        assert audit(toolgate, folder, "verify").returncode == 0
+        db = sqlite3.connect(folder / "audit.db")
+        original = db.execute("SELECT record FROM audit WHERE seq = 3").fetchone()[0]
+        db.execute("UPDATE audit SET record = replace(record, '\"ok\"', '\"denied\"'), status = 'denied' WHERE seq = 3")
+        db.commit()
+        edited = audit(toolgate, folder, "verify")
+        assert edited.returncode != 0 and "record 3 " in edited.stderr and "hash" in edited.stderr
+        db.execute("UPDATE audit SET record = ?, status = 'ok' WHERE seq = 3", (original,))
+        db.commit()
+        assert audit(toolgate, folder, "verify").returncode == 0
+        db.execute("DELETE FROM audit WHERE seq = 4")
+        db.commit()
+        deleted = audit(toolgate, folder, "verify")
+        assert deleted.returncode != 0 and "record 5 " in deleted.stderr and "missing" in deleted.stderr
+        db.execute("INSERT INTO audit (seq, id, time, consumer, kind, target, status, record, prev_hash, hash) "
+                   "SELECT 4, 'inserted', time, consumer, kind, target, status, record, prev_hash, hash FROM audit WHERE seq = 3")
+        db.commit()
+        inserted = audit(toolgate, folder, "verify")
+        assert inserted.returncode != 0 and "record 4 (inserted)" in inserted.stderr, inserted.stderr
+        db.close()
+
+
+def test_kill_9_under_load_loses_no_answered_call(toolgate, demo_api, fake):
+    with running(toolgate, config(demo_api, fake)) as (url, process, folder):
+        answered = []
+
+        async def worker(session, number, stop):
+            for n in range(200):
+                if stop.is_set():
+                    return
+                name = f"call-{number}-{n}"
+                try:
+                    result = await asyncio.wait_for(session.call_tool("createPet", {"name": name, "species": "bird"}), 5)
+                except Exception:
+                    return
+                if not result.is_error:
+                    answered.append(name)
+
+        async def load(session):
+            stop = asyncio.Event()
+            workers = [asyncio.create_task(worker(session, number, stop)) for number in range(8)]
+            deadline = time.monotonic() + 20
+            while len(answered) < 150 and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+            stop.set()
+            await asyncio.gather(*workers, return_exceptions=True)
+
+        with contextlib.suppress(Exception):
+            asyncio.run(with_session(url, load))
+        assert process.returncode == -signal.SIGKILL
+        assert len(answered) >= 150
+        with sqlite3.connect(folder / "audit.db") as db:
+            stored = "\n".join(row[0] for row in db.execute("SELECT record FROM audit"))
+        missing = [name for name in answered if f"{name}\\\"" not in stored and f"{name}\"" not in stored]
+        assert not missing, f"{len(missing)} answered calls have no record: {missing[:5]}"
+        assert audit(toolgate, folder, "verify").returncode == 0
