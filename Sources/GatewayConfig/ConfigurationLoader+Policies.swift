@@ -19,7 +19,8 @@ extension ConfigurationLoader {
             settings.store = path
         }
         guard let policies else { return settings }
-        let fields = try policies.object(allowed: ["guard", "redact", "audit"])
+        let fields = try policies.object(allowed: ["guard", "redact", "audit", "moderation"])
+        if let moderation = fields["moderation"] { settings.moderation = try Self.moderation(moderation) }
         if let guardNode = fields["guard"] {
             let guardFields = try guardNode.object(allowed: ["deny", "allow"])
             settings.guardDeny = try patterns(guardFields["deny"])
@@ -36,6 +37,52 @@ extension ConfigurationLoader {
             // The design's shape, `audit: { redact: [...] }`, names the same kinds as `policies.redact`.
             if let redact = auditFields["redact"] { try redactions(redact, into: &settings) }
             settings.audit = auditSettings
+        }
+        return settings
+    }
+
+    /// `moderation: { url, kind: openai|webhook, api_key, model, timeout, fail: open|closed, on: [request, response], thresholds }`.
+    static func moderation(_ node: ConfigNode) throws(ConfigurationError) -> ModerationSettings {
+        let fields = try node.object(allowed: ["url", "kind", "api_key", "model", "timeout", "fail", "on", "thresholds"])
+        guard let urlNode = fields["url"] else { throw node.error(.missingField, "'url' is required (an OpenAI-compatible /moderations endpoint or a webhook)") }
+        let url = try urlNode.string()
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
+            throw urlNode.error(.invalidValue, "expected an http or https URL, found '\(url)'")
+        }
+        var settings = ModerationSettings(url: url)
+        if let kind = fields["kind"] {
+            let text = try kind.string()
+            guard let value = ModerationSettings.Kind(rawValue: text) else { throw kind.error(.invalidValue, "expected openai or webhook, found '\(text)'") }
+            settings.kind = value
+        }
+        if let key = fields["api_key"] { settings.apiKey = try key.string() }
+        if let model = fields["model"] { settings.model = try model.string() }
+        if let timeout = fields["timeout"] { settings.timeout = .milliseconds(Int64(try timeout.seconds() * 1000)) }
+        if let fail = fields["fail"] {
+            switch try fail.string() {
+            case "open": settings.failOpen = true
+            case "closed": settings.failOpen = false
+            case let other: throw fail.error(.invalidValue, "expected open or closed, found '\(other)'")
+            }
+        }
+        if let on = fields["on"] {
+            let stages = try on.strings()
+            for (index, stage) in stages.enumerated() where !["request", "response"].contains(stage) {
+                throw on.child(String(index), .string(stage)).error(.invalidValue, "expected request or response, found '\(stage)'")
+            }
+            settings.requests = stages.contains("request")
+            settings.responses = stages.contains("response")
+        }
+        if let thresholds = fields["thresholds"] {
+            guard case .object(let members) = thresholds.value else { throw thresholds.error(.invalidValue, "expected a mapping of categories to scores") }
+            for (category, value) in members {
+                let child = thresholds.child(category, value)
+                switch value {
+                case .double(let score) where (0...1).contains(score): settings.thresholds[category] = score
+                case .int(let score) where (0...1).contains(score): settings.thresholds[category] = Double(score)
+                default: throw child.error(.invalidValue, "a threshold is a score between 0 and 1")
+                }
+            }
         }
         return settings
     }

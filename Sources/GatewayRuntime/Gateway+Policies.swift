@@ -3,6 +3,7 @@ import GatewayConfig
 import GatewayCore
 import GatewayPolicy
 import GatewayStore
+import LLMUpstream
 import Logging
 import ServiceLifecycle
 
@@ -36,6 +37,15 @@ extension Gateway {
         } catch {
             throw GatewayStartupError(.invalidConfiguration, error.message, underlying: error)
         }
+    }
+
+    /// The moderation policy, when a moderator is configured.
+    static func moderating(_ configuration: GatewayConfiguration) throws -> ModerationPolicy? {
+        guard let settings = configuration.policies.moderation else { return nil }
+        guard let moderator = HTTPModerator(settings, pool: .shared) else {
+            throw GatewayStartupError(.invalidConfiguration, "policies.moderation.url: not an http or https URL without user info: \(settings.url)")
+        }
+        return ModerationPolicy(moderator: moderator, settings: settings)
     }
 
     static func redactor(_ settings: PolicySettings) throws -> Redactor? {

@@ -53,7 +53,7 @@ public struct Gateway: Sendable {
             await resources.shutdown()
             throw error
         }
-        // Audit outermost (it records refusals too), then who, what and how much, then the guard.
+        // Audit outermost (it records refusals too), then who, what and how much, then the guard and moderation.
         var chain = PolicyChain()
         let identity: (chain: PolicyChain, authenticator: Authenticator?, services: [any Service])
         var services: [any Service] = []
@@ -65,6 +65,7 @@ public struct Gateway: Sendable {
             identity = try identityPolicies(configuration, client: client)
             chain.append(contentsOf: identity.chain)
             if let guardPolicy = try guarding(configuration) { chain.append(guardPolicy) }
+            if let moderation = try moderating(configuration) { chain.append(moderation) }
         } catch {
             await resources.shutdown()
             throw error

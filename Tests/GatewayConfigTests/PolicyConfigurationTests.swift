@@ -34,6 +34,24 @@ struct PolicyConfigurationTests {
         #expect(try !load("").policies.auditsCalls, "no store and no audit section: nothing is audited")
     }
 
+    @Test("moderation: an OpenAI-compatible endpoint or a webhook, its timeout, failure mode, stages and thresholds")
+    func moderation() throws {
+        let openAI = try #require(
+            try load(
+                """
+                policies:
+                  moderation: { url: "https://api.openai.com/v1/moderations", api_key: "${KEY}", model: omni-moderation-latest,
+                                timeout: 1500ms, fail: open, on: [request, response], thresholds: { violence: 0.5, hate: 1 } }
+                """,
+                environment: ["KEY": "sk-m"]
+            ).policies.moderation
+        )
+        #expect(openAI.kind == .openai && openAI.apiKey == "sk-m" && openAI.model == "omni-moderation-latest" && openAI.timeout == .milliseconds(1500))
+        #expect(openAI.failOpen && openAI.requests && openAI.responses && openAI.thresholds == ["violence": 0.5, "hate": 1])
+        let webhook = try #require(try load("policies:\n  moderation: { url: 'http://127.0.0.1:9/hook', kind: webhook }\n").policies.moderation)
+        #expect(webhook.kind == .webhook && !webhook.failOpen && webhook.requests && !webhook.responses && webhook.timeout == .seconds(2))
+    }
+
     @Test("each mistake is refused naming its field")
     func mistakes() throws {
         let cases: [(String, String)] = [
@@ -43,7 +61,12 @@ struct PolicyConfigurationTests {
             ("policies:\n  redact: [email, passport]\n", "'passport' is not a redaction kind"),
             ("policies:\n  redact: [{ regex: x }]\n", "unknown field 'regex'"),
             ("policies:\n  audit: { payload: true }\n", "unknown field 'payload'"),
-            ("policies:\n  moderation: {}\n", "unknown field 'moderation'"),
+            ("policies:\n  moderation: {}\n", "'url' is required"),
+            ("policies:\n  moderation: { url: 'ftp://x/m' }\n", "expected an http or https URL"),
+            ("policies:\n  moderation: { url: 'http://x/m', fail: maybe }\n", "expected open or closed"),
+            ("policies:\n  moderation: { url: 'http://x/m', on: [output] }\n", "expected request or response"),
+            ("policies:\n  moderation: { url: 'http://x/m', thresholds: { hate: 2 } }\n", "between 0 and 1"),
+            ("policies:\n  moderate: {}\n", "unknown field 'moderate'"),
         ]
         for (text, expected) in cases {
             do {

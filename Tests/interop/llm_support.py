@@ -60,9 +60,11 @@ class FakeProvider:
 
 
 class Gateway:
-    def __init__(self, url, log_path):
+    def __init__(self, url, log_path, process=None, folder=None):
         self.url = url
         self.log_path = log_path
+        self.process = process
+        self.folder = folder
 
     @property
     def v1(self):
@@ -89,7 +91,8 @@ def gateway(toolgate, config_yaml):
                 if match is None:
                     time.sleep(0.02)
             assert match, f"toolgate did not start: {log_path.read_text()}"
-            yield Gateway("http://" + match.group(1), log_path)
+            yield Gateway("http://" + match.group(1), log_path, process, pathlib.Path(folder))
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)

@@ -4,12 +4,9 @@
 import asyncio
 import contextlib
 import json
-import pathlib
-import re
 import signal
 import sqlite3
 import subprocess
-import tempfile
 import time
 
 import anthropic
@@ -20,51 +17,41 @@ from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
 from conftest import DEMO_SPEC
-from llm_support import fake_llm
+from llm_support import fake_llm, gateway
 
 ALICE = "sk-alice-0123456789abcdef"
 EMAIL = "ana.lopez@clinic.example.org"
 CLIENT_KEY = "sk-proj-AbCdEfGhIjKlMnOpQrStUv123456"
 
 
-def config(demo_api, fake):
-    return f"""store: sqlite:./audit.db
-policies:
-  guard: {{ deny: ["(?i)internal use only"] }}
+POLICIES = """  guard: { deny: ["(?i)internal use only"] }
   redact: [email, phone, card, iban, api_key]
-  audit: {{ payloads: true }}
-servers:
-  - name: clinic
-    openapi: {{ spec: {DEMO_SPEC}, base_url: "{demo_api}" }}
-models:
-  - name: chat
-    instances: [{{ name: fake, provider: openai, base_url: "{fake.base('openai')}", api_key: sk-upstream, model: gpt-4o-mini }}]
-consumers:
+  audit: { payloads: true }
+"""
+IDENTITY = f"""consumers:
   - {{ name: alice, api_keys: ["{ALICE}"] }}
 auth: {{ required: true }}
 """
 
 
+def config(demo_api, fake, policies=POLICIES, identity=IDENTITY):
+    """The clinic server and a `chat` group on the fake provider, audited into ./audit.db."""
+    return f"""store: sqlite:./audit.db
+policies:
+{policies}servers:
+  - name: clinic
+    openapi: {{ spec: {DEMO_SPEC}, base_url: "{demo_api}" }}
+models:
+  - name: chat
+    instances: [{{ name: fake, provider: openai, base_url: "{fake.base('openai')}", api_key: sk-upstream, model: gpt-4o-mini }}]
+{identity}"""
+
+
 @contextlib.contextmanager
 def running(toolgate, yaml):
     """`toolgate serve` on a free port; yields (base URL, process, folder). Stops it unless the test killed it."""
-    with tempfile.TemporaryDirectory() as name:
-        folder = pathlib.Path(name)
-        (folder / "toolgate.yaml").write_text("listen: 127.0.0.1:0\n" + yaml)
-        log_path = folder / "toolgate.log"
-        with open(log_path, "w") as log:
-            process = subprocess.Popen([toolgate, "serve", "--config", str(folder / "toolgate.yaml")], stdout=subprocess.DEVNULL, stderr=log)
-        try:
-            deadline, match = time.monotonic() + 30, None
-            while match is None and time.monotonic() < deadline and process.poll() is None:
-                match = re.search(r"listening on (127\.0\.0\.1:\d+)", log_path.read_text())
-                time.sleep(0.02)
-            assert match, f"toolgate did not start: {log_path.read_text()}"
-            yield "http://" + match.group(1), process, folder
-        finally:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=10)
+    with gateway(toolgate, yaml) as gw:
+        yield gw.url, gw.process, gw.folder
 
 
 def audit(toolgate, folder, *args):

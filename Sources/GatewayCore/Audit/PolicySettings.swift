@@ -13,6 +13,8 @@ public struct PolicySettings: Sendable {
     public var redactPatterns: [String] = []
     /// The audit trail's settings (nil: no audit unless a store is configured).
     public var audit: AuditSettings?
+    /// The external moderator (nil: none).
+    public var moderation: ModerationSettings?
 
     public init() {}
 

@@ -43,14 +43,14 @@ public struct AuditPolicy: Policy {
         var record = base(call, context: context, status: Self.status(answered: verdicts), verdicts: verdicts)
         if let result = output as? MCPToolResult {
             record.toolError = result.isError
-            if payloads { record.response = payload(Self.text(of: result)) }
+            if payloads { record.response = payload(AnswerText.of(result)) }
         } else if let answer = output as? ModelResponse {
             record.instance = answer.instance
             record.attempts = answer.attempts
             switch answer.body {
             case .complete(let bytes, let usage):
                 record.usage = usage
-                if payloads { record.response = payload(Self.text(ofCompletion: bytes)) }
+                if payloads { record.response = payload(AnswerText.ofCompletion(bytes)) }
             case .stream(let stream):
                 // Recorded at the stream's end, when its usage is known.
                 let sink = self.sink
@@ -89,7 +89,7 @@ public struct AuditPolicy: Policy {
     /// `ok`, or for a call a policy answered itself (the guard's refusal): `content_filtered` or `denied`.
     static func status(answered verdicts: [PolicyVerdict]) -> String {
         guard let denial = verdicts.last(where: { $0.outcome == .denied }) else { return "ok" }
-        return denial.policy == "guard" ? GatewayError.Code.contentFiltered.rawValue : GatewayError.Code.denied.rawValue
+        return ["guard", "moderation"].contains(denial.policy) ? GatewayError.Code.contentFiltered.rawValue : GatewayError.Code.denied.rawValue
     }
 
     /// Fractional milliseconds.
@@ -107,23 +107,5 @@ public struct AuditPolicy: Policy {
         let redacted = redactor?.redact(text) ?? text
         guard redacted.count > maxPayloadCharacters else { return redacted }
         return String(redacted.prefix(maxPayloadCharacters)) + "…[cut]"
-    }
-
-    /// A tool result's text blocks.
-    static func text(of result: MCPToolResult) -> String {
-        result.jsonValue(for: .latest)["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(separator: "\n") ?? ""
-    }
-
-    /// A chat completion's message texts (content, reasoning, tool calls) or the JSON as it is.
-    static func text(ofCompletion bytes: [UInt8]) -> String {
-        guard let json = try? JSONParser().parse(bytes), let choices = json["choices"]?.arrayValue else { return String(decoding: bytes, as: UTF8.self) }
-        return choices.compactMap { choice -> String? in
-            guard let message = choice["message"] else { return nil }
-            var parts: [String] = []
-            if let reasoning = message["reasoning_content"]?.stringValue { parts.append(reasoning) }
-            if let content = message["content"]?.stringValue { parts.append(content) }
-            if let calls = message["tool_calls"] { parts.append(calls.serialized()) }
-            return parts.joined(separator: "\n")
-        }.joined(separator: "\n")
     }
 }

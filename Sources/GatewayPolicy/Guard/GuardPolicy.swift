@@ -29,14 +29,7 @@ public struct GuardPolicy: Policy {
         let texts = call.inspectableText
         guard !texts.isEmpty, let reason = refusal(of: texts) else { return try await next(call, context) }
         context.verdictLog?.append(PolicyVerdict(policy: name, outcome: .denied, detail: reason))
-        let message = "The request was refused by the gateway's content guard (\(reason))."
-        if Call.self == ToolCall.self, let result = MCPToolResult.error(message) as? Call.Output { return result }
-        if let model = call as? any ModelCarrying, model.request.operation == .chatCompletions,
-            let answer = GuardRefusal.response(to: model.request, message: message) as? Call.Output
-        {
-            return answer
-        }
-        throw GatewayError(.contentFiltered, message)
+        return try ContentRefusal.refuse(call, message: "The request was refused by the gateway's content guard (\(reason)).")
     }
 
     /// Which rule refuses the texts, if any.

@@ -1,0 +1,31 @@
+import GatewayCore
+import MCPCore
+
+/// The text of an answer, for the policies that read answers (audit payloads, moderation).
+enum AnswerText {
+    /// A tool result's text blocks.
+    static func of(_ result: MCPToolResult) -> String {
+        result.jsonValue(for: .latest)["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(separator: "\n") ?? ""
+    }
+
+    /// A chat completion's message texts (reasoning, content, tool calls), or the JSON as it is.
+    static func ofCompletion(_ bytes: [UInt8]) -> String {
+        guard let json = try? JSONParser().parse(bytes), let choices = json["choices"]?.arrayValue else { return String(decoding: bytes, as: UTF8.self) }
+        return choices.compactMap { choice -> String? in
+            guard let message = choice["message"] else { return nil }
+            var parts: [String] = []
+            if let reasoning = message["reasoning_content"]?.stringValue { parts.append(reasoning) }
+            if let content = message["content"]?.stringValue { parts.append(content) }
+            if let calls = message["tool_calls"] { parts.append(calls.serialized()) }
+            return parts.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
+    /// The text of a call's answer, when it has one to read now (a stream's comes later).
+    static func of<Output>(_ output: Output) -> String? {
+        if let result = output as? MCPToolResult { return of(result) }
+        if let answer = output as? ModelResponse, case .complete(let bytes, _) = answer.body { return ofCompletion(bytes) }
+        if let value = output as? JSONValue { return value.serialized() }
+        return nil
+    }
+}
