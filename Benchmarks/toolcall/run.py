@@ -9,6 +9,7 @@ Every answer is checked (status 200 and the upstream's pet in the body) before a
 Figures are medians of --runs runs; ratios compare medians from this same run.
 Usage: run.py --toolgate BIN [--references BIN] --fastmcp-python PY [--runs 3] [--duration 10] [--connections 32]"""
 import argparse
+import itertools
 import json
 import os
 import pathlib
@@ -232,6 +233,7 @@ def main():
                 binaries.append(("toolgate+auth+limit", args.toolgate))
             if args.audit:
                 binaries.append(("toolgate+audit", args.toolgate))
+                binaries.append(("toolgate+audit-batch", args.toolgate))
             for mode in ("session", "stateless"):
                 for label, binary in binaries:
                     port = free_port()
@@ -247,14 +249,16 @@ consumers:
 """)
                         command = [binary, "serve", "--config", str(config), "--log-level", "error"]
                         auth = {"Authorization": f"Bearer {BENCH_KEY}"}
-                    elif label.endswith("+audit"):
-                        # Every call recorded, committed before its answer, with its (redacted) payloads.
-                        config = workdir / f"audit-{mode}.yaml"
+                    elif "+audit" in label:
+                        # Every call recorded with its (redacted) payloads: committed before its
+                        # answer (the default), or queued for the writer's next batch.
+                        durability = "batch" if label.endswith("-batch") else "answer"
+                        config = workdir / f"audit-{mode}-{durability}.yaml"
                         config.write_text(f"""listen: 127.0.0.1:{port}
-store: sqlite:./audit-{mode}.db
+store: sqlite:./audit-{mode}-{durability}.db
 policies:
   redact: [email, api_key]
-  audit: {{ payloads: true }}
+  audit: {{ payloads: true, durability: {durability} }}
 servers:
   - {{ name: bench, openapi: {{ spec: {SPEC}, base_url: "{upstream_url}" }} }}
 """)
@@ -324,11 +328,12 @@ servers:
             ours = by[f"toolgate tools/call ({mode})"]
             print(f"toolgate {mode} with authentication and a request limit on: {guarded['rps'] / ours['rps']:.3f}x the throughput with them off "
                   f"({guarded['rps']:.0f} against {ours['rps']:.0f} req/s), p50 {guarded['p50']:.2f} against {ours['p50']:.2f} ms")
-    for mode in ("session", "stateless"):
-        audited = by.get(f"toolgate+audit tools/call ({mode})")
+    for mode, (label, what) in itertools.product(("session", "stateless"), (("toolgate+audit", "committed before the answer"),
+                                                                             ("toolgate+audit-batch", "queued for the next batch"))):
+        audited = by.get(f"{label} tools/call ({mode})")
         if audited:
             ours = by[f"toolgate tools/call ({mode})"]
-            print(f"toolgate {mode} with the audit trail on: {audited['rps'] / ours['rps']:.3f}x the throughput with it off "
+            print(f"toolgate {mode} with the audit trail on ({what}): {audited['rps'] / ours['rps']:.3f}x the throughput with it off "
                   f"({audited['rps']:.0f} against {ours['rps']:.0f} req/s), p50 {audited['p50']:.2f} against {ours['p50']:.2f} ms, "
                   f"p99 {audited['p99']:.2f} against {ours['p99']:.2f} ms")
     for mode in ("session", "stateless"):

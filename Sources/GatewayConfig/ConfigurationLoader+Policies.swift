@@ -19,7 +19,7 @@ extension ConfigurationLoader {
             settings.store = path
         }
         guard let policies else { return settings }
-        let fields = try policies.object(allowed: ["guard", "redact", "audit", "moderation"])
+        let fields = try policies.object(allowed: ["guard", "redact", "redact_upstream", "audit", "moderation"])
         if let moderation = fields["moderation"] { settings.moderation = try Self.moderation(moderation) }
         if let guardNode = fields["guard"] {
             let guardFields = try guardNode.object(allowed: ["deny", "allow"])
@@ -27,16 +27,34 @@ extension ConfigurationLoader {
             settings.guardAllow = try patterns(guardFields["allow"])
         }
         if let redact = fields["redact"] { try redactions(redact, into: &settings) }
+        if let upstream = fields["redact_upstream"] {
+            let upstreamFields = try upstream.object(allowed: ["servers", "models", "restore"])
+            var redaction = UpstreamRedactionSettings()
+            redaction.servers = try upstreamFields["servers"]?.strings()
+            redaction.models = try upstreamFields["models"]?.strings()
+            if let restore = upstreamFields["restore"] { redaction.restore = try restore.bool() }
+            settings.redactUpstream = redaction
+        }
         if let audit = fields["audit"] {
-            let auditFields = try audit.object(allowed: ["payloads", "chain_key", "retention", "max_records", "redact"])
+            let auditFields = try audit.object(allowed: ["payloads", "durability", "chain_key", "retention", "max_records", "redact"])
             var auditSettings = AuditSettings()
             if let payloads = auditFields["payloads"] { auditSettings.payloads = try payloads.bool() }
             if let key = auditFields["chain_key"] { auditSettings.chainKey = try key.string() }
+            if let durability = auditFields["durability"] {
+                switch try durability.string() {
+                case "answer": auditSettings.durableBeforeAnswer = true
+                case "batch": auditSettings.durableBeforeAnswer = false
+                case let other: throw durability.error(.invalidValue, "expected answer (committed before the answer leaves) or batch, found '\(other)'")
+                }
+            }
             if let retention = auditFields["retention"] { auditSettings.maxAge = .milliseconds(Int64(try retention.seconds() * 1000)) }
             if let maxRecords = auditFields["max_records"] { auditSettings.maxRecords = try maxRecords.int(in: 1...Int.max) }
             // The design's shape, `audit: { redact: [...] }`, names the same kinds as `policies.redact`.
             if let redact = auditFields["redact"] { try redactions(redact, into: &settings) }
             settings.audit = auditSettings
+        }
+        if settings.redactUpstream != nil, settings.redact.isEmpty, settings.redactPatterns.isEmpty, let upstream = fields["redact_upstream"] {
+            throw upstream.error(.missingField, "redact_upstream replaces what 'policies.redact' names; list the kinds there")
         }
         return settings
     }

@@ -43,7 +43,7 @@ public struct ConfigurationLoader: Sendable {
         }
         var configuration = GatewayConfiguration(file: file, servers: [])
         if let listen = fields["listen"] { (configuration.host, configuration.port) = try Self.address(listen) }
-        if let http = fields["http"] { configuration.http = try Self.http(http) }
+        if let http = fields["http"] { configuration.http = try Self.http(http, folder: (file as NSString).deletingLastPathComponent) }
         if let commands = fields["allowed_commands"] { configuration.allowedCommands = try commands.strings() }
         if let models = fields["models"] { configuration.models = try Self.models(models) }
         configuration.identity = try Self.identity(consumers: fields["consumers"], groups: fields["groups"], auth: fields["auth"])
@@ -182,8 +182,10 @@ public struct ConfigurationLoader: Sendable {
         return (host, port)
     }
 
-    static func http(_ node: ConfigNode) throws(ConfigurationError) -> HTTPSettings {
-        let fields = try node.object(allowed: ["allowed_origins", "allowed_hosts", "max_body_bytes", "max_sessions", "session_idle_timeout", "shutdown_timeout", "replies"])
+    static func http(_ node: ConfigNode, folder: String) throws(ConfigurationError) -> HTTPSettings {
+        let fields = try node.object(
+            allowed: ["allowed_origins", "allowed_hosts", "max_body_bytes", "max_sessions", "session_idle_timeout", "shutdown_timeout", "replies", "access_log"]
+        )
         var settings = HTTPSettings()
         if let value = fields["allowed_origins"] { settings.allowedOrigins = try value.strings() }
         if let value = fields["allowed_hosts"] { settings.allowedHosts = try value.strings() }
@@ -195,6 +197,14 @@ public struct ConfigurationLoader: Sendable {
             let raw = try value.string()
             guard let replies = HTTPSettings.Replies(rawValue: raw) else { throw value.error(.invalidValue, "expected auto, sse or json, found '\(raw)'") }
             settings.replies = replies
+        }
+        if let value = fields["access_log"] {
+            let target = try value.string()
+            switch target {
+            case "off", "": settings.accessLog = nil
+            case "stderr": settings.accessLog = "stderr"
+            default: settings.accessLog = target.hasPrefix("/") || folder.isEmpty ? target : (folder as NSString).appendingPathComponent(target)
+            }
         }
         return settings
     }

@@ -54,6 +54,8 @@ public struct HTTPSettings: Sendable {
     public var sessionIdleTimeout: Double
     /// Seconds calls in flight may take to finish after SIGTERM before they are cancelled.
     public var shutdownTimeout: Double
+    /// Where one JSON line per request goes: `stderr`, a file path, or nil (off).
+    public var accessLog: String?
 
     public init(
         allowedOrigins: [String] = [], allowedHosts: [String] = [], maxBodyBytes: Int = 4 << 20, maxSessions: Int = 10_000,

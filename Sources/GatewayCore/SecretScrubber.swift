@@ -24,15 +24,7 @@ public struct SecretScrubber: Sendable {
     /// Every string in a JSON value (keys too), scrubbed.
     public func scrub(_ value: JSONValue) -> JSONValue {
         guard !secrets.isEmpty else { return value }
-        switch value {
-        case .string(let text): return .string(scrub(text))
-        case .array(let items): return .array(items.map(scrub))
-        case .object(let members):
-            var scrubbed = JSONObject()
-            for (key, member) in members { scrubbed[scrub(key)] = scrub(member) }
-            return .object(scrubbed)
-        default: return value
-        }
+        return value.mappingStrings(keys: true) { scrub($0) }
     }
 
     /// A tool result's text and structured content, scrubbed.

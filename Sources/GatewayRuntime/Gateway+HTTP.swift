@@ -17,6 +17,7 @@ extension Gateway {
     /// `/healthz`, `/readyz`, and the mounted route groups (`/v1/...`).
     public func routes() -> (router: GatewayRouter, services: [any Service]) {
         let router = GatewayRouter()
+        if let accessLog { router.add(middleware: AccessLogMiddleware(log: accessLog)) }
         var services: [any Service] = self.services
         let transportConfiguration = Self.transportConfiguration(configuration.http)
         let policies = self.policies

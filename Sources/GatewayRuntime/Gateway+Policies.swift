@@ -23,7 +23,7 @@ extension Gateway {
         } catch {
             throw GatewayStartupError(.invalidConfiguration, "store: \(error.message)", underlying: error)
         }
-        let policy = AuditPolicy(sink: store, payloads: audit.payloads, redactor: try redactor(settings))
+        let policy = AuditPolicy(sink: store, payloads: audit.payloads, durableBeforeAnswer: audit.durableBeforeAnswer, redactor: try redactor(settings))
         logger.info("auditing calls", metadata: ["store": "\(path)", "payloads": "\(audit.payloads)"])
         return (policy, store)
     }
@@ -46,6 +46,12 @@ extension Gateway {
             throw GatewayStartupError(.invalidConfiguration, "policies.moderation.url: not an http or https URL without user info: \(settings.url)")
         }
         return ModerationPolicy(moderator: moderator, settings: settings)
+    }
+
+    /// The upstream redaction, when configured.
+    static func redactingUpstream(_ configuration: GatewayConfiguration) throws -> UpstreamRedactionPolicy? {
+        guard let settings = configuration.policies.redactUpstream, let redactor = try redactor(configuration.policies) else { return nil }
+        return UpstreamRedactionPolicy(redactor: redactor, servers: settings.servers, models: settings.models, restore: settings.restore)
     }
 
     static func redactor(_ settings: PolicySettings) throws -> Redactor? {

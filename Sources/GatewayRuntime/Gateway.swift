@@ -31,6 +31,8 @@ public struct Gateway: Sendable {
     let routeGroups: [any GatewayRoutes]
     /// What shuts down the shared clients and the providers' children once, on every exit path.
     let resources: GatewayResources
+    /// One JSON line per HTTP request (`http.access_log`), when configured.
+    let accessLog: AccessLog?
     let logger: Logger
 
     /// Builds every server of `configuration` (imports documents, prepares stdio and remote
@@ -65,6 +67,8 @@ public struct Gateway: Sendable {
             identity = try identityPolicies(configuration, client: client)
             chain.append(contentsOf: identity.chain)
             if let guardPolicy = try guarding(configuration) { chain.append(guardPolicy) }
+            // Upstream redaction before moderation, so an external moderator never sees what it replaces.
+            if let redaction = try redactingUpstream(configuration) { chain.append(redaction) }
             if let moderation = try moderating(configuration) { chain.append(moderation) }
         } catch {
             await resources.shutdown()
@@ -79,9 +83,18 @@ public struct Gateway: Sendable {
             resources.adopt(pool)
             models = ModelRouter(configuration.models, pool: pool, logger: logger)
         }
+        var accessLog: AccessLog?
+        if let target = configuration.http.accessLog {
+            do {
+                accessLog = try AccessLog(target: target)
+            } catch {
+                await resources.shutdown()
+                throw GatewayStartupError(.invalidConfiguration, "http.access_log: \(target) cannot be written: \(error)", underlying: error)
+            }
+        }
         return Gateway(
             configuration: configuration, servers: servers, policies: chain, models: models, authenticator: identity.authenticator, services: services,
-            routeGroups: routes, resources: resources, logger: logger
+            routeGroups: routes, resources: resources, accessLog: accessLog, logger: logger
         )
     }
 

@@ -64,12 +64,19 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
         self.logger = logger
     }
 
-    public func write(_ record: AuditRecord) async throws(GatewayError) {
+    public func write(_ record: AuditRecord, untilDurable: Bool) async throws(GatewayError) {
+        if !untilDurable, queue.withLock({ $0.pending.count < Self.queueLimit }) {
+            enqueue(record, waiter: nil)
+            return
+        }
         let outcome = await withCheckedContinuation { (waiter: Waiter) in
             enqueue(record, waiter: waiter)
         }
         try outcome.get()
     }
+
+    /// Past this many queued records, writers that need not wait for durability wait anyway (back-pressure).
+    static let queueLimit = 8192
 
     public func submit(_ record: AuditRecord) {
         enqueue(record, waiter: nil)
@@ -103,7 +110,7 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 while let batch = await nextBatch() {
-                    commit(batch)
+                    await commit(batch)
                     if ContinuousClock.now - lastPrune > .seconds(60) {
                         lastPrune = .now
                         prune()
@@ -150,10 +157,18 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
         }
     }
 
-    private func commit(_ batch: [(record: AuditRecord, waiter: Waiter?)]) {
+    /// Writes one batch and answers its waiters. The transaction runs on GRDB's writer queue while
+    /// this task waits, so no event loop thread is held by SQLite; once the task is cancelled
+    /// (shutdown without grace) the last batches are written synchronously instead.
+    private func commit(_ batch: [(record: AuditRecord, waiter: Waiter?)]) async {
+        let records = batch.map(\.record)
         let outcome: Result<Void, GatewayError>
         do {
-            try database.write { db in try insert(batch.map(\.record), db: db) }
+            if Task.isCancelled {
+                try writeNow(records)
+            } else {
+                try await database.write { db in try self.insert(records, db: db) }
+            }
             outcome = .success(())
         } catch {
             logger.error("audit batch not written", metadata: ["records": "\(batch.count)", "error": "\(error)"])
@@ -162,20 +177,25 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
         for entry in batch { entry.waiter?.resume(returning: outcome) }
     }
 
+    /// Inserts records in one transaction on the calling thread.
+    private func writeNow(_ records: [AuditRecord]) throws {
+        try database.write { db in try insert(records, db: db) }
+    }
+
     /// Inserts records in order, each chained to the one before; the head moves only once the
     /// transaction commits (a failed one leaves it where it was).
     private func insert(_ records: [AuditRecord], db: Database) throws {
         var previous = head.withLock { $0 }
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO audit (id, time, consumer, kind, target, status, record, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
         for record in records {
-            let json = record.jsonValue.serialized()
-            let hash = chain.hash(previous: previous, record: json)
-            try db.execute(
-                sql: "INSERT INTO audit (id, time, consumer, kind, target, status, record, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    record.id, AuditRecord.timeFormat.format(record.time), record.consumer, record.kind.rawValue, record.target, record.status, json,
-                    previous, hash,
-                ]
-            )
+            let json = record.jsonValue
+            let text = json.serialized()
+            let hash = chain.hash(previous: previous, record: text)
+            try statement.execute(arguments: [
+                record.id, json["time"]?.stringValue ?? "", record.consumer, record.kind.rawValue, record.target, record.status, text, previous, hash,
+            ])
             previous = hash
         }
         let last = previous
@@ -189,7 +209,7 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
             try database.write { db in
                 var cutoff: Int64 = 0
                 if let maxAge = retention.maxAge {
-                    let oldest = AuditRecord.timeFormat.format(Date().addingTimeInterval(-Double(maxAge.components.seconds)))
+                    let oldest = AuditRecord.formatTime(Date().addingTimeInterval(-Double(maxAge.components.seconds)))
                     cutoff = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM audit WHERE time < ?", arguments: [oldest]) ?? 0
                 }
                 if let maxRecords = retention.maxRecords {

@@ -20,7 +20,7 @@ struct PolicyConfigurationTests {
               guard:
                 deny: ["(?i)internal use only"]        # any message text or tool argument that matches
               redact: [email, phone, card, iban, api_key, credit_card, { pattern: "EMP-\\\\d{6}" }]
-              audit: { payloads: true, chain_key: "${KEY}", retention: 30d, max_records: 1000 }
+              audit: { payloads: true, durability: batch, chain_key: "${KEY}", retention: 30d, max_records: 1000 }
             """,
             environment: ["KEY": "k3y"]
         )
@@ -29,7 +29,7 @@ struct PolicyConfigurationTests {
         #expect(policies.guardDeny == ["(?i)internal use only"] && policies.guardAllow.isEmpty)
         #expect(policies.redact == ["email", "phone", "card", "iban", "api_key"] && policies.redactPatterns == ["EMP-\\d{6}"])
         #expect(policies.audit?.payloads == true && policies.audit?.chainKey == "k3y" && policies.audit?.maxRecords == 1000)
-        #expect(policies.audit?.maxAge == .seconds(30 * 86_400))
+        #expect(policies.audit?.maxAge == .seconds(30 * 86_400) && policies.audit?.durableBeforeAnswer == false)
         #expect(policies.auditsCalls)
         #expect(try !load("").policies.auditsCalls, "no store and no audit section: nothing is audited")
     }
@@ -52,6 +52,23 @@ struct PolicyConfigurationTests {
         #expect(webhook.kind == .webhook && !webhook.failOpen && webhook.requests && !webhook.responses && webhook.timeout == .seconds(2))
     }
 
+    @Test("upstream redaction names its servers and models; the access log goes to stderr or a file beside the configuration")
+    func upstreamRedactionAndAccessLog() throws {
+        let configuration = try load(
+            """
+            http: { access_log: logs/access.log }
+            policies:
+              redact: [email]
+              redact_upstream: { servers: [clinic], restore: true }
+            """
+        )
+        let redaction = try #require(configuration.policies.redactUpstream)
+        #expect(redaction.servers == ["clinic"] && redaction.models == nil && redaction.restore)
+        #expect(configuration.http.accessLog == "/etc/toolgate/logs/access.log")
+        #expect(try load("http: { access_log: stderr }\n").http.accessLog == "stderr")
+        #expect(try load("").http.accessLog == nil)
+    }
+
     @Test("each mistake is refused naming its field")
     func mistakes() throws {
         let cases: [(String, String)] = [
@@ -61,12 +78,14 @@ struct PolicyConfigurationTests {
             ("policies:\n  redact: [email, passport]\n", "'passport' is not a redaction kind"),
             ("policies:\n  redact: [{ regex: x }]\n", "unknown field 'regex'"),
             ("policies:\n  audit: { payload: true }\n", "unknown field 'payload'"),
+            ("policies:\n  audit: { durability: eventually }\n", "expected answer"),
             ("policies:\n  moderation: {}\n", "'url' is required"),
             ("policies:\n  moderation: { url: 'ftp://x/m' }\n", "expected an http or https URL"),
             ("policies:\n  moderation: { url: 'http://x/m', fail: maybe }\n", "expected open or closed"),
             ("policies:\n  moderation: { url: 'http://x/m', on: [output] }\n", "expected request or response"),
             ("policies:\n  moderation: { url: 'http://x/m', thresholds: { hate: 2 } }\n", "between 0 and 1"),
             ("policies:\n  moderate: {}\n", "unknown field 'moderate'"),
+            ("policies:\n  redact_upstream: { restore: true }\n", "list the kinds there"),
         ]
         for (text, expected) in cases {
             do {

@@ -37,14 +37,14 @@ struct SQLiteAuditStoreTests {
         let path = Self.temporaryPath()
         try await Self.withStore(path) { store in
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for number in 0..<300 { group.addTask { try await store.write(Self.record(number)) } }
+                for number in 0..<300 { group.addTask { try await store.write(Self.record(number), untilDurable: true) } }
                 try await group.waitForAll()
             }
             // Durable on return: another connection sees all of them before the writer stops.
             let reader = try AuditReader(path: path)
             #expect(try reader.entries(.init()).count == 300)
         }
-        try await Self.withStore(path) { store in try await store.write(Self.record(300)) }
+        try await Self.withStore(path) { store in try await store.write(Self.record(300), untilDurable: true) }
         let reader = try AuditReader(path: path)
         let verified = try reader.verify()
         #expect(verified.records == 301 && verified.firstBreak == nil)
@@ -57,7 +57,7 @@ struct SQLiteAuditStoreTests {
     func tampering() async throws {
         let path = Self.temporaryPath()
         try await Self.withStore(path) { store in
-            for number in 0..<10 { try await store.write(Self.record(number)) }
+            for number in 0..<10 { try await store.write(Self.record(number), untilDurable: true) }
         }
         let database = try DatabaseQueue(path: path)
         #expect(try AuditReader(path: path).verify().firstBreak == nil)
@@ -91,10 +91,10 @@ struct SQLiteAuditStoreTests {
     func retention() async throws {
         let path = Self.temporaryPath()
         try await Self.withStore(path) { store in
-            for number in 0..<20 { try await store.write(Self.record(number)) }
+            for number in 0..<20 { try await store.write(Self.record(number), untilDurable: true) }
         }
         // Pruning runs in the writer's first round after start.
-        try await Self.withStore(path, retention: .init(maxRecords: 5)) { store in try await store.write(Self.record(20)) }
+        try await Self.withStore(path, retention: .init(maxRecords: 5)) { store in try await store.write(Self.record(20), untilDurable: true) }
         let reader = try AuditReader(path: path)
         let entries = try reader.entries(.init())
         #expect(entries.count <= 6 && entries.last?.seq == 21)

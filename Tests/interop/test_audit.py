@@ -188,3 +188,37 @@ def test_kill_9_under_load_loses_no_answered_call(toolgate, demo_api, fake):
         missing = [name for name in answered if f"{name}\\\"" not in stored and f"{name}\"" not in stored]
         assert not missing, f"{len(missing)} answered calls have no record: {missing[:5]}"
         assert audit(toolgate, folder, "verify").returncode == 0
+
+
+def test_upstreams_get_placeholders_the_client_gets_values_and_every_request_is_logged(toolgate, demo_api, fake):
+    policies = POLICIES + "  redact_upstream: { restore: true }\n"
+    with running(toolgate, "http: { access_log: ./access.log }\n" + config(demo_api, fake, policies=policies)) as (url, process, folder):
+        async def create(session):
+            return await session.call_tool("createPet", {"name": f"Rex of {EMAIL}", "species": "dog"})
+        created = asyncio.run(with_session(url, create))
+        assert created.structured_content["name"] == f"Rex of {EMAIL}", "the answer's placeholder is put back for the client"
+        stored = httpx2.get(f"{demo_api}/pets/{created.structured_content['id']}").json()
+        assert stored["name"] == "Rex of [EMAIL_1]", "the upstream API never saw the address"
+
+        client = openai.OpenAI(base_url=url + "/v1", api_key=ALICE, max_retries=0)
+        chunks = list(client.chat.completions.create(model="chat", stream=True, messages=[
+            {"role": "user", "content": f"Write to {EMAIL} and {EMAIL}, key {CLIENT_KEY}"}]))
+        streamed_text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+        sent = json.loads(fake.requests()[-1]["body"])["messages"][0]["content"]
+        assert sent == "Write to [EMAIL_1] and [EMAIL_1], key [API_KEY_1]"
+
+        records = export(toolgate, folder)
+        stream_record = [r for r in records if r["kind"] == "chat"][-1]
+        assert stream_record["response"] == streamed_text and stream_record["usage"]["total_tokens"] > 0
+        assert any(v["policy"] == "redact_upstream" and v["outcome"] == "modified" for v in stream_record["verdicts"])
+
+        httpx2.get(url + "/healthz?api_key=sk-in-the-query-0000000000")
+        # Lines are written off the event loops, in order: wait (bounded) for the last one.
+        deadline = time.monotonic() + 10
+        while '"/healthz"' not in (folder / "access.log").read_text() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        log = [json.loads(line) for line in (folder / "access.log").read_text().splitlines()]
+        assert {"method", "path", "status", "duration_ms", "time"} <= set(log[-1])
+        assert ("POST", "/v1/chat/completions", 200) in [(e["method"], e["path"], e["status"]) for e in log]
+        assert log[-1]["path"] == "/healthz" and "sk-in-the-query" not in (folder / "access.log").read_text()
+        assert ALICE not in (folder / "access.log").read_text() and EMAIL not in (folder / "access.log").read_text()

@@ -15,6 +15,8 @@ public struct PolicySettings: Sendable {
     public var audit: AuditSettings?
     /// The external moderator (nil: none).
     public var moderation: ModerationSettings?
+    /// Redaction of what is sent upstream (nil: upstreams get the text as it came).
+    public var redactUpstream: UpstreamRedactionSettings?
 
     public init() {}
 
@@ -26,12 +28,28 @@ public struct PolicySettings: Sendable {
 public struct AuditSettings: Sendable {
     /// Keep the arguments, messages and answers (redacted), not only who, what and how it ended.
     public var payloads = false
+    /// The answer waits until its record is committed (`true`, the default), or leaves once the
+    /// record is queued for the next batch (a crash can lose the records queued, at most one batch).
+    public var durableBeforeAnswer = true
     /// A secret that makes each record's hash an HMAC, so only its holder can forge a chain.
     public var chainKey: String?
     /// Records older than this are pruned.
     public var maxAge: Duration?
     /// At most this many records are kept.
     public var maxRecords: Int?
+
+    public init() {}
+}
+
+/// `policies.redact_upstream`: which upstreams get placeholders instead of the `redact` kinds'
+/// values, and whether the answer gets the values back.
+public struct UpstreamRedactionSettings: Sendable {
+    /// Virtual servers whose tool calls are redacted (nil: all).
+    public var servers: [String]?
+    /// Model groups whose chat calls are redacted (nil: all).
+    public var models: [String]?
+    /// Put the values back where the answer names their placeholders.
+    public var restore = false
 
     public init() {}
 }

@@ -9,7 +9,7 @@ public struct ModelStream: AsyncSequence, Sendable {
     public let ledger: ModelStreamLedger
     /// What to do when the client goes away mid-stream.
     public let onDisconnect: ModelStreamSettings.OnDisconnect
-    private let source: any ModelStreamSource
+    let source: any ModelStreamSource
 
     public init(ledger: ModelStreamLedger, onDisconnect: ModelStreamSettings.OnDisconnect, source: any ModelStreamSource) {
         self.ledger = ledger

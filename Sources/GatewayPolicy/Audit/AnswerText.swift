@@ -5,7 +5,10 @@ import MCPCore
 enum AnswerText {
     /// A tool result's text blocks.
     static func of(_ result: MCPToolResult) -> String {
-        result.jsonValue(for: .latest)["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(separator: "\n") ?? ""
+        result.content.compactMap { content -> String? in
+            guard case .text(let text) = content else { return nil }
+            return text
+        }.joined(separator: "\n")
     }
 
     /// A chat completion's message texts (reasoning, content, tool calls), or the JSON as it is.

@@ -6,7 +6,8 @@ import MCPCore
 /// read, prompt get, model call), answered or refused, with every inner policy's verdict.
 ///
 /// The record is written before the answer leaves: `AuditSink.write` returns once it is durable,
-/// so an answered call always has its record (a sink that cannot write fails the call, closed). A
+/// so an answered call always has its record (a sink that cannot write fails the call, closed);
+/// with `durability: batch` the answer leaves once the record is queued instead. A
 /// streamed model answer is recorded when its stream ends, with the usage and how it ended; that
 /// record is submitted as the stream closes (the client already has the answer), so the bound for
 /// a streamed call is the sink's batch: its record is durable within one batch of the end.
@@ -14,13 +15,16 @@ public struct AuditPolicy: Policy {
     public let name = "audit"
     let sink: any AuditSink
     let payloads: Bool
+    /// Whether the answer waits for its record's commit.
+    let durableBeforeAnswer: Bool
     let redactor: Redactor?
     /// Payload texts longer than this are cut (with a marker) before they are stored.
     let maxPayloadCharacters: Int
 
-    public init(sink: any AuditSink, payloads: Bool, redactor: Redactor?, maxPayloadCharacters: Int = 16_384) {
+    public init(sink: any AuditSink, payloads: Bool, durableBeforeAnswer: Bool = true, redactor: Redactor?, maxPayloadCharacters: Int = 16_384) {
         self.sink = sink
         self.payloads = payloads
+        self.durableBeforeAnswer = durableBeforeAnswer
         self.redactor = redactor
         self.maxPayloadCharacters = maxPayloadCharacters
     }
@@ -36,7 +40,7 @@ public struct AuditPolicy: Policy {
         } catch {
             var record = base(call, context: context, status: error.code.rawValue, verdicts: log.verdicts)
             record.message = error.message
-            try await sink.write(record)
+            try await sink.write(record, untilDurable: durableBeforeAnswer)
             throw error
         }
         let verdicts = log.verdicts
@@ -52,24 +56,28 @@ public struct AuditPolicy: Policy {
                 record.usage = usage
                 if payloads { record.response = payload(AnswerText.ofCompletion(bytes)) }
             case .stream(let stream):
-                // Recorded at the stream's end, when its usage is known.
+                // Recorded at the stream's end, when its usage (and its whole text) is known.
                 let sink = self.sink
                 let received = context.receivedAt
                 let started = record
+                let text = payloads ? StreamedText(limit: maxPayloadCharacters) : nil
                 stream.ledger.onClose { outcome in
                     var finished = started
                     finished.latencyMilliseconds = Self.milliseconds(received.duration(to: .now))
                     finished.usage = outcome.usage
                     finished.timeToFirstTokenMilliseconds = outcome.timeToFirstToken.map(Self.milliseconds)
                     if outcome.end != .completed { finished.status = outcome.end.rawValue }
+                    if let text { finished.response = payload(text.value) }
                     sink.submit(finished)
                 }
-                return output
+                guard let text, var answer = output as? ModelResponse else { return output }
+                answer.body = .stream(stream.observed { text.take($0) })
+                return answer as? Call.Output ?? output
             }
         } else if payloads, let value = output as? JSONValue {
             record.response = payload(value.serialized())
         }
-        try await sink.write(record)
+        try await sink.write(record, untilDurable: durableBeforeAnswer)
         return output
     }
 

@@ -18,6 +18,45 @@ public struct Redactor: Sendable {
         let expression: NSRegularExpression
         let placeholder: String
         let check: (@Sendable (String) -> Bool)?
+        /// What a text needs before the expression can match it (most texts have no e-mail, no
+        /// key and few digits: the expression, far slower than this, is not run on them).
+        let mayMatch: @Sendable (TextTraits) -> Bool
+    }
+
+    /// What one pass over a text learns, for the rules' quick checks.
+    struct TextTraits {
+        var digits = 0
+        var at = false
+        /// The text holds a key prefix (`sk-`, `AKIA`, `gh?_`, `xox`, `AIza`) or `earer` (a bearer token).
+        var keyHint = false
+
+        init(_ text: String) {
+            var previous: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+            for byte in text.utf8 {
+                if byte >= 0x30 && byte <= 0x39 {
+                    digits += 1
+                } else if byte == 0x40 {
+                    at = true
+                }
+                if !keyHint { keyHint = Self.endsKeyHint(previous, byte) }
+                previous = (previous.1, previous.2, previous.3, byte)
+            }
+        }
+
+        /// Whether `byte` after the last four bytes ends one of the hints.
+        static func endsKeyHint(_ last: (UInt8, UInt8, UInt8, UInt8), _ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "-"): return last.2 == UInt8(ascii: "s") && last.3 == UInt8(ascii: "k")
+            case UInt8(ascii: "A"): return last.1 == UInt8(ascii: "A") && last.2 == UInt8(ascii: "K") && last.3 == UInt8(ascii: "I")
+            case UInt8(ascii: "_"): return last.2 == UInt8(ascii: "g") && last.3 == UInt8(ascii: "h") || last.1 == UInt8(ascii: "g") && last.2 == UInt8(ascii: "h")
+            case UInt8(ascii: "x"): return last.2 == UInt8(ascii: "x") && last.3 == UInt8(ascii: "o")
+            case UInt8(ascii: "a"): return last.1 == UInt8(ascii: "A") && last.2 == UInt8(ascii: "I") && last.3 == UInt8(ascii: "z")
+            case UInt8(ascii: "r"), UInt8(ascii: "R"):
+                return (last.0 | 0x20) == UInt8(ascii: "e") && (last.1 | 0x20) == UInt8(ascii: "a") && (last.2 | 0x20) == UInt8(ascii: "r")
+                    && (last.3 | 0x20) == UInt8(ascii: "e")
+            default: return false
+            }
+        }
     }
 
     private let rules: [Rule]
@@ -28,20 +67,36 @@ public struct Redactor: Sendable {
         // The most specific shapes first: a card number or a key must not be taken for a phone number.
         let order: [Kind] = [.apiKey, .email, .iban, .card, .phone]
         for kind in order where kinds.contains(kind) {
-            rules.append(Rule(expression: try NSRegularExpression(pattern: Self.pattern(of: kind)), placeholder: "[\(kind.rawValue.uppercased())]", check: Self.check(of: kind)))
+            rules.append(
+                Rule(
+                    expression: try NSRegularExpression(pattern: Self.pattern(of: kind)), placeholder: "[\(kind.rawValue.uppercased())]", check: Self.check(of: kind),
+                    mayMatch: Self.mayMatch(kind)
+                )
+            )
         }
         for pattern in patterns {
-            rules.append(Rule(expression: try NSRegularExpression(pattern: pattern), placeholder: "[REDACTED]", check: nil))
+            rules.append(Rule(expression: try NSRegularExpression(pattern: pattern), placeholder: "[REDACTED]", check: nil, mayMatch: { _ in true }))
         }
         self.rules = rules
     }
 
     public var isEmpty: Bool { rules.isEmpty }
 
-    /// `text` with every match replaced.
+    /// `text` with every match replaced by its kind's placeholder.
     public func redact(_ text: String) -> String {
+        replace(in: text) { rule, _ in rule.placeholder }
+    }
+
+    /// `text` with every match replaced by a numbered placeholder (`[EMAIL_1]`), the same one for
+    /// the same value within `table`, so an answer can name it and `table` can restore it.
+    public func pseudonymize(_ text: String, table: PlaceholderTable) -> String {
+        replace(in: text) { rule, found in table.placeholder(for: found, kind: String(rule.placeholder.dropFirst().dropLast())) }
+    }
+
+    private func replace(in text: String, with replacement: (Rule, String) -> String) -> String {
+        let traits = TextTraits(text)
         var text = text
-        for rule in rules {
+        for rule in rules where rule.mayMatch(traits) {
             let whole = NSRange(text.startIndex..., in: text)
             let matches = rule.expression.matches(in: text, range: whole)
             guard !matches.isEmpty else { continue }
@@ -52,7 +107,7 @@ public struct Redactor: Sendable {
                 let found = String(text[range])
                 if let check = rule.check, !check(found) { continue }
                 result += text[cursor..<range.lowerBound]
-                result += rule.placeholder
+                result += replacement(rule, found)
                 cursor = range.upperBound
             }
             result += text[cursor...]
@@ -70,6 +125,16 @@ public struct Redactor: Sendable {
         case .iban: return #"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b"#
         case .apiKey:
             return #"(?:\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}|\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAIza[0-9A-Za-z_-]{35}|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{16,})"#
+        }
+    }
+
+    static func mayMatch(_ kind: Kind) -> @Sendable (TextTraits) -> Bool {
+        switch kind {
+        case .email: return { $0.at }
+        case .phone: return { $0.digits >= 7 }
+        case .card: return { $0.digits >= 13 }
+        case .iban: return { $0.digits >= 8 }
+        case .apiKey: return { $0.keyHint }
         }
     }
 

@@ -1,0 +1,31 @@
+import Foundation
+import GatewayCore
+import Testing
+
+/// The audit record's own time format, checked against Foundation's.
+@Suite("Audit record")
+struct AuditRecordTests {
+    /// Foundation truncates the binary fraction (…48.655999 → .655) where this rounds to the
+    /// millisecond the value was made from (.656): the two may differ by one in the last digit.
+    @Test("times read as Foundation's ISO 8601 with milliseconds in UTC, across leap years, centuries and before 1970")
+    func timeFormat() {
+        let reference = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+        var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -1.5), Date(timeIntervalSince1970: 951_782_400.123),
+                     Date(timeIntervalSince1970: 4_107_542_399.999), Date()]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let milliseconds = Int64.random(in: -2_208_988_800_000...32_503_680_000_000, using: &generator)
+            // Not at a second's edge, where a one-millisecond difference changes the second.
+            guard ![0, 999, -1].contains(milliseconds % 1000) else { continue }
+            dates.append(Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        }
+        for date in dates {
+            let ours = AuditRecord.formatTime(date), theirs = reference.format(date)
+            #expect(ours.count == 24 && ours.prefix(20) == theirs.prefix(20), "\(date.timeIntervalSince1970): \(ours) against \(theirs)")
+            let milliseconds = (Int(ours.dropFirst(20).prefix(3)) ?? -9, Int(theirs.dropFirst(20).prefix(3)) ?? 9)
+            #expect(abs(milliseconds.0 - milliseconds.1) <= 1, "\(ours) against \(theirs)")
+        }
+        #expect(AuditRecord.formatTime(Date(timeIntervalSince1970: 951_782_400.123)) == "2000-02-29T00:00:00.123Z")
+        #expect(AuditRecord.formatTime(Date(timeIntervalSince1970: -1.5)) == "1969-12-31T23:59:58.500Z")
+    }
+}
