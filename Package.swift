@@ -48,11 +48,13 @@ let package = Package(
         ),
         // libyaml (Debian: libyaml-dev), read event by event straight into JSON values.
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // Layer 1: YAML (and JSON) text → JSON values, with each node's line and column.
+        .target(name: "YAMLReader", dependencies: ["MCPCore", "CLibYAML"], swiftSettings: swiftSettings),
         // Layer 2: OpenAPI documents → tool definitions + operation bindings.
         .target(
             name: "OpenAPIImport",
             dependencies: [
-                "GatewayCore", "MCPCore", "CLibYAML",
+                "GatewayCore", "MCPCore", "YAMLReader",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings
@@ -138,10 +140,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Layer 2: the YAML configuration file → typed settings in GatewayCore's vocabulary (names file, line and field on
-        // errors); OpenAPIImport for its YAML reader and import options.
+        // errors); libyaml through YAMLReader. Depends on no adapter.
         .target(
             name: "GatewayConfig",
-            dependencies: ["MCPCore", "GatewayCore", "OpenAPIImport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["MCPCore", "GatewayCore", "YAMLReader", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // Layer 3: the embedded store (SQLite through GRDB): the hash-chained audit trail.

@@ -1,6 +1,6 @@
 import Foundation
 import MCPCore
-import OpenAPIImport
+import YAMLReader
 
 /// One value of a configuration file with what is needed to report a problem with it: its JSON
 /// pointer, the file's node positions and the environment for `${VAR}` substitution.

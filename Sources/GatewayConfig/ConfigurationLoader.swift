@@ -1,7 +1,7 @@
 import Foundation
 import GatewayCore
 import MCPCore
-import OpenAPIImport
+import YAMLReader
 
 /// Reads a YAML configuration file into a `GatewayConfiguration`: `${VAR}` substituted from the
 /// environment, every field checked (unknown fields are errors, so a typo never silently turns
@@ -29,7 +29,7 @@ public struct ConfigurationLoader: Sendable {
         do {
             parsed = try YAMLPositions.parse(bytes)
         } catch {
-            throw ConfigurationError(.syntax, "invalid YAML: \(error.message)", file: file)
+            throw ConfigurationError(.syntax, "invalid YAML: \(error.description)", file: file)
         }
         let root = ConfigNode(
             value: parsed.value, pointer: "", source: .init(file: file, positions: parsed.positions, environment: EnvironmentSubstitution(environment: environment))

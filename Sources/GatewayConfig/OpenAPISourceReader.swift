@@ -1,7 +1,6 @@
 import Foundation
 import GatewayCore
 import MCPCore
-import OpenAPIImport
 
 /// Reads a server's `openapi:` section: the document, import choices, upstream credentials and limits.
 enum OpenAPISourceReader {

@@ -1,6 +1,5 @@
 import Foundation
 import GatewayCore
-import OpenAPIImport
 
 /// One virtual MCP server: a name (its path `/mcp/<name>`), how its tools are listed, and
 /// where they come from.

@@ -1,3 +1,4 @@
+import GatewayCore
 import MCPCore
 import NIOPosix
 import OpenAPIImport

@@ -1,5 +1,6 @@
 import Foundation
 import MCPCore
+import YAMLReader
 
 /// Reads OpenAPI documents (JSON or YAML) into `JSONValue` trees.
 public struct DocumentLoader: Sendable {

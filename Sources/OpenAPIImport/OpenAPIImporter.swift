@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import MCPCore
 
 /// Imports an OpenAPI document as MCP tools: load → detect version → translate schemas →

@@ -4,13 +4,13 @@ import MCPCore
 /// Builds a `JSONValue` straight from libyaml's event stream: no intermediate node tree, key
 /// order kept, anchors and aliases expanded, `<<` merge keys applied, scalars resolved by the
 /// YAML 1.2 core schema (so `yes`, `on` and dates stay strings, as OpenAPI authors mean them).
-struct YAMLReader {
+public struct YAMLReader {
     /// A YAML syntax error with its position (1-based line and column).
-    struct SyntaxError: Error, CustomStringConvertible {
-        var message: String
-        var line: Int
-        var column: Int
-        var description: String { "\(message) at line \(line), column \(column)" }
+    public struct SyntaxError: Error, CustomStringConvertible {
+        public var message: String
+        public var line: Int
+        public var column: Int
+        public var description: String { "\(message) at line \(line), column \(column)" }
     }
 
     /// An open collection. A class, so appending mutates in place (no copy-on-write of big arrays).
@@ -44,7 +44,7 @@ struct YAMLReader {
     private static let stringTag = "tag:yaml.org,2002:str"
 
     /// Parses the first document of a YAML stream.
-    static func parse(_ bytes: [UInt8], positions: YAMLPositions? = nil) throws(SyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], positions: YAMLPositions? = nil) throws(SyntaxError) -> JSONValue {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw SyntaxError(message: "libyaml could not start", line: 0, column: 0) }
         defer { yaml_parser_delete(&parser) }

@@ -26,12 +26,8 @@ public final class YAMLPositions: Sendable {
     }
 
     /// Parses YAML (or JSON, a subset) recording every node's position.
-    public static func parse(_ bytes: [UInt8]) throws(ImportError) -> (value: JSONValue, positions: YAMLPositions) {
+    public static func parse(_ bytes: [UInt8]) throws(YAMLReader.SyntaxError) -> (value: JSONValue, positions: YAMLPositions) {
         let positions = YAMLPositions()
-        do {
-            return (try YAMLReader.parse(bytes, positions: positions), positions)
-        } catch {
-            throw ImportError(.unparseable, "\(error)")
-        }
+        return (try YAMLReader.parse(bytes, positions: positions), positions)
     }
 }

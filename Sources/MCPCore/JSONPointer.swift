@@ -1,5 +1,4 @@
 import Foundation
-import MCPCore
 
 /// RFC 6901 JSON pointers: building them and following them through a `JSONValue`.
 public enum JSONPointer {
@@ -35,7 +34,7 @@ public enum JSONPointer {
         return current
     }
 
-    static func unescape(_ token: String) -> String {
+    public static func unescape(_ token: String) -> String {
         var token = token
         if token.utf8.contains(UInt8(ascii: "%")) { token = token.removingPercentEncoding ?? token }
         guard token.utf8.contains(UInt8(ascii: "~")) else { return token }

@@ -1,6 +1,5 @@
 import Foundation
 import MCPCore
-import OrderedCollections
 
 /// Which operations become tools: include/exclude by tag, operationId (glob), method and path (glob).
 ///
@@ -57,9 +56,9 @@ public struct ToolOverride: Sendable, Hashable {
     /// Arguments hidden from the client and always sent with these values.
     public var fixedArguments: JSONObject
 
-    public init(name: String? = nil, description: String? = nil, fixedArguments: JSONObject = [:]) {
+    public init(name: String? = nil, description: String? = nil, fixedArguments: JSONObject? = nil) {
         self.name = name
         self.description = description
-        self.fixedArguments = fixedArguments
+        self.fixedArguments = fixedArguments ?? [:]
     }
 }
