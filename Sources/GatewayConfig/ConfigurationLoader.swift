@@ -35,7 +35,7 @@ public struct ConfigurationLoader: Sendable {
             value: parsed.value, pointer: "", source: .init(file: file, positions: parsed.positions, environment: EnvironmentSubstitution(environment: environment))
         )
         if parsed.value.isNull { throw root.error(.missingField, "the file is empty; it needs at least 'servers'") }
-        let fields = try root.object(allowed: ["listen", "http", "servers", "models", "consumers", "groups", "auth", "allowed_commands", "store", "policies"] + Self.pendingSections.keys.sorted())
+        let fields = try root.object(allowed: ["listen", "http", "servers", "models", "consumers", "groups", "auth", "allowed_commands", "store", "policies", "metrics"] + Self.pendingSections.keys.sorted())
         for (key, what) in Self.pendingSections.sorted(by: { $0.key < $1.key }) {
             if let node = fields[key] {
                 throw node.error(.unsupported, "\(what) ('\(key)') are not available in this build; remove the section rather than run without it")
@@ -47,6 +47,10 @@ public struct ConfigurationLoader: Sendable {
         if let commands = fields["allowed_commands"] { configuration.allowedCommands = try commands.strings() }
         if let models = fields["models"] { configuration.models = try Self.models(models) }
         configuration.identity = try Self.identity(consumers: fields["consumers"], groups: fields["groups"], auth: fields["auth"])
+        if let metrics = fields["metrics"] {
+            let metricsFields = try metrics.object(allowed: ["enabled"])
+            if let enabled = metricsFields["enabled"] { configuration.metricsEnabled = try enabled.bool() }
+        }
         configuration.policies = try Self.policies(store: fields["store"], policies: fields["policies"], folder: (file as NSString).deletingLastPathComponent)
         guard let servers = fields["servers"] else {
             if configuration.models.isEmpty { throw root.error(.missingField, "'servers' or 'models' is required: list at least one virtual server or model group") }

@@ -17,6 +17,8 @@ public struct GatewayConfiguration: Sendable {
     public var allowedCommands: [String]
     /// The audit store, the guard, redaction and the audit trail's settings.
     public var policies = PolicySettings()
+    /// Serve Prometheus metrics at `/metrics` on the listener (`metrics: { enabled: false }` turns them off).
+    public var metricsEnabled = true
 
     public init(
         file: String = "", host: String = "127.0.0.1", port: Int = 8080, http: HTTPSettings = HTTPSettings(), servers: [VirtualServerConfiguration],

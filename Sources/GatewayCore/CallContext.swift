@@ -78,6 +78,14 @@ public struct CallContext: Sendable {
         set { target.scope = newValue }
     }
 
+    /// The shared verdict log, installed on first use: a policy outside others reads what they decided from it.
+    public mutating func sharedVerdictLog() -> VerdictLog {
+        if let verdictLog { return verdictLog }
+        let log = VerdictLog()
+        verdictLog = log
+        return log
+    }
+
     /// Records a policy's decision.
     public mutating func record(_ verdict: PolicyVerdict) {
         verdicts.append(verdict)

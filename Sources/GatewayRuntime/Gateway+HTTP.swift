@@ -52,6 +52,14 @@ extension Gateway {
         let ready = servers.map { "\"\($0.name)\":\($0.toolCount.map(String.init) ?? "null")" }.joined(separator: ",")
         let modelNames = (models?.groups ?? []).map { JSONValue.string($0.name).serialized() }.joined(separator: ",")
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
+        if let metrics {
+            router.get("/metrics") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render()))
+                )
+            }
+        }
         router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)},\"models\":[\(modelNames)]}" }
         return (router, services)
     }

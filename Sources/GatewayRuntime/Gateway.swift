@@ -33,6 +33,8 @@ public struct Gateway: Sendable {
     let resources: GatewayResources
     /// One JSON line per HTTP request (`http.access_log`), when configured.
     let accessLog: AccessLog?
+    /// What `/metrics` renders (nil when `metrics: { enabled: false }`).
+    public let metrics: GatewayMetrics?
     let logger: Logger
 
     /// Builds every server of `configuration` (imports documents, prepares stdio and remote
@@ -55,8 +57,11 @@ public struct Gateway: Sendable {
             await resources.shutdown()
             throw error
         }
-        // Audit outermost (it records refusals too), then who, what and how much, then the guard and moderation.
+        // Metrics and audit outermost (they see refusals too), then who, what and how much, then
+        // the guard and moderation.
         var chain = PolicyChain()
+        let metrics = configuration.metricsEnabled ? GatewayMetrics() : nil
+        if let metrics { chain.append(MetricsPolicy(metrics)) }
         let identity: (chain: PolicyChain, authenticator: Authenticator?, services: [any Service])
         var services: [any Service] = []
         do {
@@ -94,7 +99,7 @@ public struct Gateway: Sendable {
         }
         return Gateway(
             configuration: configuration, servers: servers, policies: chain, models: models, authenticator: identity.authenticator, services: services,
-            routeGroups: routes, resources: resources, accessLog: accessLog, logger: logger
+            routeGroups: routes, resources: resources, accessLog: accessLog, metrics: metrics, logger: logger
         )
     }
 

@@ -52,7 +52,7 @@ struct PolicyConfigurationTests {
         #expect(webhook.kind == .webhook && !webhook.failOpen && webhook.requests && !webhook.responses && webhook.timeout == .seconds(2))
     }
 
-    @Test("upstream redaction names its servers and models; the access log goes to stderr or a file beside the configuration")
+    @Test("upstream redaction names its servers and models; the access log goes to stderr or a file beside the configuration; metrics can be turned off")
     func upstreamRedactionAndAccessLog() throws {
         let configuration = try load(
             """
@@ -67,6 +67,7 @@ struct PolicyConfigurationTests {
         #expect(configuration.http.accessLog == "/etc/toolgate/logs/access.log")
         #expect(try load("http: { access_log: stderr }\n").http.accessLog == "stderr")
         #expect(try load("").http.accessLog == nil)
+        #expect(try load("").metricsEnabled && !load("metrics: { enabled: false }\n").metricsEnabled)
     }
 
     @Test("each mistake is refused naming its field")

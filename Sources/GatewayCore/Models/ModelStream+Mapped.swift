@@ -1,3 +1,5 @@
+import Synchronization
+
 extension ModelStream {
     /// The same stream with each event replaced by `transform`'s result as it passes (a policy
     /// that rewrites chunks: placeholders put back into an answer).
@@ -35,4 +37,51 @@ final class MappedStreamSource: ModelStreamSource {
     }
 
     var hasBufferedEvents: Bool { inner.hasBufferedEvents }
+}
+
+extension ModelStream {
+    /// The same stream that calls `onEnd` once its reader is done with it: it read the end, met an
+    /// error, or left. (The ledger may close earlier, while read-ahead events are still on their
+    /// way to the reader; what the reader saw is complete only here.)
+    public func whenConsumed(_ onEnd: @escaping @Sendable () -> Void) -> ModelStream {
+        ModelStream(ledger: ledger, onDisconnect: onDisconnect, source: ConsumedStreamSource(inner: source, onEnd: onEnd))
+    }
+}
+
+/// A source that reports, once, when its reader is done.
+final class ConsumedStreamSource: ModelStreamSource {
+    let inner: any ModelStreamSource
+    private let onEnd: Mutex<(@Sendable () -> Void)?>
+
+    init(inner: any ModelStreamSource, onEnd: @escaping @Sendable () -> Void) {
+        self.inner = inner
+        self.onEnd = Mutex(onEnd)
+    }
+
+    func next() async throws(GatewayError) -> ModelStreamEvent? {
+        do {
+            guard let event = try await inner.next() else {
+                end()
+                return nil
+            }
+            return event
+        } catch {
+            end()
+            throw error
+        }
+    }
+
+    func clientLeft(drain: Bool) {
+        inner.clientLeft(drain: drain)
+        end()
+    }
+
+    var hasBufferedEvents: Bool { inner.hasBufferedEvents }
+
+    private func end() {
+        onEnd.withLock { onEnd in
+            defer { onEnd = nil }
+            return onEnd
+        }?()
+    }
 }

@@ -32,8 +32,7 @@ public struct AuditPolicy: Policy {
     public func handle<Call: GatewayCall>(_ call: Call, context: CallContext, next: PolicyNext<Call>) async throws(GatewayError) -> Call.Output {
         guard Call.kind != .list else { return try await next(call, context) }
         var context = context
-        let log = VerdictLog()
-        context.verdictLog = log
+        let log = context.sharedVerdictLog()
         let output: Call.Output
         do {
             output = try await next(call, context)
@@ -44,7 +43,7 @@ public struct AuditPolicy: Policy {
             throw error
         }
         let verdicts = log.verdicts
-        var record = base(call, context: context, status: Self.status(answered: verdicts), verdicts: verdicts)
+        var record = base(call, context: context, status: AnsweredStatus.of(verdicts), verdicts: verdicts)
         if let result = output as? MCPToolResult {
             record.toolError = result.isError
             if payloads { record.response = payload(AnswerText.of(result)) }
@@ -56,22 +55,28 @@ public struct AuditPolicy: Policy {
                 record.usage = usage
                 if payloads { record.response = payload(AnswerText.ofCompletion(bytes)) }
             case .stream(let stream):
-                // Recorded at the stream's end, when its usage (and its whole text) is known.
+                // Recorded at the stream's end, when its usage (and its whole text) is known: once
+                // the reader is done with it (the ledger may close while read-ahead chunks are
+                // still on their way) and the ledger has closed.
                 let sink = self.sink
                 let received = context.receivedAt
                 let started = record
                 let text = payloads ? StreamedText(limit: maxPayloadCharacters) : nil
-                stream.ledger.onClose { outcome in
-                    var finished = started
-                    finished.latencyMilliseconds = Self.milliseconds(received.duration(to: .now))
-                    finished.usage = outcome.usage
-                    finished.timeToFirstTokenMilliseconds = outcome.timeToFirstToken.map(Self.milliseconds)
-                    if outcome.end != .completed { finished.status = outcome.end.rawValue }
-                    if let text { finished.response = payload(text.value) }
-                    sink.submit(finished)
+                let ledger = stream.ledger
+                var watched = text.map { text in stream.observed { text.take($0) } } ?? stream
+                watched = watched.whenConsumed {
+                    ledger.onClose { outcome in
+                        var finished = started
+                        finished.latencyMilliseconds = Self.milliseconds(received.duration(to: .now))
+                        finished.usage = outcome.usage
+                        finished.timeToFirstTokenMilliseconds = outcome.timeToFirstToken.map(Self.milliseconds)
+                        if outcome.end != .completed { finished.status = outcome.end.rawValue }
+                        if let text { finished.response = payload(text.value) }
+                        sink.submit(finished)
+                    }
                 }
-                guard let text, var answer = output as? ModelResponse else { return output }
-                answer.body = .stream(stream.observed { text.take($0) })
+                guard var answer = output as? ModelResponse else { return output }
+                answer.body = .stream(watched)
                 return answer as? Call.Output ?? output
             }
         } else if payloads, let value = output as? JSONValue {
@@ -92,12 +97,6 @@ public struct AuditPolicy: Policy {
             if !texts.isEmpty { record.request = payload(texts.joined(separator: "\n")) }
         }
         return record
-    }
-
-    /// `ok`, or for a call a policy answered itself (the guard's refusal): `content_filtered` or `denied`.
-    static func status(answered verdicts: [PolicyVerdict]) -> String {
-        guard let denial = verdicts.last(where: { $0.outcome == .denied }) else { return "ok" }
-        return ["guard", "moderation"].contains(denial.policy) ? GatewayError.Code.contentFiltered.rawValue : GatewayError.Code.denied.rawValue
     }
 
     /// Fractional milliseconds.

@@ -25,7 +25,7 @@ public struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            let status = (error as? HTTPResponseError)?.status.code ?? 500
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
             entry["status"] = .int(Int64(status))
             entry["duration_ms"] = .double(Self.milliseconds(started.duration(to: .now)))
             log.write(entry)
