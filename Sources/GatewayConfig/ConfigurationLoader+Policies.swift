@@ -16,7 +16,7 @@ extension ConfigurationLoader {
             var path = String(text.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw store.error(.invalidValue, "sqlite: needs a file path") }
             if !path.hasPrefix("/"), !folder.isEmpty { path = (folder as NSString).appendingPathComponent(path) }
-            settings.store = path
+            settings.store = URL(fileURLWithPath: path).standardized.path
         }
         guard let policies else { return settings }
         let fields = try policies.object(allowed: ["guard", "redact", "redact_upstream", "audit", "moderation"])

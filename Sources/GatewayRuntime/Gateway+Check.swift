@@ -10,6 +10,10 @@ extension Gateway {
         public var name: String
         /// The built server's description (`N tools from <origin> (W warnings)`), or why it failed.
         public var outcome: Result<String, GatewayStartupError>
+        /// The tools' names, when known without connecting (OpenAPI) or after connecting.
+        public var tools: [String]?
+        /// The endpoint's path.
+        public var endpoint: String?
     }
 
     /// Builds every server of `configuration` on its own, without serving, and reports each;
@@ -22,20 +26,25 @@ extension Gateway {
             do {
                 let gateway = try await Gateway.build(one, logger: logger)
                 guard let assembled = gateway.servers.first else { continue }
-                var toolCount = assembled.toolCount
-                if connect, toolCount == nil {
-                    let listed = await gateway.withJobs { await countTools(of: assembled.provider) }
+                var tools: [String]?
+                if assembled.toolCount != nil || connect {
+                    let listed = await gateway.withJobs { await toolNames(of: assembled.provider) }
                     do {
-                        toolCount = try listed.get()
+                        tools = try listed.get()
                     } catch {
                         checks.append(ServerCheck(name: server.name, outcome: .failure(GatewayStartupError(.importFailed, error.description, underlying: error))))
                         continue
                     }
+                } else {
+                    await gateway.shutdown()
                 }
-                await gateway.shutdown()
                 let warnings = assembled.warnings > 0 ? " (\(assembled.warnings) warnings)" : ""
-                let tools = toolCount.map { "\($0) tools from " } ?? ""
-                checks.append(ServerCheck(name: assembled.name, outcome: .success("\(tools)\(assembled.origin)\(warnings)")))
+                let count = tools.map { "\($0.count) tools from " } ?? ""
+                checks.append(
+                    ServerCheck(
+                        name: assembled.name, outcome: .success("\(count)\(assembled.origin)\(warnings)"), tools: tools, endpoint: assembled.endpoint.path
+                    )
+                )
             } catch let error as GatewayStartupError {
                 checks.append(ServerCheck(name: server.name, outcome: .failure(error)))
             } catch {
@@ -45,12 +54,12 @@ extension Gateway {
         return checks
     }
 
-    /// Lists the tools of live MCP servers (a per-session server's shared instance stands in for a
-    /// session's); every source of an aggregate must answer, not just some.
-    static func countTools(of provider: any ToolProvider) async -> Result<Int, GatewayError> {
+    /// The tools' names (of live MCP servers too: a per-session server's shared instance stands in
+    /// for a session's); every source of an aggregate must answer, not just some.
+    static func toolNames(of provider: any ToolProvider) async -> Result<[String], GatewayError> {
         do throws(GatewayError) {
-            if let aggregate = provider as? AggregateToolProvider { return .success(try await aggregate.toolsOfEverySource().count) }
-            return .success(try await provider.tools().count)
+            if let aggregate = provider as? AggregateToolProvider { return .success(try await aggregate.toolsOfEverySource().map(\.name)) }
+            return .success(try await provider.tools().map(\.name))
         } catch {
             return .failure(error)
         }

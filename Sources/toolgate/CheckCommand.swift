@@ -17,6 +17,14 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also start every stdio server and connect to every remote MCP server, and list their tools.")
     var connect = false
 
+    /// How the report is printed.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Option(name: .long, help: "text (the default), or json: servers with their tools, model groups, policies and what each consumer may use.")
+    var format: Format = .text
+
     func run() async throws {
         let configuration: GatewayConfiguration
         do {
@@ -26,6 +34,13 @@ struct CheckCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "toolgate.check")
         logger.logLevel = .critical
+        if format == .json {
+            let checks = await Gateway.check(configuration, connect: connect, logger: logger)
+            print(Self.report(configuration, file: config, checks: checks).prettySerialized())
+            let failed = checks.filter { if case .failure = $0.outcome { return true } else { return false } }
+            if !failed.isEmpty { throw ExitCode(1) }
+            return
+        }
         var failures: [String] = []
         print("\(config): listen \(configuration.host):\(configuration.port), \(configuration.servers.count) server(s), \(configuration.models.count) model group(s)")
         for check in await Gateway.check(configuration, connect: connect, logger: logger) {

@@ -25,7 +25,7 @@ struct PolicyConfigurationTests {
             environment: ["KEY": "k3y"]
         )
         let policies = configuration.policies
-        #expect(policies.store == "/etc/toolgate/./toolgate.db")
+        #expect(policies.store == "/etc/toolgate/toolgate.db")
         #expect(policies.guardDeny == ["(?i)internal use only"] && policies.guardAllow.isEmpty)
         #expect(policies.redact == ["email", "phone", "card", "iban", "api_key"] && policies.redactPatterns == ["EMP-\\d{6}"])
         #expect(policies.audit?.payloads == true && policies.audit?.chainKey == "k3y" && policies.audit?.maxRecords == 1000)

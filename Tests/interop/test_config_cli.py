@@ -1,6 +1,7 @@
 """The configuration file end to end: `toolgate check`, `serve --config` with two virtual
 servers on one listener, `stdio --config --server`, and errors that name file, line and field."""
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -151,3 +152,32 @@ def test_per_server_flags_are_refused_with_a_config_file(toolgate):
     assert "--page-size, --base-url apply to --spec only" in result.stderr
     named = subprocess.run([toolgate, "serve", "--config", EXAMPLE, "--name", "x"], capture_output=True, text=True, timeout=30)
     assert named.returncode != 0 and "--name applies to --spec only" in named.stderr
+
+
+def test_check_json_lists_servers_tools_models_and_what_each_consumer_may_use(toolgate, demo_api, tmp_path):
+    config = tmp_path / "gateway.yaml"
+    config.write_text(textwrap.dedent(f"""\
+        servers:
+          - name: clinic
+            openapi: {{ spec: {DEMO_SPEC}, base_url: "{demo_api}" }}
+        models:
+          - {{ name: chat, aliases: [gpt-4o-mini], instances: [{{ name: a, provider: openai, base_url: "http://127.0.0.1:9/v1", model: m }}] }}
+        groups:
+          - {{ name: readers, allow: {{ tools: ["clinic/get*", "clinic/list*"] }} }}
+        consumers:
+          - {{ name: alice, api_keys: ["sk-alice-0123456789abcdef"], groups: [readers], allow: {{ models: [] }} }}
+          - {{ name: bob, api_keys: ["sk-bob-0123456789abcdefgh"] }}
+        store: sqlite:./audit.db
+        policies:
+          guard: {{ deny: ["(?i)secret"] }}
+        """))
+    result = subprocess.run([toolgate, "check", "--config", str(config), "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is True and report["servers"][0]["endpoint"] == "/mcp/clinic"
+    assert len(report["servers"][0]["tools"]) == 8
+    assert report["models"][0]["aliases"] == ["gpt-4o-mini"]
+    alice, bob = report["consumers"]
+    assert alice["servers"] == {"clinic": ["listPets", "getPet", "listVisits"]} and alice["models"] == []
+    assert len(bob["servers"]["clinic"]) == 8 and bob["models"] == ["chat"]
+    assert report["policies"]["audit"]["store"] == str(tmp_path / "audit.db") and report["policies"]["guard"]["deny"] == 1
