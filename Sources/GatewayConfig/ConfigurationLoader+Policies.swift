@@ -59,9 +59,9 @@ extension ConfigurationLoader {
         return settings
     }
 
-    /// `moderation: { url, kind: openai|webhook, api_key, model, timeout, fail: open|closed, on: [request, response], thresholds }`.
+    /// `moderation: { url, kind: openai|webhook, api_key, model, timeout, fail: open|closed, on: [request, response], thresholds, stream_every }`.
     static func moderation(_ node: ConfigNode) throws(ConfigurationError) -> ModerationSettings {
-        let fields = try node.object(allowed: ["url", "kind", "api_key", "model", "timeout", "fail", "on", "thresholds"])
+        let fields = try node.object(allowed: ["url", "kind", "api_key", "model", "timeout", "fail", "on", "thresholds", "stream_every"])
         guard let urlNode = fields["url"] else { throw node.error(.missingField, "'url' is required (an OpenAI-compatible /moderations endpoint or a webhook)") }
         let url = try urlNode.string()
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
@@ -91,6 +91,7 @@ extension ConfigurationLoader {
             settings.requests = stages.contains("request")
             settings.responses = stages.contains("response")
         }
+        if let window = fields["stream_every"] { settings.streamWindow = try window.int(in: 1...1_000_000) }
         if let thresholds = fields["thresholds"] {
             guard case .object(let members) = thresholds.value else { throw thresholds.error(.invalidValue, "expected a mapping of categories to scores") }
             for (category, value) in members {

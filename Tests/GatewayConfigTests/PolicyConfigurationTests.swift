@@ -41,13 +41,13 @@ struct PolicyConfigurationTests {
                 """
                 policies:
                   moderation: { url: "https://api.openai.com/v1/moderations", api_key: "${KEY}", model: omni-moderation-latest,
-                                timeout: 1500ms, fail: open, on: [request, response], thresholds: { violence: 0.5, hate: 1 } }
+                                timeout: 1500ms, fail: open, on: [request, response], thresholds: { violence: 0.5, hate: 1 }, stream_every: 200 }
                 """,
                 environment: ["KEY": "sk-m"]
             ).policies.moderation
         )
         #expect(openAI.kind == .openai && openAI.apiKey == "sk-m" && openAI.model == "omni-moderation-latest" && openAI.timeout == .milliseconds(1500))
-        #expect(openAI.failOpen && openAI.requests && openAI.responses && openAI.thresholds == ["violence": 0.5, "hate": 1])
+        #expect(openAI.failOpen && openAI.requests && openAI.responses && openAI.thresholds == ["violence": 0.5, "hate": 1] && openAI.streamWindow == 200)
         let webhook = try #require(try load("policies:\n  moderation: { url: 'http://127.0.0.1:9/hook', kind: webhook }\n").policies.moderation)
         #expect(webhook.kind == .webhook && !webhook.failOpen && webhook.requests && !webhook.responses && webhook.timeout == .seconds(2))
     }

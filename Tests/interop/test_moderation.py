@@ -29,7 +29,8 @@ class Moderator(http.server.BaseHTTPRequestHandler):
         text = " ".join(body["input"])
         if "slow" in text:
             time.sleep(1.5)
-        violent = "attack" in text
+        # Answers (the webhook says which stage) are flagged when they offer to "assist".
+        violent = "attack" in text or ("assist" in text and body.get("stage") == "response")
         if self.path.endswith("/moderations"):
             answer = {"id": "modr-1", "model": "omni-moderation-latest", "results": [{
                 "flagged": violent, "categories": {"violence": violent, "hate": False},
@@ -126,3 +127,21 @@ def test_webhook_moderation_fails_open_and_checks_answers(toolgate, demo_api, fa
         assert ("request", "tool_call", "clinic/createPet") in stages and ("response", "tool_call", "clinic/createPet") in stages
         observed = [v for r in records for v in r.get("verdicts", []) if v["policy"] == "moderation" and v["outcome"] == "observed"]
         assert observed and "moderator unavailable" in observed[0]["detail"]
+
+
+def test_a_streamed_answer_is_judged_in_windows_and_cut_where_flagged(toolgate, demo_api, fake):
+    with moderator() as base:
+        moderation = f'{{ url: "{base}/hook", kind: webhook, on: [response], stream_every: 5 }}'
+        with gateway(toolgate, config(demo_api, fake, moderation)) as gw:
+            client = openai.OpenAI(base_url=gw.v1, api_key="sk-none", max_retries=0)
+            chunks = list(client.chat.completions.create(model="chat", stream=True, messages=[{"role": "user", "content": "hello"}]))
+            text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+            reasons = [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason]
+            # The recorded stream's chunks: "Hello!", " How can I assist", " you today?".
+            assert text.startswith("Hello!") and "assist" not in text, text
+            assert "withheld by content moderation" in text and reasons == ["content_filter"]
+            windows = [seen["body"]["input"][0] for seen in Moderator.seen if seen["body"].get("stage") == "response"]
+            assert windows == ["Hello!", " How can I assist"]
+            records = export(toolgate, gw.folder)
+        assert records[-1]["status"] == "content_filtered" and "assist" not in records[-1].get("response", "")
+        assert any(v["policy"] == "moderation" and v["detail"] == "response: violent content" for v in records[-1]["verdicts"])

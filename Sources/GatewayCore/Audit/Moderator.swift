@@ -53,11 +53,13 @@ public struct ModerationSettings: Sendable {
     public var timeout: Duration = .seconds(2)
     /// When the moderator cannot answer: let the call pass (`true`) or refuse it.
     public var failOpen = false
-    /// Moderate what the call sends (default) and/or what it answers (whole answers and tool results).
+    /// Moderate what the call sends (default) and/or what it answers (tool results, whole answers, streams in windows).
     public var requests = true
     public var responses = false
     /// Per category: a score at or above this flags the text (besides the moderator's own `flagged`).
     public var thresholds: [String: Double] = [:]
+    /// A streamed answer is held back and judged in windows of this many characters (and at its end).
+    public var streamWindow = 500
 
     public init(url: String) {
         self.url = url

@@ -70,7 +70,11 @@ public struct AuditPolicy: Policy {
                         finished.latencyMilliseconds = Self.milliseconds(received.duration(to: .now))
                         finished.usage = outcome.usage
                         finished.timeToFirstTokenMilliseconds = outcome.timeToFirstToken.map(Self.milliseconds)
-                        if outcome.end != .completed { finished.status = outcome.end.rawValue }
+                        // What the reader saw: a policy that cut the stream (moderation) says so in
+                        // the verdicts, even when the provider had already finished.
+                        finished.verdicts = log.verdicts
+                        finished.status = AnsweredStatus.of(finished.verdicts)
+                        if finished.status == "ok", outcome.end != .completed { finished.status = outcome.end.rawValue }
                         if let text { finished.response = payload(text.value) }
                         sink.submit(finished)
                     }

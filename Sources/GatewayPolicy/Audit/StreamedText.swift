@@ -13,7 +13,19 @@ final class StreamedText: Sendable {
     }
 
     func take(_ event: ModelStreamEvent) {
-        guard case .chunk(_, let json) = event, let choices = json["choices"]?.arrayValue, !choices.isEmpty else { return }
+        let added = Self.text(of: event)
+        guard !added.isEmpty else { return }
+        text.withLock { text in
+            guard text.utf8.count <= limit else { return }
+            text += added
+        }
+    }
+
+    var value: String { text.withLock { $0 } }
+
+    /// A chunk's text: reasoning, content, tool calls' names and arguments.
+    static func text(of event: ModelStreamEvent) -> String {
+        guard case .chunk(_, let json) = event, let choices = json["choices"]?.arrayValue, !choices.isEmpty else { return "" }
         var added = ""
         for choice in choices {
             guard let delta = choice["delta"] else { continue }
@@ -24,12 +36,6 @@ final class StreamedText: Sendable {
                 if let arguments = call["function"]?["arguments"]?.stringValue { added += arguments }
             }
         }
-        guard !added.isEmpty else { return }
-        text.withLock { text in
-            guard text.utf8.count <= limit else { return }
-            text += added
-        }
+        return added
     }
-
-    var value: String { text.withLock { $0 } }
 }

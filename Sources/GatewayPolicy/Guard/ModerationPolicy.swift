@@ -22,12 +22,34 @@ public struct ModerationPolicy: Policy {
             return try ContentRefusal.refuse(call, message: "The request was refused by content moderation (\(refusal)).")
         }
         let output = try await next(call, context)
+        if settings.responses, var answer = output as? ModelResponse, case .stream(let stream) = answer.body {
+            answer.body = .stream(held(stream, context: context))
+            return answer as? Call.Output ?? output
+        }
         if settings.responses, let text = AnswerText.of(output), !text.isEmpty,
             let refusal = try await judge([text], stage: "response", context: context)
         {
             return try ContentRefusal.refuse(call, message: "The answer was withheld by content moderation (\(refusal)).")
         }
         return output
+    }
+
+    /// A streamed answer released a judged window at a time; a flagged window is replaced by a
+    /// last chunk that says so, with `finish_reason: "content_filter"`, and the provider is cut off.
+    func held(_ stream: ModelStream, context: CallContext) -> ModelStream {
+        stream.held(characters: settings.streamWindow, count: { StreamedText.text(of: $0).count }) { window async throws(GatewayError) -> [ModelStreamEvent]? in
+            let text = window.map(StreamedText.text(of:)).joined()
+            guard !text.isEmpty, let refusal = try await judge([text], stage: "response", context: context) else { return nil }
+            let id = window.lazy.compactMap { event -> String? in
+                guard case .chunk(_, let json) = event else { return nil }
+                return json["id"]?.stringValue
+            }.first ?? "chatcmpl-moderation"
+            let chunk: JSONValue = [
+                "id": .string(id), "object": "chat.completion.chunk",
+                "choices": [["index": 0, "delta": ["content": .string("\n[The rest of the answer was withheld by content moderation (\(refusal)).]")], "finish_reason": "content_filter"]],
+            ]
+            return [.chunk(raw: chunk.serializedBytes(), json: chunk)]
+        }
     }
 
     /// Why the texts are refused (the flagged categories), or nil when they may pass.

@@ -49,17 +49,26 @@ public struct MetricsPolicy: Policy {
                 timeToFirstChunk: nil, errorType: nil
             )
         case .stream(let stream):
+            // Counted once the reader is done and the ledger closed: what the reader saw, a
+            // stream a policy cut included (the ledger can close first, on read-ahead).
             let received = context.receivedAt
             let metrics = self.metrics
-            stream.ledger.onClose { ended in
-                let streamOutcome = ended.end == .completed ? outcome : ended.end.rawValue
-                metrics.call(kind: target.kind, scope: target.scope, name: "", outcome: streamOutcome, duration: received.duration(to: .now))
-                for verdict in log.verdicts where verdict.outcome == .denied { metrics.denied(by: verdict.policy) }
-                metrics.modelCall(
-                    operation: operation, group: target.scope, instance: answer.instance, usage: ended.usage, duration: received.duration(to: .now),
-                    timeToFirstChunk: ended.timeToFirstToken, errorType: ended.end == .completed ? nil : ended.end.rawValue
-                )
-            }
+            let ledger = stream.ledger
+            var watched = answer
+            watched.body = .stream(stream.whenConsumed {
+                ledger.onClose { ended in
+                    let verdicts = log.verdicts
+                    var streamOutcome = AnsweredStatus.of(verdicts)
+                    if streamOutcome == "ok", ended.end != .completed { streamOutcome = ended.end.rawValue }
+                    metrics.call(kind: target.kind, scope: target.scope, name: "", outcome: streamOutcome, duration: received.duration(to: .now))
+                    for verdict in verdicts where verdict.outcome == .denied { metrics.denied(by: verdict.policy) }
+                    metrics.modelCall(
+                        operation: operation, group: target.scope, instance: answer.instance, usage: ended.usage, duration: received.duration(to: .now),
+                        timeToFirstChunk: ended.timeToFirstToken, errorType: ended.end == .completed ? nil : ended.end.rawValue
+                    )
+                }
+            })
+            return watched as? Call.Output ?? output
         }
         return output
     }
