@@ -5,7 +5,8 @@
 # 127.0.0.1, in one run.
 # Installs wrk and nginx (Debian) when missing; LiteLLM into .venv-bench-llm.
 # Usage: Benchmarks/llm.sh [RUNS] [SECONDS] [CONNECTIONS]
-# TOOLGATE_BENCH_SKIP=litellm,references,streams leaves those out (a quicker run).
+# TOOLGATE_BENCH_SKIP=litellm,references,streams,audit leaves those out (a quicker run); audit is Toolgate
+# again with the audit trail on (payloads kept), committed before the answer and queued.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}; seconds=${2:-10}; connections=${3:-32}
@@ -27,5 +28,6 @@ if [[ ",$skip," != *",litellm,"* ]]; then
     peers+=(--litellm-python "$venv/bin/python")
 fi
 [[ ",$skip," != *",streams,"* ]] || peers+=(--streams 0)
+[[ ",$skip," == *",audit,"* ]] || peers+=(--audit)
 ulimit -n 65536 2>/dev/null || true
 python3 Benchmarks/llm/run.py --toolgate "$bin/toolgate" --fake "$bin/toolgate-fake-llm" "${peers[@]}" --runs "$runs" --duration "$seconds" --connections "$connections"

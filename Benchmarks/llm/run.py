@@ -148,6 +148,7 @@ def main():
     # 9,900: a stream holds two descriptors in the gateway (client and provider connections), and
     # this machine's hard limit is 20,000 per process.
     parser.add_argument("--streams", type=int, default=9900)
+    parser.add_argument("--audit", action="store_true", help="also measure Toolgate with the audit trail on (payloads kept, both durabilities)")
     args = parser.parse_args()
     started = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -186,6 +187,21 @@ models:
             started.append(gateway)
             toolcall.wait_port(gateway_port, gateway)
             targets.append(("Toolgate", f"http://127.0.0.1:{gateway_port}/v1/chat/completions", "chat", [gateway.pid]))
+            if args.audit:
+                # The same gateway with every call recorded (redacted messages and answers kept),
+                # committed before the answer, or queued for the writer's next batch.
+                for durability in ("answer", "batch"):
+                    audited_port = toolcall.free_port()
+                    audited_config = workdir / f"audit-{durability}.yaml"
+                    audited_config.write_text(config.read_text().replace(f"listen: 127.0.0.1:{gateway_port}", f"""listen: 127.0.0.1:{audited_port}
+store: sqlite:./audit-{durability}.db
+policies:
+  redact: [email, api_key]
+  audit: {{ payloads: true, durability: {durability} }}"""))
+                    audited = subprocess.Popen([args.toolgate, "serve", "--config", str(audited_config), "--log-level", "error"], stderr=subprocess.DEVNULL)
+                    started.append(audited)
+                    toolcall.wait_port(audited_port, audited)
+                    targets.append((f"Toolgate + audit ({durability})", f"http://127.0.0.1:{audited_port}/v1/chat/completions", "chat", [audited.pid]))
 
             if args.litellm_python:
                 peer, peer_port = litellm(args.litellm_python, fake_url, workdir)
@@ -223,6 +239,9 @@ def report(results):
             ratio = toolgate["rps"] / r["rps"] if r["rps"] else float("inf")
             print(f"{r['name']:32} {r['rps']:9.0f} {r['p50']:8.3f} {r['p99']:8.3f} {r['peak_mb']:8.1f} {r['bad']:5d}  {ratio:6.2f}×"
                   f"   (runs {r['spread'][0]:.0f}–{r['spread'][1]:.0f})")
+        for r in rows:
+            if r["name"].startswith("Toolgate + audit"):
+                print(f"{r['name']}: {r['rps'] / toolgate['rps']:.3f}x Toolgate's throughput without it, p99 {r['p99']:.2f} against {toolgate['p99']:.2f} ms")
         half = toolgate["half"]
         print(f"at half saturation ({half['connections']} connections pausing {toolcall.HALF_DELAY_MS} ms): through Toolgate p50 "
               f"{half['through']['p50']:.3f} ms at {half['through']['rps']:.0f} req/s, straight to the provider {half['direct']['p50']:.3f} ms "
