@@ -67,9 +67,9 @@ public struct AuditPolicy: Policy {
                 watched = watched.whenConsumed {
                     ledger.onClose { outcome in
                         var finished = started
-                        finished.latencyMilliseconds = Self.milliseconds(received.duration(to: .now))
+                        finished.latencyMilliseconds = received.duration(to: .now).fractionalMilliseconds
                         finished.usage = outcome.usage
-                        finished.timeToFirstTokenMilliseconds = outcome.timeToFirstToken.map(Self.milliseconds)
+                        finished.timeToFirstTokenMilliseconds = outcome.timeToFirstToken?.fractionalMilliseconds
                         // What the reader saw: a policy that cut the stream (moderation) says so in
                         // the verdicts, even when the provider had already finished.
                         finished.verdicts = log.verdicts
@@ -94,18 +94,13 @@ public struct AuditPolicy: Policy {
         var record = AuditRecord(
             time: context.receivedAtDate, consumer: context.identity.consumer, kind: Call.kind, target: Self.target(context.target),
             status: status, transport: context.transport, requestID: context.requestID.map { $0.jsonValue.serialized() },
-            clientAddress: context.clientAddress, latencyMilliseconds: Self.milliseconds(context.receivedAt.duration(to: .now)), verdicts: verdicts
+            clientAddress: context.clientAddress, latencyMilliseconds: context.receivedAt.duration(to: .now).fractionalMilliseconds, verdicts: verdicts
         )
         if payloads {
             let texts = call.inspectableText
             if !texts.isEmpty { record.request = payload(texts.joined(separator: "\n")) }
         }
         return record
-    }
-
-    /// Fractional milliseconds.
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 
     /// `<server>/<tool>` for MCP calls, the model group for model calls.

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import HTTPTypes
 import Hummingbird
 import MCPCore
@@ -27,7 +28,7 @@ public struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
             entry["status"] = .int(Int64(status))
-            entry["duration_ms"] = .double(Self.milliseconds(started.duration(to: .now)))
+            entry["duration_ms"] = .double(started.duration(to: .now).fractionalMilliseconds)
             log.write(entry)
             throw error
         }
@@ -46,18 +47,14 @@ public struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
             } catch {
                 finished["error"] = "the client went away"
                 finished["bytes"] = .int(Int64(counter.total))
-                finished["duration_ms"] = .double(Self.milliseconds(started.duration(to: .now)))
+                finished["duration_ms"] = .double(started.duration(to: .now).fractionalMilliseconds)
                 log.write(finished)
                 throw error
             }
             finished["bytes"] = .int(Int64(counter.total))
-            finished["duration_ms"] = .double(Self.milliseconds(started.duration(to: .now)))
+            finished["duration_ms"] = .double(started.duration(to: .now).fractionalMilliseconds)
             log.write(finished)
         }
         return response
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        ((Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15) * 1000).rounded() / 1000
     }
 }
