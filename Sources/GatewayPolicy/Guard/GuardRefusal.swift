@@ -19,12 +19,7 @@ enum GuardRefusal {
             ]
             return ModelResponse(instance: "guard", attempts: 0, upstreamWait: .zero, body: .complete(body.serializedBytes(), usage: zero))
         }
-        var chunks: [JSONValue] = [
-            [
-                "id": .string(id), "object": "chat.completion.chunk", "created": .int(created), "model": .string(request.model),
-                "choices": [["index": 0, "delta": ["role": "assistant", "content": .string(message)], "finish_reason": "content_filter"]],
-            ]
-        ]
+        var chunks: [JSONValue] = [Self.filteredChunk(id: id, created: created, model: request.model, content: message, role: true)]
         if request.clientWantsStreamUsage {
             chunks.append(["id": .string(id), "object": "chat.completion.chunk", "created": .int(created), "model": .string(request.model), "choices": [], "usage": usage])
         }
@@ -32,6 +27,21 @@ enum GuardRefusal {
         ledger.report(usage: zero)
         let source = CannedStreamSource(events: chunks.map { .chunk(raw: $0.serializedBytes(), json: $0) }, ledger: ledger)
         return ModelResponse(instance: "guard", attempts: 0, upstreamWait: .zero, body: .stream(ModelStream(ledger: ledger, onDisconnect: .cancelUpstream, source: source)))
+    }
+}
+
+extension GuardRefusal {
+    /// A `chat.completion.chunk` carrying `content` with `finish_reason: "content_filter"`: the
+    /// last chunk of a refused or withheld stream.
+    static func filteredChunk(id: String, created: Int64, model: String?, content: String, role: Bool) -> JSONValue {
+        var delta: JSONObject = ["content": .string(content)]
+        if role { delta["role"] = "assistant" }
+        var chunk: JSONObject = [
+            "id": .string(id), "object": "chat.completion.chunk", "created": .int(created),
+            "choices": [["index": 0, "delta": .object(delta), "finish_reason": "content_filter"]],
+        ]
+        if let model { chunk["model"] = .string(model) }
+        return .object(chunk)
     }
 }
 

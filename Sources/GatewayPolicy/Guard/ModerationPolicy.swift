@@ -40,14 +40,14 @@ public struct ModerationPolicy: Policy {
         stream.held(characters: settings.streamWindow, count: { StreamedText.text(of: $0).count }) { window async throws(GatewayError) -> [ModelStreamEvent]? in
             let text = window.map(StreamedText.text(of:)).joined()
             guard !text.isEmpty, let refusal = try await judge([text], stage: "response", context: context) else { return nil }
-            let id = window.lazy.compactMap { event -> String? in
+            let first = window.lazy.compactMap { event -> JSONValue? in
                 guard case .chunk(_, let json) = event else { return nil }
-                return json["id"]?.stringValue
-            }.first ?? "chatcmpl-moderation"
-            let chunk: JSONValue = [
-                "id": .string(id), "object": "chat.completion.chunk",
-                "choices": [["index": 0, "delta": ["content": .string("\n[The rest of the answer was withheld by content moderation (\(refusal)).]")], "finish_reason": "content_filter"]],
-            ]
+                return json
+            }.first
+            let chunk = GuardRefusal.filteredChunk(
+                id: first?["id"]?.stringValue ?? "chatcmpl-moderation", created: first?["created"]?.intValue ?? 0, model: first?["model"]?.stringValue,
+                content: "\n[The rest of the answer was withheld by content moderation (\(refusal)).]", role: false
+            )
             return [.chunk(raw: chunk.serializedBytes(), json: chunk)]
         }
     }
