@@ -1,5 +1,6 @@
 import GatewayCore
 import Prometheus
+import Synchronization
 
 /// The gateway's Prometheus metrics, in one registry that `/metrics` renders.
 ///
@@ -22,16 +23,39 @@ public final class GatewayMetrics: Sendable {
 
     // The descriptors are computed, not stored: `MetricNameDescriptor` is not `Sendable`.
 
+    /// The series of one kind of call on one target with one outcome, looked up once: every call
+    /// would otherwise build two descriptors and two label arrays for the registry to hash.
+    private struct CallSeries: Hashable {
+        var kind: CallKind
+        var scope: String
+        var name: String
+        var outcome: String
+    }
+
+    private let callSeries = Mutex<[CallSeries: (count: Counter, duration: DurationHistogram)]>([:])
+    private let inFlightGauges = Mutex<[CallKind: Gauge]>([:])
+
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
     }
 
     /// One finished call: `outcome` is `ok`, `tool_error`, or the error code it ended with.
     func call(kind: CallKind, scope: String, name: String, outcome: String, duration: Duration) {
-        let labels = [("kind", kind.rawValue), ("server", Self.bounded(scope)), ("name", Self.bounded(name)), ("outcome", outcome)]
-        registry.makeCounter(descriptor: Self.calls, labels: labels).increment()
-        registry.makeDurationHistogram(descriptor: Self.callDuration, labels: [("kind", kind.rawValue), ("server", Self.bounded(scope))], buckets: Self.durationBuckets)
-            .record(duration)
+        let key = CallSeries(kind: kind, scope: scope, name: name, outcome: outcome)
+        let series = callSeries.withLock { known in
+            if let series = known[key] { return series }
+            let labels = [("kind", kind.rawValue), ("server", Self.bounded(scope)), ("name", Self.bounded(name)), ("outcome", outcome)]
+            let series = (
+                count: registry.makeCounter(descriptor: Self.calls, labels: labels),
+                duration: registry.makeDurationHistogram(
+                    descriptor: Self.callDuration, labels: [("kind", kind.rawValue), ("server", Self.bounded(scope))], buckets: Self.durationBuckets
+                )
+            )
+            known[key] = series
+            return series
+        }
+        series.count.increment()
+        series.duration.record(duration)
     }
 
     /// A policy refused a call (or replaced its answer).
@@ -58,7 +82,12 @@ public final class GatewayMetrics: Sendable {
 
     /// Calls in flight, by kind.
     func inFlight(_ kind: CallKind) -> Gauge {
-        registry.makeGauge(descriptor: Self.callsInFlight, labels: [("kind", kind.rawValue)])
+        inFlightGauges.withLock { known in
+            if let gauge = known[kind] { return gauge }
+            let gauge = registry.makeGauge(descriptor: Self.callsInFlight, labels: [("kind", kind.rawValue)])
+            known[kind] = gauge
+            return gauge
+        }
     }
 
     /// The exposition text (`text/plain; version=0.0.4`).
