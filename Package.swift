@@ -75,6 +75,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Layer 2: Anthropic Messages ↔ OpenAI Chat Completions, both directions (requests, answers,
+        // streams, usage, errors): the inbound /v1/messages route and the outbound `anthropic` provider.
+        .target(
+            name: "AnthropicWire",
+            dependencies: ["GatewayCore", "MCPCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         // Layer 2: the middleware chain every tool call and model call passes.
         .target(
             name: "GatewayPolicy",
@@ -117,7 +124,7 @@ let package = Package(
         .target(
             name: "LLMUpstream",
             dependencies: [
-                "GatewayCore", "MCPCore", "UpstreamHTTP",
+                "AnthropicWire", "GatewayCore", "MCPCore", "UpstreamHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -129,7 +136,7 @@ let package = Package(
         .target(
             name: "GatewayServer",
             dependencies: [
-                "MCPCore", "GatewayCore", "GatewayPolicy", "UpstreamHTTP",
+                "AnthropicWire", "MCPCore", "GatewayCore", "GatewayPolicy", "UpstreamHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -232,6 +239,10 @@ let package = Package(
         ),
         .testTarget(name: "MCPCoreTests", dependencies: ["MCPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AnthropicWireTests", dependencies: ["AnthropicWire", "GatewayCore", "MCPCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "UpstreamHTTPTests",
             dependencies: [

@@ -7,7 +7,9 @@ Every answer is checked (status 200; the text, or `[DONE]` for a stream) before 
 Figures are medians of --runs runs; ratios compare medians of this same run. Also measured: the
 latency Toolgate adds at half its saturated rate (whole answers, and streams to their end, which
 bounds the added time to the first token since the fake sends a stream's events at once), and the
-memory of 10,000 streams held open at once.
+memory of 10,000 streams held open at once. Anthropic rows: the fake's Messages persona alone,
+Toolgate's /v1/messages in front of the OpenAI instance (translated in), and chat completions in
+front of an `anthropic` instance (translated out).
 Usage: run.py --toolgate BIN --fake BIN [--references BIN] [--litellm-python PY] [--runs 3] [--duration 10] [--connections 32]"""
 import argparse
 import asyncio
@@ -30,22 +32,35 @@ LITELLM_KEY = "sk-litellm-bench-0123456789abcdef"
 PERSONA_PATH = "/openai/v1/chat/completions"
 
 
-def body(model, stream):
+ANTHROPIC_PATH = "/anthropic/v1/messages"
+# What each kind of row sends and checks: OpenAI chat completions (the recorded OpenAI answer) or
+# Anthropic messages (`max_tokens` required; a stream ends with `message_stop`, not `[DONE]`).
+OPENAI = {"wire": "openai", "whole": "Hello!", "stream": "[DONE]"}
+
+
+def wire(format, text):
+    """A row's request format and the text its whole answer must contain."""
+    return {"wire": format, "whole": text, "stream": "message_stop" if format == "anthropic" else "[DONE]"}
+
+
+def body(model, stream, kind=OPENAI):
     request = {"model": model, "messages": MESSAGES}
+    if kind["wire"] == "anthropic":
+        request["max_tokens"] = 256
     if stream:
         request["stream"] = True
     return request
 
 
-def measure(name, url, model, pids, args, workdir, stream, headers=None):
-    request = body(model, stream)
-    expect = "[DONE]" if stream else "Hello!"
+def measure(name, url, model, pids, args, workdir, stream, headers=None, kind=OPENAI):
+    request = body(model, stream, kind)
+    expect = kind["stream" if stream else "whole"]
     toolcall.wrk(url, 2, args.connections, request, headers or {}, workdir, expect=expect)
     runs = [toolcall.wrk(url, args.duration, args.connections, request, headers or {}, workdir, expect=expect) for _ in range(args.runs)]
     return {"name": name, "rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs),
             "p99": statistics.median(r["p99"] for r in runs), "bad": int(sum(r["errors"] + r["wrong"] for r in runs)),
             "peak_mb": toolcall.rss_mb(pids, "VmHWM"), "spread": (min(r["rps"] for r in runs), max(r["rps"] for r in runs)),
-            "url": url, "model": model, "stream": stream}
+            "url": url, "model": model, "stream": stream, "kind": kind}
 
 
 def half_load(result, direct, args, workdir):
@@ -182,11 +197,24 @@ models:
   - name: chat
     instances:
       - {{ name: fake, provider: openai, base_url: "{fake_url}/openai/v1", api_key: sk-bench, model: gpt-4o-mini }}
+  - name: claude
+    instances:
+      - {{ name: fake-anthropic, provider: anthropic, base_url: "{fake_url}/anthropic", api_key: sk-bench, model: claude-sonnet-4-20250514 }}
 """)
             gateway = subprocess.Popen([args.toolgate, "serve", "--config", str(config), "--log-level", "error"], stderr=subprocess.DEVNULL)
             started.append(gateway)
             toolcall.wait_port(gateway_port, gateway)
             targets.append(("Toolgate", f"http://127.0.0.1:{gateway_port}/v1/chat/completions", "chat", [gateway.pid]))
+            # Anthropic's format, same fake: its Messages persona alone, Toolgate's /v1/messages in
+            # front of the OpenAI instance (translated in), and chat completions in front of an
+            # `anthropic` instance (translated out).
+            anthropic_key = {"x-api-key": "sk-bench", "anthropic-version": "2023-06-01"}
+            portuguese = wire("openai", "Portuguese")
+            targets.append(("fake provider alone (Anthropic)", fake_url + ANTHROPIC_PATH, "claude-sonnet-4-20250514", [fake.pid], anthropic_key,
+                            wire("anthropic", "Portuguese")))
+            targets.append(("Toolgate /v1/messages → OpenAI", f"http://127.0.0.1:{gateway_port}/v1/messages", "chat", [gateway.pid], None,
+                            wire("anthropic", "Hello!")))
+            targets.append(("Toolgate chat → anthropic", f"http://127.0.0.1:{gateway_port}/v1/chat/completions", "claude", [gateway.pid], None, portuguese))
             if args.audit:
                 # The same gateway with every call recorded (redacted messages and answers kept),
                 # committed before the answer, or queued for the writer's next batch.
@@ -212,7 +240,8 @@ policies:
             results = {}
             for stream in (False, True):
                 kind = "stream" if stream else "whole"
-                results[kind] = [measure(target[0], target[1], target[2], target[3], args, workdir, stream, target[4] if len(target) > 4 else None)
+                results[kind] = [measure(target[0], target[1], target[2], target[3], args, workdir, stream, target[4] if len(target) > 4 else None,
+                                         target[5] if len(target) > 5 else OPENAI)
                                  for target in targets]
                 toolgate_row = next(r for r in results[kind] if r["name"] == "Toolgate")
                 toolgate_row["half"] = half_load(toolgate_row, fake_url + PERSONA_PATH, args, workdir)
@@ -234,11 +263,17 @@ def report(results):
     for kind, rows in results.items():
         toolgate = next(r for r in rows if r["name"] == "Toolgate")
         print(f"\n{kind} answers ({'SSE to [DONE]' if kind == 'stream' else 'JSON'}):")
-        print(f"{'target':32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8} {'bad':>5}  Toolgate ÷ target")
+        print(f"{'target':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8} {'bad':>5}  Toolgate ÷ target")
         for r in rows:
             ratio = toolgate["rps"] / r["rps"] if r["rps"] else float("inf")
-            print(f"{r['name']:32} {r['rps']:9.0f} {r['p50']:8.3f} {r['p99']:8.3f} {r['peak_mb']:8.1f} {r['bad']:5d}  {ratio:6.2f}×"
+            print(f"{r['name']:34} {r['rps']:9.0f} {r['p50']:8.3f} {r['p99']:8.3f} {r['peak_mb']:8.1f} {r['bad']:5d}  {ratio:6.2f}×"
                   f"   (runs {r['spread'][0]:.0f}–{r['spread'][1]:.0f})")
+        direct = {r["kind"]["wire"]: r for r in rows if r["name"].startswith("fake provider alone")}
+        for r in rows:
+            if r["name"].startswith("Toolgate ") and not r["name"].startswith("Toolgate + audit"):
+                reference = direct["anthropic" if "anthropic" in r["name"] else "openai"]
+                print(f"{r['name']}: {r['rps'] / toolgate['rps']:.3f}x Toolgate's OpenAI-to-OpenAI throughput; p50 {r['p50']:.3f} ms, "
+                      f"{r['p50'] - reference['p50']:.3f} ms over the provider alone ({reference['name']})")
         for r in rows:
             if r["name"].startswith("Toolgate + audit"):
                 print(f"{r['name']}: {r['rps'] / toolgate['rps']:.3f}x Toolgate's throughput without it, p99 {r['p99']:.2f} against {toolgate['p99']:.2f} ms")

@@ -151,7 +151,6 @@ extension ConfigurationLoader {
             if case .object = value.value { text = value.value.serialized() } else { text = try value.string() }
             guard (try? JSONParser().parse(text))?.objectValue != nil else { throw value.error(.invalidValue, "the probe body must be a JSON object") }
             health.probeBody = text
-            if fields["path"] == nil { health.probePath = "/chat/completions" }
         }
     }
 

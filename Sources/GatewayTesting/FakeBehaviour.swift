@@ -7,6 +7,7 @@ struct FakeBehaviour {
     var cut = false
     var malformed = false
     var noUsage = false
+    var errorMid = false
     var delay: Int?
     var ttft: Int?
 
@@ -22,6 +23,7 @@ struct FakeBehaviour {
             case "cut": cut = true
             case "malformed": malformed = true
             case "no-usage": noUsage = true
+            case "error-mid": errorMid = true
             default: break
             }
         }

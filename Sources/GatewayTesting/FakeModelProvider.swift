@@ -20,9 +20,15 @@ import Synchronization
 /// - `delay-<ms>`: that long between events (the first comes at once); `ttft-<ms>`: that long before the answer;
 /// - `slot-<name>`: whatever mode `setMode(_:slot:)` last set for that slot (none at first).
 ///
-/// - `no-usage`: streams carry no usage at all (an OpenAI-compatible server that never counts).
+/// - `no-usage`: streams carry no usage at all (an OpenAI-compatible server that never counts);
+/// - `error-mid`: the first two events, then the provider's error event, and the stream ends there.
 ///
-/// A request without `Authorization: Bearer …` gets the persona's 401. Every request is recorded.
+/// A persona whose `persona.json` says `"wire": "anthropic"` speaks Anthropic's Messages API
+/// instead (`/<persona>[/<mode>...]/v1/messages`, `/v1/messages/count_tokens`, `/v1/models`; see
+/// `FakeModelProvider+Anthropic`).
+///
+/// A request without `Authorization: Bearer …` (Anthropic personas: or `x-api-key`) gets the
+/// persona's 401. Every request is recorded.
 /// Over HTTP (for tests in other processes): `GET /_requests` lists the recorded requests,
 /// `DELETE /_requests` clears them, `GET /_streams` counts completed and abandoned streams, `PUT /_slots/<name>` with a mode as the body sets a slot's
 /// mode (an empty body clears it).
@@ -119,7 +125,10 @@ public final class FakeModelProvider: Sendable {
             recorded.append(record)
         }
         let segments = path.split(separator: "/").map(String.init)
-        let endpoints: [(suffix: [String], name: String)] = [(["chat", "completions"], "chat"), (["embeddings"], "embeddings"), (["models"], "models")]
+        let endpoints: [(suffix: [String], name: String)] = [
+            (["chat", "completions"], "chat"), (["embeddings"], "embeddings"), (["models"], "models"), (["messages", "count_tokens"], "count_tokens"),
+            (["messages"], "messages"),
+        ]
         guard let persona = segments.first, let fixtures = fixtures[persona],
             let endpoint = endpoints.first(where: { segments.count > $0.suffix.count && Array(segments.suffix($0.suffix.count)) == $0.suffix })
         else {
@@ -138,23 +147,33 @@ public final class FakeModelProvider: Sendable {
             try await exchange.waitForClose()
             return false
         }
-        guard let authorization = record.header("authorization"), authorization.hasPrefix("Bearer "), authorization.count > 7 else {
+        let bearer = record.header("authorization").map { $0.hasPrefix("Bearer ") && $0.count > 7 } ?? false
+        let apiKey = !(record.header("x-api-key") ?? "").isEmpty
+        guard bearer || (fixtures.anthropic && apiKey) else {
             try await exchange.json(401, fixtures.errors[401] ?? Array(#"{"error":{"message":"missing key","type":"authentication_error","param":null,"code":null}}"#.utf8))
             return true
         }
         if let status = behaviour.failStatus {
             let errorBody = fixtures.errors[status] ?? Array(#"{"error":{"message":"HTTP \#(status)","type":"server_error","param":null,"code":null}}"#.utf8)
-            try await exchange.json(status, errorBody, extra: status == 429 ? [("Retry-After", "1"), ("x-ratelimit-remaining-requests", "0")] : [])
+            let limited = fixtures.anthropic ? "anthropic-ratelimit-requests-remaining" : "x-ratelimit-remaining-requests"
+            try await exchange.json(status, errorBody, extra: status == 429 ? [("Retry-After", "1"), (limited, "0")] : [])
             return true
         }
-        switch endpoint.name {
-        case "models":
+        switch (endpoint.name, fixtures.anthropic) {
+        case ("models", _):
             try await exchange.json(200, fixtures.bodies["models"] ?? Array(#"{"object":"list","data":[]}"#.utf8))
             return true
-        case "embeddings":
+        case ("embeddings", false):
             return try await embeddings(body, fixtures: fixtures, exchange: exchange)
-        default:
+        case ("chat", false):
             return try await chat(body, fixtures: fixtures, behaviour: behaviour, exchange: exchange)
+        case ("messages", true):
+            return try await messages(body, version: record.header("anthropic-version"), fixtures: fixtures, behaviour: behaviour, exchange: exchange)
+        case ("count_tokens", true):
+            return try await countTokens(body, fixtures: fixtures, exchange: exchange)
+        default:
+            try await exchange.json(404, fixtures.anthropic ? Self.anthropicError("not_found_error", "Not Found") : Array(#"{"error":{"message":"Not Found","type":"invalid_request_error","param":null,"code":null}}"#.utf8))
+            return true
         }
     }
 
@@ -228,9 +247,14 @@ public final class FakeModelProvider: Sendable {
         }
         var sent = events.filter { !$0.isUsageChunk || includeUsage || fixtures.usage == .onFinishChunk }
         if behaviour.noUsage { sent = sent.filter { !$0.isUsageChunk }.map(Self.withoutUsage) }
+        return try await replayStream(sent, anthropic: false, behaviour: behaviour, exchange: exchange)
+    }
+
+    /// Writes a stream (head, events, end) and counts how it ended; false when the connection must close.
+    func replayStream(_ sent: [ProviderFixtures.Event], anthropic: Bool, behaviour: FakeBehaviour, exchange: FakeExchange) async throws -> Bool {
         try await exchange.streamHead()
         do {
-            try await replay(sent, behaviour: behaviour, exchange: exchange)
+            try await replay(sent, anthropic: anthropic, behaviour: behaviour, exchange: exchange)
         } catch {
             streamEnds.withLock { $0.abandoned += 1 }
             throw error
@@ -240,19 +264,20 @@ public final class FakeModelProvider: Sendable {
     }
 
     /// Writes a stream's events as the behaviour says; throws when the client left.
-    private func replay(_ sent: [ProviderFixtures.Event], behaviour: FakeBehaviour, exchange: FakeExchange) async throws {
+    private func replay(_ sent: [ProviderFixtures.Event], anthropic: Bool, behaviour: FakeBehaviour, exchange: FakeExchange) async throws {
+        let brokenEvent = anthropic ? Self.brokenAnthropicEvent : Self.brokenEvent
         var dataEvents = 0
         for event in sent {
             if let delay = behaviour.delay, dataEvents > 0 { try await Task.sleep(for: .milliseconds(delay)) }
             if !event.isComment {
                 if behaviour.malformed, dataEvents == 0, behaviour.delay == nil {
                     // One write, so the gateway reads the good event and the broken one together.
-                    try await exchange.event(event.bytes + Self.brokenEvent)
+                    try await exchange.event(event.bytes + brokenEvent)
                     try await exchange.end()
                     return
                 }
                 if behaviour.malformed, dataEvents == 1 {
-                    try await exchange.event(Self.brokenEvent)
+                    try await exchange.event(brokenEvent)
                     try await exchange.end()
                     return
                 }
@@ -261,6 +286,11 @@ public final class FakeModelProvider: Sendable {
                     throw FakeExchange.ClientLeft()
                 }
                 if behaviour.cut, dataEvents == 2 { return }
+                if behaviour.errorMid, dataEvents == 2 {
+                    try await exchange.event(anthropic ? Self.anthropicErrorEvent : Self.errorEvent)
+                    try await exchange.end()
+                    return
+                }
                 dataEvents += 1
             }
             try await exchange.event(event.bytes)
@@ -270,6 +300,9 @@ public final class FakeModelProvider: Sendable {
 
     /// A chunk whose JSON is cut off: what `malformed` sends after the first event.
     static let brokenEvent = Array("data: {\"id\":\"broken\",\"choices\":[{\"delta\":{\"content\":\"unterminated\n\n".utf8)
+
+    /// The error event `error-mid` sends after two events: OpenAI's shape (a `data:` chunk with `error`).
+    static let errorEvent = Array("data: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n".utf8)
 
     /// An event with its `usage` member gone.
     static func withoutUsage(_ event: ProviderFixtures.Event) -> ProviderFixtures.Event {

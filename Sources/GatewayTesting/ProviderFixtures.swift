@@ -13,6 +13,8 @@ public struct ProviderFixtures: Sendable {
     }
 
     public var persona: String
+    /// The persona speaks Anthropic's Messages API (`"wire": "anthropic"`), not Chat Completions.
+    public var anthropic: Bool
     public var usage: UsagePlacement
     public var keepAlive: Bool
     public var servesEmbeddings: Bool
@@ -20,7 +22,8 @@ public struct ProviderFixtures: Sendable {
     public var errors: [Int: [UInt8]]
     /// `chat`, `tools`, `reasoning`, `embeddings`, `models` → the whole body.
     public var bodies: [String: [UInt8]]
-    /// `chat`, `tools`, `reasoning` → the stream's events, each with its trailing blank line.
+    /// `chat`, `tools`, `reasoning` → the stream's events, each with its trailing blank line
+    /// (Anthropic's: an `event:` line and a `data:` line).
     public var streams: [String: [Event]]
 
     /// One recorded SSE event.
@@ -50,7 +53,7 @@ public struct ProviderFixtures: Sendable {
         guard let personaBytes = read("persona.json") else { throw FixtureError(message: "\(path)/persona.json is missing") }
         let rules = try JSONParser().parse(personaBytes)
         var fixtures = ProviderFixtures(
-            persona: persona, usage: UsagePlacement(rawValue: rules["usage_chunk"]?.stringValue ?? "") ?? .onlyWithIncludeUsage,
+            persona: persona, anthropic: rules["wire"]?.stringValue == "anthropic", usage: UsagePlacement(rawValue: rules["usage_chunk"]?.stringValue ?? "") ?? .onlyWithIncludeUsage,
             keepAlive: rules["keep_alive"]?.boolValue ?? false, servesEmbeddings: rules["embeddings"]?.boolValue ?? true, errors: [:], bodies: [:], streams: [:]
         )
         for (status, body) in rules["errors"]?.objectValue ?? [:] {

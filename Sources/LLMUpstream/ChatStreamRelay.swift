@@ -1,3 +1,4 @@
+import AnthropicWire
 import GatewayCore
 import MCPCore
 import NIOCore
@@ -9,7 +10,9 @@ import UpstreamHTTP
 /// that estimates usage when the provider reports none), keep-alive comments are passed on, the
 /// usage chunk the gateway asked for is dropped when the client did not ask for it, and
 /// `[DONE]` ends it. A provider error event, a malformed chunk, a stall, a cut connection or a
-/// limit ends it with a `GatewayError`; the ledger records how it ended either way.
+/// limit ends it with a `GatewayError`; the ledger records how it ended either way. An Anthropic
+/// instance's Messages stream is read through `AnthropicEventReader` into the same chunks
+/// (serialised anew, since they are not the provider's bytes); its `message_stop` is the end.
 ///
 /// Read by one task at a time: the attempt reads up to the first chunk (so a failure before it
 /// can still fall back), then the client's writer reads the rest. That hand-over is the only
@@ -28,10 +31,11 @@ final class ChatStreamRelay: ModelStreamSource, @unchecked Sendable {
     private let started: ContinuousClock.Instant
     private let settings: ModelStreamSettings
     private let instance: String
+    private var anthropic: AnthropicEventReader?
 
     init(
         response: HTTP1StreamingResponse, watchdog: StreamWatchdog, ledger: ModelStreamLedger, request: ModelRequest, started: ContinuousClock.Instant,
-        settings: ModelStreamSettings, instance: String
+        settings: ModelStreamSettings, instance: String, anthropic: AnthropicEventReader? = nil
     ) {
         self.iterator = response.body.makeAsyncIterator()
         self.watchdog = watchdog
@@ -40,6 +44,7 @@ final class ChatStreamRelay: ModelStreamSource, @unchecked Sendable {
         self.started = started
         self.settings = settings
         self.instance = instance
+        self.anthropic = anthropic
         parser.reportsComments = true
     }
 
@@ -118,6 +123,7 @@ final class ChatStreamRelay: ModelStreamSource, @unchecked Sendable {
         watchdog.activity()
         for output in parser.feed(chunk) {
             switch output {
+            case .event(let event) where anthropic != nil: try takeAnthropic(event.data)
             case .event(let event): try take(event.data)
             case .comment: if sawFirstChunk { pending.append(.keepAlive) }
             case .tooLarge: throw RelayError.malformed("an event larger than 4 MiB")
@@ -128,18 +134,44 @@ final class ChatStreamRelay: ModelStreamSource, @unchecked Sendable {
 
     private func take(_ data: [UInt8]) throws {
         if data.elementsEqual("[DONE]".utf8) {
-            finished = true
-            watchdog.stop()
-            ledger.close(draining.load(ordering: .relaxed) ? .clientDrained : .completed)
+            end()
             return
         }
-        let json: JSONValue
+        let json = try parse(data)
+        if let error = json["error"], !error.isNull { throw RelayError.providerError(error) }
+        try take(json, raw: data)
+    }
+
+    /// One Anthropic event: the chunks it stands for, a keep-alive, the provider's error, or the end.
+    private func takeAnthropic(_ data: [UInt8]) throws {
+        let event = try parse(data)
+        for output in anthropic?.read(event) ?? [] {
+            switch output {
+            case .chunk(let json): try take(json, raw: json.serializedBytes())
+            case .keepAlive: if sawFirstChunk { pending.append(.keepAlive) }
+            case .error(let error): throw RelayError.providerError(error)
+            case .done: end()
+            }
+        }
+    }
+
+    /// The provider's stream is complete.
+    private func end() {
+        finished = true
+        watchdog.stop()
+        ledger.close(draining.load(ordering: .relaxed) ? .clientDrained : .completed)
+    }
+
+    private func parse(_ data: [UInt8]) throws -> JSONValue {
         do {
-            json = try JSONParser().parse(data)
+            return try JSONParser().parse(data)
         } catch {
             throw RelayError.malformed("a chunk that is not JSON (\(error.message))")
         }
-        if let error = json["error"], !error.isNull { throw RelayError.providerError(error) }
+    }
+
+    /// One chunk in OpenAI's format: its usage, size and finish reason counted, then queued.
+    private func take(_ json: JSONValue, raw data: [UInt8]) throws {
         if let usage = TokenUsage(openAI: json["usage"]) { ledger.report(usage: usage) }
         var completionBytes = 0
         var finishReason: String?

@@ -1,3 +1,4 @@
+import AnthropicWire
 import Foundation
 import GatewayCore
 import MCPCore
@@ -46,6 +47,11 @@ struct ModelAttempt: Sendable {
             if let error = json["error"], !error.isNull {
                 throw failure(.status(500, body: response.body, retryAfter: nil))
             }
+            if instance.dialect.wire == .anthropicMessages {
+                guard json["type"]?.stringValue == "message" else { throw failure(.invalidAnswer("an answer that is not an Anthropic message")) }
+                let chat = AnthropicProviderAnswer.chatCompletion(json)
+                return .complete(chat.serializedBytes(), usage: TokenUsage(openAI: chat["usage"]))
+            }
             // DeepSeek sends blank lines while a request waits; the client gets the JSON alone.
             let start = response.body.firstIndex { ![0x20, 0x0A, 0x0D, 0x09].contains($0) } ?? 0
             return .complete(start == 0 ? response.body : Array(response.body[start...]), usage: TokenUsage(openAI: json["usage"]))
@@ -76,7 +82,8 @@ struct ModelAttempt: Sendable {
         }
         let relay = ChatStreamRelay(
             response: response, watchdog: watchdog, ledger: ModelStreamLedger(estimatedPromptTokens: request.estimatedPromptTokens),
-            request: request, started: started, settings: group.stream, instance: instance.name
+            request: request, started: started, settings: group.stream, instance: instance.name,
+            anthropic: instance.dialect.wire == .anthropicMessages ? AnthropicEventReader() : nil
         )
         try await relay.awaitFirstChunk()
         return .stream(relay)
@@ -88,8 +95,7 @@ struct ModelAttempt: Sendable {
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Accept", value: request.stream ? "text/event-stream" : "application/json")
         headers.add(name: "User-Agent", value: "toolgate/\(GatewayVersion.current)")
-        if let key = instance.settings.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
-        for (name, value) in instance.settings.headers { headers.add(name: name, value: value) }
+        instance.dialect.addCredentials(instance.settings, to: &headers)
         let body = JSONValue.object(instance.dialect.upstreamBody(for: request, model: instance.settings.model)).serializedBytes()
         return (headers, ByteBuffer(bytes: body))
     }

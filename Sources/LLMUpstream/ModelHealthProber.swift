@@ -8,7 +8,7 @@ import ServiceLifecycle
 import UpstreamHTTP
 
 /// Active health checks: every group with `health_check` probes each of its instances at its
-/// interval (`GET <base_url>/models`, or the configured request) and marks it down after
+/// interval (the provider's model list, or the configured request) and marks it down after
 /// `unhealthy_threshold` failures in a row, up again after `healthy_threshold` successes.
 /// Runs until graceful shutdown.
 public struct ModelHealthProber: Service {
@@ -52,11 +52,13 @@ public struct ModelHealthProber: Service {
 
     /// One probe: a 2xx answer within the probe timeout is a success.
     func probe(_ instance: ModelInstance, health: ModelHealthSettings) async -> Bool {
-        guard let url = instance.url(health.probePath) else { return false }
+        let dialect = instance.dialect
+        let path = health.probePath
+            ?? (health.probeBody == nil ? dialect.modelsPath(baseURL: instance.baseURL) : dialect.path(for: .chatCompletions, baseURL: instance.baseURL))
+        guard let url = instance.url(path) else { return false }
         var headers = HTTPHeaders()
         headers.add(name: "User-Agent", value: "toolgate/\(GatewayVersion.current) health-check")
-        if let key = instance.settings.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
-        for (name, value) in instance.settings.headers { headers.add(name: name, value: value) }
+        dialect.addCredentials(instance.settings, to: &headers)
         var request = UpstreamRequest(method: .GET, url: url, headers: headers)
         if let body = health.probeBody {
             var object = (try? JSONParser().parse(body))?.objectValue ?? [:]

@@ -52,8 +52,8 @@ final class ModelInstance: Sendable {
         var base = settings.baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
-        self.chatTarget = URLComponents(string: base + ProviderDialect.path(for: .chatCompletions)).flatMap(HTTP1Origin.split)
-        self.embeddingsTarget = URLComponents(string: base + ProviderDialect.path(for: .embeddings)).flatMap(HTTP1Origin.split)
+        self.chatTarget = URLComponents(string: base + dialect.path(for: .chatCompletions, baseURL: base)).flatMap(HTTP1Origin.split)
+        self.embeddingsTarget = URLComponents(string: base + dialect.path(for: .embeddings, baseURL: base)).flatMap(HTTP1Origin.split)
     }
 
     var name: String { settings.name }

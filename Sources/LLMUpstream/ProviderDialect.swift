@@ -1,5 +1,7 @@
+import AnthropicWire
 import GatewayCore
 import MCPCore
+import NIOHTTP1
 
 /// A provider family's quirks, as data: how the gateway rewrites a client's body for it, what
 /// it refuses before sending, and what it can serve. Everything else passes through untouched
@@ -13,7 +15,16 @@ struct ProviderDialect: Sendable {
         case asSent
     }
 
+    /// The API a provider speaks.
+    enum Wire: Sendable {
+        /// OpenAI's Chat Completions (and Embeddings): bodies pass through with the quirks below.
+        case chatCompletions
+        /// Anthropic's Messages: requests, answers and streams translated (AnthropicWire).
+        case anthropicMessages
+    }
+
     var kind: ModelProviderKind
+    var wire: Wire = .chatCompletions
     var maxTokensField: MaxTokensField
     /// The provider has an embeddings API.
     var servesEmbeddings: Bool
@@ -42,6 +53,18 @@ struct ProviderDialect: Sendable {
             ])
         case .openaiCompatible:
             return ProviderDialect(kind: kind, maxTokensField: .asSent, servesEmbeddings: true, refusals: [])
+        case .anthropic:
+            return ProviderDialect(kind: kind, wire: .anthropicMessages, maxTokensField: .maxTokens, servesEmbeddings: false, refusals: [
+                { body, _ in
+                    // What has no Anthropic counterpart is refused here, before any instance is tried.
+                    do throws(GatewayError) {
+                        _ = try AnthropicProviderRequest.messagesBody(body, model: "")
+                        return nil
+                    } catch {
+                        return (error.param ?? "messages", error.message)
+                    }
+                }
+            ])
         }
     }
 
@@ -56,7 +79,12 @@ struct ProviderDialect: Sendable {
 
     /// The body sent to this instance: the upstream's model name, the length bound under the
     /// field this provider reads, and (streams) usage asked for, so every call can be counted.
+    /// Anthropic instances get the Messages translation (usage is always in their streams).
     func upstreamBody(for request: ModelRequest, model: String) -> JSONObject {
+        if wire == .anthropicMessages {
+            // `refusal(of:)` ran the same translation before the instance was chosen.
+            return (try? AnthropicProviderRequest.messagesBody(request.body, model: model)) ?? ["model": .string(model)]
+        }
         var body = request.body
         body["model"] = .string(model)
         if request.operation == .chatCompletions {
@@ -76,11 +104,36 @@ struct ProviderDialect: Sendable {
         return body
     }
 
-    /// The path under `base_url` for an operation.
-    static func path(for operation: ModelRequest.Operation) -> String {
-        switch operation {
-        case .chatCompletions: return "/chat/completions"
-        case .embeddings: return "/embeddings"
+    /// The path under `base_url` for an operation. Anthropic's documented base URL has no `/v1`
+    /// (the SDK appends `/v1/messages`); one that ends in `/v1` is taken as it is.
+    func path(for operation: ModelRequest.Operation, baseURL: String) -> String {
+        switch (wire, operation) {
+        case (.chatCompletions, .chatCompletions): return "/chat/completions"
+        case (.chatCompletions, .embeddings): return "/embeddings"
+        case (.anthropicMessages, _): return baseURL.hasSuffix("/v1") ? "/messages" : "/v1/messages"
         }
+    }
+
+    /// The path of the provider's model list (the default health probe).
+    func modelsPath(baseURL: String) -> String {
+        wire == .anthropicMessages && !baseURL.hasSuffix("/v1") ? "/v1/models" : "/models"
+    }
+
+    /// Anthropic's API version header, sent unless the instance's headers set another.
+    static let anthropicVersion = "2023-06-01"
+
+    /// The provider's credentials (its key, never the caller's), the version header Anthropic
+    /// requires, and the instance's own headers.
+    func addCredentials(_ settings: ModelInstanceSettings, to headers: inout HTTPHeaders) {
+        if let key = settings.apiKey, !key.isEmpty {
+            switch wire {
+            case .chatCompletions: headers.add(name: "Authorization", value: "Bearer \(key)")
+            case .anthropicMessages: headers.add(name: "x-api-key", value: key)
+            }
+        }
+        if wire == .anthropicMessages, !settings.headers.contains(where: { $0.name.lowercased() == "anthropic-version" }) {
+            headers.add(name: "anthropic-version", value: Self.anthropicVersion)
+        }
+        for (name, value) in settings.headers { headers.add(name: name, value: value) }
     }
 }

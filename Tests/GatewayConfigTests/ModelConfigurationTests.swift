@@ -59,7 +59,7 @@ struct ModelConfigurationTests {
 
     @Test("each mistake is refused naming its field", arguments: [
         ("models:\n  - { name: chat }\n", "models[0]", "needs 'instances'"),
-        ("models:\n  - { name: chat, instances: [{ name: a, provider: anthropic, base_url: 'http://x', model: m }] }\n", "models[0].instances[0].provider", "expected openai, deepseek, qwen, openai-compatible"),
+        ("models:\n  - { name: chat, instances: [{ name: a, provider: bedrock, base_url: 'http://x', model: m }] }\n", "models[0].instances[0].provider", "expected openai, deepseek, qwen, openai-compatible, anthropic, found 'bedrock'"),
         ("models:\n  - { name: chat, instances: [{ name: a, provider: openai, base_url: 'ftp://x', model: m }] }\n", "models[0].instances[0].base_url", "http or https URL"),
         ("models:\n  - { name: chat, instances: [{ name: a, provider: openai, base_url: 'http://x' }] }\n", "models[0].instances[0]", "needs 'model'"),
         ("models:\n  - { name: chat, fallback_on: [200], instances: [{ name: a, provider: openai, base_url: 'http://x', model: m }] }\n", "models[0].fallback_on[0]", "400...599"),

@@ -28,6 +28,15 @@ def toolgate() -> str:
 
 
 @pytest.fixture()
+def fake():
+    """The fake model provider (toolgate-fake-llm) on a free port; see llm_support.FakeProvider."""
+    from llm_support import fake_llm  # llm_support imports this module
+
+    with fake_llm() as provider:
+        yield provider
+
+
+@pytest.fixture()
 def demo_api():
     """Starts toolgate-demo-api on a free port; yields its base URL; stops it."""
     process = subprocess.Popen(

@@ -6,16 +6,10 @@ import anthropic
 import httpx
 import pytest
 
-from llm_support import fake_llm, gateway
+from llm_support import gateway
 
 MESSAGES = [{"role": "user", "content": "Say hello."}]
 TOOLS = [{"name": "get_current_weather", "description": "Weather now", "input_schema": {"type": "object", "properties": {"location": {"type": "string"}}}}]
-
-
-@pytest.fixture()
-def fake():
-    with fake_llm() as provider:
-        yield provider
 
 
 @pytest.fixture()
@@ -27,6 +21,8 @@ def gw(toolgate, fake):
     instances: [{{ name: ds, provider: deepseek, base_url: "{fake.base('deepseek')}", api_key: sk-up, model: deepseek-reasoner }}]
   - name: busy
     instances: [{{ name: limited, provider: openai, base_url: "{fake.base('openai', 'fail-429')}", api_key: sk-up, model: gpt-4o-mini }}]
+  - name: claude
+    instances: [{{ name: anthropic, provider: anthropic, base_url: "{fake.url}/anthropic", api_key: sk-ant-up, model: claude-sonnet-4-20250514 }}]
 """
     with gateway(toolgate, config) as running:
         yield running
@@ -110,11 +106,13 @@ def test_count_tokens_and_errors_in_anthropics_envelope(gw, fake):
     assert all("/busy" in r["target"] or "fail-429" in r["target"] for r in fake.requests()) or len(fake.requests()) == 1
 
 
-def test_a_recorded_claude_code_request(gw):
+@pytest.mark.parametrize("model", ["chat", "claude"])
+def test_a_recorded_claude_code_request(gw, model):
     """The shape of a Claude Code request (anthropic-messages.md §1.1): beta query, system blocks with
-    the billing header and cache_control, metadata, temperature 0, tools, streamed."""
+    the billing header and cache_control, metadata, temperature 0, tools, streamed; served by an
+    OpenAI instance and by an Anthropic one (translated in, then out)."""
     body = {
-        "model": "chat", "max_tokens": 32000, "temperature": 0, "stream": True,
+        "model": model, "max_tokens": 32000, "temperature": 0, "stream": True,
         "system": [{"type": "text", "text": "x-anthropic-billing-header: cc_version=1.0.62; cch=00000;"},
                    {"type": "text", "text": "You are Claude Code, Anthropic's official CLI for Claude.", "cache_control": {"type": "ephemeral"}}],
         "messages": [{"role": "user", "content": [{"type": "text", "text": "Say hello.", "cache_control": {"type": "ephemeral"}}]}],

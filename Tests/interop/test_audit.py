@@ -17,7 +17,7 @@ from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
 from conftest import DEMO_SPEC
-from llm_support import fake_llm, gateway
+from llm_support import gateway
 
 ALICE = "sk-alice-0123456789abcdef"
 EMAIL = "ana.lopez@clinic.example.org"
@@ -70,12 +70,6 @@ async def with_session(url, body):
             async with ClientSession(read, write) as session:
                 await session.initialize()
                 return await body(session)
-
-
-@pytest.fixture()
-def fake():
-    with fake_llm() as provider:
-        yield provider
 
 
 def test_every_answered_call_is_recorded_redacted_and_chained(toolgate, demo_api, fake):

@@ -17,7 +17,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp import MCPError
 
 from conftest import DEMO_SPEC
-from llm_support import fake_llm, gateway
+from llm_support import gateway
 
 ALICE = "sk-alice-0123456789abcdef"
 BOB = "sk-bob-0123456789abcdefgh"
@@ -58,12 +58,6 @@ def jwt(claims, secret=SECRET):
     signing_input = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + b64(json.dumps(claims).encode())
     signature = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
     return signing_input + "." + b64(signature)
-
-
-@pytest.fixture()
-def fake():
-    with fake_llm() as provider:
-        yield provider
 
 
 def test_unauthenticated_requests_get_401_with_a_challenge(toolgate, demo_api, fake):

@@ -10,7 +10,7 @@ from mcp.client.streamable_http import streamable_http_client
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import DEMO_SPEC
-from llm_support import fake_llm, gateway
+from llm_support import gateway
 
 
 def samples(text):
@@ -24,12 +24,6 @@ def samples(text):
 
 def value(found, metric, **labels):
     return found.get((metric, frozenset(labels.items())), 0)
-
-
-@pytest.fixture()
-def fake():
-    with fake_llm() as provider:
-        yield provider
 
 
 def test_metrics_count_calls_outcomes_tokens_and_refusals(toolgate, demo_api, fake):

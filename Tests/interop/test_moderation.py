@@ -14,7 +14,7 @@ import pytest
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
-from llm_support import fake_llm, gateway
+from llm_support import gateway
 from test_audit import config as audited_config, export
 
 
@@ -78,12 +78,6 @@ async def call_tools(url, *names):
                     except Exception as error:  # a JSON-RPC error (fail_closed)
                         results.append(error)
                 return results
-
-
-@pytest.fixture()
-def fake():
-    with fake_llm() as provider:
-        yield provider
 
 
 def test_openai_moderation_allows_flags_and_fails_closed(toolgate, demo_api, fake):

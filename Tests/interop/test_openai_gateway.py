@@ -6,7 +6,7 @@ import httpx
 import openai
 import pytest
 
-from llm_support import fake_llm, gateway
+from llm_support import gateway
 
 CALLER_KEY = "sk-caller-secret-0123456789"
 MESSAGES = [{"role": "user", "content": "Say hello."}]
@@ -19,12 +19,6 @@ def group(name, *instances, extra=""):
         priority = rest[0] if rest else index
         lines.append(f"      - {{ name: {instance_name}, provider: {provider}, base_url: \"{base}\", api_key: sk-upstream-{instance_name}, model: {model}, priority: {priority} }}")
     return "\n".join(line for line in lines if line) + "\n"
-
-
-@pytest.fixture()
-def fake():
-    with fake_llm() as provider:
-        yield provider
 
 
 @pytest.fixture()

@@ -6,8 +6,9 @@ public struct ModelHealthSettings: Sendable {
     /// Consecutive failed probes before an instance is marked down; successes before it is up again.
     public var unhealthyThreshold: Int
     public var healthyThreshold: Int
-    /// The probe: `GET <base_url>/models` by default, or a POST of `probeBody` to `/chat/completions`.
-    public var probePath: String
+    /// The probe's path under `base_url`; nil: the provider's model list (`GET /models`, Anthropic's
+    /// `/v1/models`), or with `probeBody` its chat endpoint (a POST of that body).
+    public var probePath: String?
     public var probeBody: String?
     /// Consecutive failed calls before an instance is ejected from traffic, and for how long.
     public var ejectAfterFailures: Int
@@ -15,7 +16,7 @@ public struct ModelHealthSettings: Sendable {
 
     public init(
         probeInterval: Duration? = nil, probeTimeout: Duration = .seconds(5), unhealthyThreshold: Int = 2, healthyThreshold: Int = 1,
-        probePath: String = "/models", probeBody: String? = nil, ejectAfterFailures: Int = 3, cooldown: Duration = .seconds(30)
+        probePath: String? = nil, probeBody: String? = nil, ejectAfterFailures: Int = 3, cooldown: Duration = .seconds(30)
     ) {
         self.probeInterval = probeInterval
         self.probeTimeout = probeTimeout

@@ -5,4 +5,6 @@ public enum ModelProviderKind: String, Sendable, Hashable, CaseIterable {
     case qwen
     /// vLLM, Ollama, LM Studio, any server speaking OpenAI's format.
     case openaiCompatible = "openai-compatible"
+    /// Anthropic's Messages API (`base_url: https://api.anthropic.com`), translated both ways.
+    case anthropic
 }

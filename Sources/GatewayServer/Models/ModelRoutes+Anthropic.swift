@@ -1,3 +1,4 @@
+import AnthropicWire
 import GatewayCore
 import HTTPTypes
 import Hummingbird

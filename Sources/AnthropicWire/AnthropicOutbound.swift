@@ -5,8 +5,8 @@ import MCPCore
 /// Translates an OpenAI Chat Completions answer into an Anthropic message (anthropic-messages.md
 /// §6.2): thinking from `reasoning_content` or `reasoning`, the text, then one `tool_use` block per
 /// tool call; finish reasons to stop reasons; usage with the cached tokens split out.
-enum AnthropicOutbound {
-    static func message(_ chat: JSONValue, model: String) -> JSONValue {
+package enum AnthropicOutbound {
+    package static func message(_ chat: JSONValue, model: String) -> JSONValue {
         let choice = chat["choices"]?.arrayValue?.first
         let message = choice?["message"]
         var content: [JSONValue] = []
@@ -30,20 +30,20 @@ enum AnthropicOutbound {
     }
 
     /// `msg_…` from the upstream's id (kept, so logs correlate).
-    static func messageID(_ upstream: String?) -> String {
+    package static func messageID(_ upstream: String?) -> String {
         guard let upstream, !upstream.isEmpty else { return "msg_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
         return upstream.hasPrefix("msg_") ? upstream : "msg_" + upstream.replacingOccurrences(of: "chatcmpl-", with: "")
     }
 
     /// A tool call's arguments as an object (an empty string is `{}`; text that is not a JSON
     /// object is kept under `_raw` rather than lost).
-    static func toolInput(_ arguments: String) -> JSONValue {
+    package static func toolInput(_ arguments: String) -> JSONValue {
         if arguments.trimmingCharacters(in: .whitespaces).isEmpty { return [:] }
         if let parsed = try? JSONParser().parse(arguments), parsed.objectValue != nil { return parsed }
         return ["_raw": .string(arguments)]
     }
 
-    static func stopReason(_ finish: String?) -> String {
+    package static func stopReason(_ finish: String?) -> String {
         switch finish {
         case "length": return "max_tokens"
         case "tool_calls", "function_call": return "tool_use"
@@ -53,7 +53,7 @@ enum AnthropicOutbound {
     }
 
     /// Anthropic usage: `input_tokens` the uncached part, cache reads apart (§6.5).
-    static func usage(_ usage: TokenUsage?) -> JSONValue {
+    package static func usage(_ usage: TokenUsage?) -> JSONValue {
         guard let usage else { return ["input_tokens": 0, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "output_tokens": 0] }
         return [
             "input_tokens": .int(Int64(max(0, usage.promptTokens - usage.cachedPromptTokens))), "cache_creation_input_tokens": 0,

@@ -6,8 +6,8 @@ import NIOCore
 /// anthropic-messages.md §6.3: `message_start` on the first chunk, one content block at a time
 /// (thinking, text, each tool call), deltas only inside a started block, `message_delta` held
 /// until the usage arrives, then `message_stop`. Empty fragments never open a block.
-struct AnthropicStreamTranslator {
-    let model: String
+package struct AnthropicStreamTranslator: Sendable {
+    package let model: String
     private var started = false
     private var openBlock: Block?
     private var nextIndex = 0
@@ -28,12 +28,12 @@ struct AnthropicStreamTranslator {
         }
     }
 
-    init(model: String) {
+    package init(model: String) {
         self.model = model
     }
 
     /// The events for one chunk.
-    mutating func translate(_ chunk: JSONValue) -> ByteBuffer {
+    package mutating func translate(_ chunk: JSONValue) -> ByteBuffer {
         var out = ByteBuffer()
         if !started {
             started = true
@@ -80,7 +80,7 @@ struct AnthropicStreamTranslator {
     }
 
     /// The end of the stream: the held `message_delta` with the usage, then `message_stop`.
-    mutating func finish() -> ByteBuffer {
+    package mutating func finish() -> ByteBuffer {
         var out = ByteBuffer()
         closeOpenBlock(into: &out)
         let usage = AnthropicOutbound.usage(usage)
@@ -92,7 +92,7 @@ struct AnthropicStreamTranslator {
     }
 
     /// An `error` event (after the 200: the stream ends here, without `message_stop`).
-    static func error(_ error: GatewayError) -> ByteBuffer {
+    package static func error(_ error: GatewayError) -> ByteBuffer {
         var out = ByteBuffer()
         event("error", error.anthropicBody, into: &out)
         return out
@@ -111,7 +111,7 @@ struct AnthropicStreamTranslator {
         openBlock = nil
     }
 
-    static func event(_ name: String, _ data: JSONValue, into out: inout ByteBuffer) {
+    package static func event(_ name: String, _ data: JSONValue, into out: inout ByteBuffer) {
         out.writeString("event: \(name)\ndata: ")
         out.writeBytes(data.serializedBytes())
         out.writeString("\n\n")

@@ -6,8 +6,8 @@ import MCPCore
 /// (all of a turn's tool results before its text), tools and tool choice, thinking (as
 /// `reasoning_content` on assistant turns, so DeepSeek gets its reasoning back), images, stop
 /// sequences. What cannot be translated is refused with a 400 naming the field, never dropped.
-enum AnthropicInbound {
-    static func chatBody(_ body: JSONObject) throws(GatewayError) -> JSONObject {
+package enum AnthropicInbound {
+    package static func chatBody(_ body: JSONObject) throws(GatewayError) -> JSONObject {
         guard let model = body["model"]?.stringValue, !model.isEmpty else { throw invalid("model: Field required", param: "model") }
         guard let messages = body["messages"]?.arrayValue else { throw invalid("messages: Field required", param: "messages") }
         var chat: JSONObject = ["model": .string(model)]
@@ -46,7 +46,7 @@ enum AnthropicInbound {
     }
 
     /// A user turn: its tool results first (as `tool` messages), then its text and images as one user message.
-    static func userTurn(_ content: JSONValue?, index: Int) throws(GatewayError) -> [JSONValue] {
+    package static func userTurn(_ content: JSONValue?, index: Int) throws(GatewayError) -> [JSONValue] {
         guard let content else { throw invalid("messages.\(index).content: Field required", param: "messages[\(index)].content") }
         if case .string(let text) = content { return [["role": "user", "content": .string(text)]] }
         guard let blocks = content.arrayValue else { throw invalid("messages.\(index).content must be a string or a list of blocks", param: "messages[\(index)].content") }
@@ -77,7 +77,7 @@ enum AnthropicInbound {
     }
 
     /// An assistant turn: text, tool calls (arguments as JSON strings) and thinking as `reasoning_content`.
-    static func assistantTurn(_ content: JSONValue?, index: Int) throws(GatewayError) -> JSONValue {
+    package static func assistantTurn(_ content: JSONValue?, index: Int) throws(GatewayError) -> JSONValue {
         if case .string(let text)? = content { return ["role": "assistant", "content": .string(text)] }
         guard let blocks = content?.arrayValue else { throw invalid("messages.\(index).content must be a string or a list of blocks", param: "messages[\(index)].content") }
         var text = ""
@@ -103,7 +103,7 @@ enum AnthropicInbound {
         return .object(message)
     }
 
-    static func tool(_ tool: JSONValue, index: Int) throws(GatewayError) -> JSONValue {
+    package static func tool(_ tool: JSONValue, index: Int) throws(GatewayError) -> JSONValue {
         guard let name = tool["name"]?.stringValue else { throw invalid("tools.\(index).name: Field required", param: "tools[\(index)].name") }
         if let type = tool["type"]?.stringValue, type != "custom" {
             throw invalid("tools.\(index): the server tool '\(type)' runs only on Anthropic's servers", param: "tools[\(index)].type")
@@ -113,7 +113,7 @@ enum AnthropicInbound {
         return ["type": "function", "function": .object(function)]
     }
 
-    static func toolChoice(_ choice: JSONValue) throws(GatewayError) -> JSONValue {
+    package static func toolChoice(_ choice: JSONValue) throws(GatewayError) -> JSONValue {
         switch choice["type"]?.stringValue {
         case "auto": return "auto"
         case "any": return "required"
@@ -126,20 +126,13 @@ enum AnthropicInbound {
     }
 
     /// A string, or the text of text blocks (a system prompt, a tool result).
-    static func text(of value: JSONValue, field: String) throws(GatewayError) -> String {
+    package static func text(of value: JSONValue, field: String) throws(GatewayError) -> String {
         if case .string(let text) = value { return text }
         guard let blocks = value.arrayValue else { throw invalid("\(field) must be a string or a list of text blocks", param: field) }
-        var texts: [String] = []
-        for (index, block) in blocks.enumerated() {
-            guard block["type"]?.stringValue == "text", let text = block["text"]?.stringValue else {
-                throw invalid("\(field).\(index): only text blocks can be translated here", param: "\(field).\(index)")
-            }
-            texts.append(text)
-        }
-        return texts.joined(separator: "\n")
+        return try TextParts.joined(blocks, item: { "\(field).\($0)" }, what: "blocks")
     }
 
-    static func imageURL(_ source: JSONValue?, field: String) throws(GatewayError) -> String {
+    package static func imageURL(_ source: JSONValue?, field: String) throws(GatewayError) -> String {
         switch source?["type"]?.stringValue {
         case "base64":
             guard let media = source?["media_type"]?.stringValue, let data = source?["data"]?.stringValue else {
@@ -154,7 +147,7 @@ enum AnthropicInbound {
         }
     }
 
-    static func invalid(_ message: String, param: String) -> GatewayError {
+    package static func invalid(_ message: String, param: String) -> GatewayError {
         GatewayError(.invalidRequest, message, param: param)
     }
 }

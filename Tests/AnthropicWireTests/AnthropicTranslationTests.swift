@@ -3,7 +3,7 @@ import MCPCore
 import NIOCore
 import Testing
 
-@testable import GatewayServer
+@testable import AnthropicWire
 
 /// The Anthropic ↔ OpenAI translation on its own: requests in, answers and streams out.
 @Suite("Anthropic translation")
