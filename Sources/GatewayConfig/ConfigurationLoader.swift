@@ -239,6 +239,7 @@ public struct ConfigurationLoader: Sendable {
             source = try Self.source(fields, in: node, folder: folder, allowedCommands: allowedCommands)
         }
         var server = VirtualServerConfiguration(name: name, source: source)
+        server.fingerprint = node.value.serialized()
         if let value = fields["instructions"] { server.instructions = try value.string() }
         if let value = fields["page_size"] { server.pageSize = try value.int(in: 1...10_000) }
         if let value = fields["discovery_threshold"] { server.discoveryThreshold = try value.int(in: 0...100_000) }

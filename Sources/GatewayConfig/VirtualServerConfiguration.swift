@@ -29,6 +29,9 @@ public struct VirtualServerConfiguration: Sendable {
     public var endpoint: Endpoint?
     /// The title the server gives clients; nil: `Toolgate: <name>`.
     public var title: String?
+    /// The server's section of the configuration file as written (empty when built in code): a
+    /// reload keeps a running stdio or remote server whose section did not change.
+    public var fingerprint = ""
 
     /// Where a server's tools come from.
     public indirect enum Source: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayConfig
 import GatewayCore
+import GatewayPolicy
 import GatewayServer
 import HTTPTypes
 import Hummingbird
@@ -16,28 +17,56 @@ extension Gateway {
     /// The route table: every server's streamable HTTP endpoint and legacy SSE endpoints,
     /// `/healthz`, `/readyz`, and the mounted route groups (`/v1/...`).
     public func routes() -> (router: GatewayRouter, services: [any Service]) {
+        let (router, services) = routes(endpoints: EndpointTable(), chain: policies, reloadable: false) { path in self.httpAuthentication(path: path) }
+        return (router, services.map(\.service))
+    }
+
+    /// A service of the route table, keyed so a reload starts only what is new (`endpoint:`),
+    /// replaces what is rebuilt (`prober`) and keeps what it carried over (`policy:`).
+    struct KeyedService: Sendable {
+        var key: String
+        var service: any Service
+    }
+
+    /// The route table over `endpoints`: a path that already has a transport keeps it (and its
+    /// sessions); a new path gets one, whose sessions run `chain` and are authenticated by what
+    /// `authentication` gives for the path. `reloadable`: every server says its lists can change
+    /// (a reload may change any of them).
+    func routes(
+        endpoints: EndpointTable, chain: PolicyChain, reloadable: Bool,
+        authentication: (String) -> (@Sendable ([(name: String, value: String)]) async throws(GatewayError) -> Identity)?
+    ) -> (router: GatewayRouter, services: [KeyedService]) {
         let router = GatewayRouter()
         if let accessLog { router.add(middleware: AccessLogMiddleware(log: accessLog)) }
-        var services: [any Service] = self.services
+        var services = self.services.map { KeyedService(key: "policy:\(ObjectIdentifier($0 as AnyObject))", service: $0) }
         let transportConfiguration = Self.transportConfiguration(configuration.http)
-        let policies = self.policies
         for server in servers {
-            var transportConfiguration = transportConfiguration
-            transportConfiguration.authenticate = httpAuthentication(path: server.endpoint.path)
-            let transport = StreamableHTTPTransport(
-                path: server.endpoint.path, legacyPath: server.endpoint.legacyPath, configuration: transportConfiguration,
-                sessionConfiguration: server.session, owner: resources.owner, logger: logger
-            ) { request in
-                server.handler(transport: "http", policies: policies, callerHeaders: request.headers.map { ($0.name.rawName, $0.value) })
+            let slot = endpoints.slot(for: server) { slot in
+                var transportConfiguration = transportConfiguration
+                transportConfiguration.authenticate = authentication(server.endpoint.path)
+                var session = server.session
+                if reloadable { session.listsChange = true }
+                return StreamableHTTPTransport(
+                    path: server.endpoint.path, legacyPath: server.endpoint.legacyPath, configuration: transportConfiguration,
+                    sessionConfiguration: session, owner: resources.owner, logger: logger
+                ) { request in
+                    let current = slot.server
+                    return current.handler(
+                        transport: "http", policies: chain, callerHeaders: request.headers.map { ($0.name.rawName, $0.value) },
+                        shared: current.perSession == nil ? slot.provider : nil
+                    )
+                }
             }
-            transport.register(on: router)
-            services += transport.services()
+            slot.transport.register(on: router)
+            for (index, service) in slot.transport.services().enumerated() {
+                services.append(KeyedService(key: "endpoint:\(server.endpoint.path):\(index)", service: service))
+            }
         }
         if let models {
             ModelRoutes(provider: models, policies: policies, maxBodyBytes: configuration.http.maxBodyBytes, logger: logger, authenticate: modelAuthentication())
                 .register(on: router)
             let prober = models.prober
-            if prober.isNeeded { services.append(prober) }
+            if prober.isNeeded { services.append(KeyedService(key: "prober", service: prober)) }
         }
         for group in routeGroups { group.register(on: router) }
         registerProtectedResourceMetadata(on: router)
@@ -67,31 +96,41 @@ extension Gateway {
     /// Serves every route on the configured listener until SIGTERM or SIGINT: stop accepting,
     /// let calls in flight finish within the shutdown timeout, close streams, then stop every
     /// provider and client. `onRunning` gets the bound address (port 0 picks a free one).
-    public func serveHTTP(onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }) async throws {
-        let (router, services) = routes()
+    ///
+    /// With `reload`, SIGHUP reads the configuration again through it and applies a valid one
+    /// without a restart (`LiveGateway`); an invalid one is refused and logged, and this one
+    /// keeps serving.
+    public func serveHTTP(
+        reload: (@Sendable () throws -> GatewayConfiguration)? = nil,
+        onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }
+    ) async throws {
+        let live = LiveGateway(self, reload: reload)
+        let router = live.start()
         let http = configuration.http
         let host = configuration.host
         let port = configuration.port
         let app = Application(
             router: router,
-            server: DirectHTTP1Channel.builder(responder: router.buildResponder(), maxBodyBytes: http.maxBodyBytes, serverName: "toolgate"),
+            server: DirectHTTP1Channel.builder(responder: live.responder, maxBodyBytes: http.maxBodyBytes, serverName: "toolgate"),
             configuration: .init(address: .hostname(host, port: port), serverName: "toolgate"),
-            services: services,
             onServerRunning: { channel in onRunning(host, channel.localAddress?.port ?? 0) },
             logger: logger
         )
         // The resources come first: a group shuts down in reverse order, so they stop after the
-        // listener has drained its calls (or at once, when the listener failed to start).
-        var group = ServiceGroupConfiguration(services: [resources, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // listener has drained its calls (or at once, when the listener failed to start), and
+        // after the gateway's services (the audit store writes its queue after the last call).
+        var services: [any Service] = [resources, live.services, app]
+        if reload != nil { services.append(live.reloader) }
+        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .milliseconds(Int64(http.shutdownTimeout * 1000))
         group.maximumCancellationDuration = .seconds(5)
         do {
             try await ServiceGroup(configuration: group).run()
         } catch {
-            await shutdown()
+            await live.current.shutdown()
             throw Self.describeListenFailure(error, host: host, port: port)
         }
-        await shutdown()
+        await live.current.shutdown()
     }
 
     static func transportConfiguration(_ http: HTTPSettings) -> StreamableHTTPTransport.Configuration {

@@ -23,9 +23,14 @@ extension Gateway {
         } catch {
             throw GatewayStartupError(.invalidConfiguration, "store: \(error.message)", underlying: error)
         }
-        let policy = AuditPolicy(sink: store, payloads: audit.payloads, durableBeforeAnswer: audit.durableBeforeAnswer, redactor: try redactor(settings))
         logger.info("auditing calls", metadata: ["store": "\(path)", "payloads": "\(audit.payloads)"])
-        return (policy, store)
+        return (try auditPolicy(configuration, store: store), store)
+    }
+
+    /// The audit policy over an open store, as the configuration's `policies` set it.
+    static func auditPolicy(_ configuration: GatewayConfiguration, store: SQLiteAuditStore) throws -> AuditPolicy {
+        let audit = configuration.policies.audit ?? AuditSettings()
+        return AuditPolicy(sink: store, payloads: audit.payloads, durableBeforeAnswer: audit.durableBeforeAnswer, redactor: try redactor(configuration.policies))
     }
 
     /// The guard, when it has rules.

@@ -23,7 +23,8 @@ final class GatewayResources: Service, Sendable {
         var shutDown = false
     }
 
-    private let client: HTTPClient
+    /// The shared client (documents by URL, OAuth tokens), kept across reloads.
+    let client: HTTPClient
     /// Runs the work that outlives the calls that start it; finished last, by `shutdown()`.
     let owner: TaskOwner
     private let logger: Logger
@@ -38,6 +39,16 @@ final class GatewayResources: Service, Sendable {
     /// Takes charge of a built server's shutdown.
     func adopt(_ server: AssembledServer) {
         state.withLock { $0.servers.append(server) }
+    }
+
+    /// Stops a server this gateway no longer serves (a reload replaced or removed it) and forgets it.
+    func release(_ server: AssembledServer) async {
+        let known = state.withLock { state -> Bool in
+            guard let index = state.servers.firstIndex(where: { $0.id == server.id }) else { return false }
+            state.servers.remove(at: index)
+            return !state.shutDown
+        }
+        if known { await server.shutdown() }
     }
 
     /// Takes charge of closing a pool's idle connections.

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import GatewayConfig
 import GatewayCore
 import GatewayPolicy
@@ -11,6 +12,8 @@ import RESTUpstream
 
 /// One virtual server, ready to serve: its provider and how sessions present it.
 public struct AssembledServer: Sendable {
+    /// Tells builds apart (a reload compares the server an endpoint has with the one it gets).
+    let id = UUID()
     public let name: String
     let provider: any ToolProvider
     /// For servers with per-session stdio children: a new provider for each session, ended with it.
@@ -27,12 +30,13 @@ public struct AssembledServer: Sendable {
 
     /// The handler of one session: the server's provider (or a new one, for per-session
     /// children) behind the gateway's policy chain.
+    /// `shared` stands in for the server's own shared provider (the endpoint's reloadable one).
     func handler(
         transport: String, policies: PolicyChain, identity: Identity = .anonymous, callerHeaders: [(name: String, value: String)] = [],
-        clientAddress: String? = nil
+        clientAddress: String? = nil, shared: (any ToolProvider)? = nil
     ) -> GatewayToolHandler {
         GatewayToolHandler(
-            server: name, transport: transport, provider: perSession?() ?? provider, policies: policies, identity: identity, discovery: discovery,
+            server: name, transport: transport, provider: perSession?() ?? shared ?? provider, policies: policies, identity: identity, discovery: discovery,
             callerHeaders: callerHeaders, clientAddress: clientAddress, ownsProvider: perSession != nil
         )
     }

@@ -50,8 +50,8 @@ struct BridgeCommand: AsyncParsableCommand {
         http.allowedOrigins = allowOrigin
         let configuration = GatewayConfiguration(host: host, port: port, http: http, servers: [virtual], allowedCommands: [server.command])
         let gateway = try await Gateway.build(configuration, logger: logger)
-        try await gateway.serveHTTP { host, bound in
+        try await gateway.serveHTTP(onRunning: { host, bound in
             logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp", "sse": "http://\(host):\(bound)/sse", "command": "\(server.command)"])
-        }
+        })
     }
 }

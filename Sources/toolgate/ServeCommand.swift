@@ -41,7 +41,23 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
-        var configuration = try serving.configuration(name: name ?? "")
+        let configuration = try overridden(serving.configuration(name: name ?? ""))
+        let gateway = try await Gateway.build(configuration, logger: logger)
+        // A configuration file is read again on SIGHUP (the flags still apply on top of it); its
+        // errors are `toolgate check`'s.
+        var reload: (@Sendable () throws -> GatewayConfiguration)?
+        if let file = serving.config { reload = { try self.overridden(ConfigurationLoader().load(path: file)) } }
+        try await gateway.serveHTTP(reload: reload) { host, bound in
+            for server in gateway.servers {
+                logger.notice("listening", metadata: ["url": "http://\(host):\(bound)\(server.endpoint.path)", "source": "\(server.origin)"])
+            }
+        }
+        logger.notice("stopped")
+    }
+
+    /// The file's (or the flags') configuration with the flags that override it applied.
+    func overridden(_ loaded: GatewayConfiguration) throws -> GatewayConfiguration {
+        var configuration = loaded
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         if let maxBodyBytes { configuration.http.maxBodyBytes = maxBodyBytes }
@@ -51,12 +67,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.http.allowedOrigins += allowOrigin
         configuration.http.allowedHosts += allowHostHeader
-        let gateway = try await Gateway.build(configuration, logger: logger)
-        try await gateway.serveHTTP { host, bound in
-            for server in gateway.servers {
-                logger.notice("listening", metadata: ["url": "http://\(host):\(bound)\(server.endpoint.path)", "source": "\(server.origin)"])
-            }
-        }
-        logger.notice("stopped")
+        return configuration
     }
 }

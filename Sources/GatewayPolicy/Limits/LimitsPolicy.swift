@@ -12,7 +12,8 @@ import MCPCore
 public struct LimitsPolicy: Policy {
     public let name = "limits"
     let directory: ConsumerDirectory
-    let store: any RateLimitStore
+    /// The counters (a reload keeps them, so quotas carry over).
+    public let store: any RateLimitStore
     /// The completion tokens reserved for a model call that sets no `max_tokens`.
     let defaultCompletionReservation: Int
     /// Where a stream's settlement goes when its ledger closes (run it as a service).
