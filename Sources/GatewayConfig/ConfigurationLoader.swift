@@ -35,7 +35,7 @@ public struct ConfigurationLoader: Sendable {
             value: parsed.value, pointer: "", source: .init(file: file, positions: parsed.positions, environment: EnvironmentSubstitution(environment: environment))
         )
         if parsed.value.isNull { throw root.error(.missingField, "the file is empty; it needs at least 'servers'") }
-        let fields = try root.object(allowed: ["listen", "http", "servers", "models", "consumers", "groups", "auth", "allowed_commands", "store", "policies", "metrics"] + Self.pendingSections.keys.sorted())
+        let fields = try root.object(allowed: ["listen", "http", "servers", "models", "consumers", "groups", "auth", "allowed_commands", "store", "policies", "metrics", "tracing"] + Self.pendingSections.keys.sorted())
         for (key, what) in Self.pendingSections.sorted(by: { $0.key < $1.key }) {
             if let node = fields[key] {
                 throw node.error(.unsupported, "\(what) ('\(key)') are not available in this build; remove the section rather than run without it")
@@ -48,9 +48,11 @@ public struct ConfigurationLoader: Sendable {
         if let models = fields["models"] { configuration.models = try Self.models(models) }
         configuration.identity = try Self.identity(consumers: fields["consumers"], groups: fields["groups"], auth: fields["auth"])
         if let metrics = fields["metrics"] {
-            let metricsFields = try metrics.object(allowed: ["enabled"])
+            let metricsFields = try metrics.object(allowed: ["enabled", "listen"])
             if let enabled = metricsFields["enabled"] { configuration.metricsEnabled = try enabled.bool() }
+            if let listen = metricsFields["listen"] { configuration.metricsListen = try Self.address(listen) }
         }
+        if let tracing = fields["tracing"] { configuration.tracing = try Self.tracing(tracing) }
         configuration.policies = try Self.policies(store: fields["store"], policies: fields["policies"], folder: (file as NSString).deletingLastPathComponent)
         guard let servers = fields["servers"] else {
             if configuration.models.isEmpty { throw root.error(.missingField, "'servers' or 'models' is required: list at least one virtual server or model group") }
@@ -210,6 +212,34 @@ public struct ConfigurationLoader: Sendable {
             default: settings.accessLog = target.hasPrefix("/") || folder.isEmpty ? target : (folder as NSString).appendingPathComponent(target)
             }
         }
+        return settings
+    }
+
+    /// `tracing: { endpoint, protocol, service_name, sample_ratio, export_delay }`.
+    static func tracing(_ node: ConfigNode) throws(ConfigurationError) -> TracingSettings {
+        let fields = try node.object(allowed: ["endpoint", "protocol", "service_name", "sample_ratio", "export_delay"])
+        var settings = TracingSettings()
+        if let value = fields["endpoint"] {
+            let endpoint = try value.string()
+            guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw value.error(.invalidValue, "expected the collector's http(s) traces URL, e.g. http://127.0.0.1:4318/v1/traces, found '\(endpoint)'")
+            }
+            settings.endpoint = endpoint
+        }
+        if let value = fields["protocol"] {
+            let raw = try value.string()
+            guard let wire = TracingSettings.WireProtocol(rawValue: raw) else {
+                throw value.error(.invalidValue, "expected \(TracingSettings.WireProtocol.allCases.map(\.rawValue).joined(separator: " or ")), found '\(raw)'")
+            }
+            settings.wireProtocol = wire
+        }
+        if let value = fields["service_name"] { settings.serviceName = try value.string() }
+        if let value = fields["sample_ratio"] {
+            let ratio = try value.number()
+            guard (0...1).contains(ratio) else { throw value.error(.invalidValue, "expected a share from 0 to 1, found \(ratio)") }
+            settings.sampleRatio = ratio
+        }
+        if let value = fields["export_delay"] { settings.exportDelay = try value.duration() }
         return settings
     }
 

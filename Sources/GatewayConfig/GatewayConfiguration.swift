@@ -19,6 +19,10 @@ public struct GatewayConfiguration: Sendable {
     public var policies = PolicySettings()
     /// Serve Prometheus metrics at `/metrics` on the listener (`metrics: { enabled: false }` turns them off).
     public var metricsEnabled = true
+    /// A listener of its own for `/metrics` (`metrics: { listen: host:port }`); nil: on the main one.
+    public var metricsListen: (host: String, port: Int)?
+    /// OpenTelemetry traces over OTLP/HTTP (`tracing:`); nil: off.
+    public var tracing: TracingSettings?
 
     public init(
         file: String = "", host: String = "127.0.0.1", port: Int = 8080, http: HTTPSettings = HTTPSettings(), servers: [VirtualServerConfiguration],

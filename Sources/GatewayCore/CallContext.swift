@@ -34,6 +34,8 @@ public struct CallContext: Sendable {
     /// Where verdicts also go, so a policy outside others (audit) sees what the inner ones decided
     /// (the context travels inward by value; this log is shared).
     public var verdictLog: VerdictLog?
+    /// Where the provider adds the time it waited on the upstream (set by the metrics policy).
+    public var upstreamTimer: UpstreamTimer?
 
     public init(
         identity: Identity = .anonymous, target: CallTarget, credentials: CallerCredentials? = nil, transport: String,

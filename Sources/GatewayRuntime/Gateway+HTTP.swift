@@ -39,6 +39,7 @@ extension Gateway {
         let router = GatewayRouter()
         if let accessLog { router.add(middleware: AccessLogMiddleware(log: accessLog)) }
         var services = self.services.map { KeyedService(key: "policy:\(ObjectIdentifier($0 as AnyObject))", service: $0) }
+        if let tracing { services.append(KeyedService(key: "tracing", service: tracing)) }
         let transportConfiguration = Self.transportConfiguration(configuration.http)
         for server in servers {
             let slot = endpoints.slot(for: server) { slot in
@@ -81,14 +82,7 @@ extension Gateway {
         let ready = servers.map { "\"\($0.name)\":\($0.toolCount.map(String.init) ?? "null")" }.joined(separator: ",")
         let modelNames = (models?.groups ?? []).map { JSONValue.string($0.name).serialized() }.joined(separator: ",")
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
-        if let metrics {
-            router.get("/metrics") { _, _ in
-                Response(
-                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render()))
-                )
-            }
-        }
+        if let metrics, configuration.metricsListen == nil { Self.registerMetrics(metrics, on: router) }
         router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)},\"models\":[\(modelNames)]}" }
         return (router, services)
     }
@@ -120,6 +114,7 @@ extension Gateway {
         // listener has drained its calls (or at once, when the listener failed to start), and
         // after the gateway's services (the audit store writes its queue after the last call).
         var services: [any Service] = [resources, live.services, app]
+        if let metricsListener = metricsListener() { services.insert(metricsListener, at: 2) }
         if reload != nil { services.append(live.reloader) }
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .milliseconds(Int64(http.shutdownTimeout * 1000))
@@ -131,6 +126,30 @@ extension Gateway {
             throw Self.describeListenFailure(error, host: host, port: port)
         }
         await live.current.shutdown()
+    }
+
+    /// `GET /metrics`: the Prometheus exposition.
+    static func registerMetrics(_ metrics: GatewayMetrics, on router: GatewayRouter) {
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render()))
+            )
+        }
+    }
+
+    /// The listener of its own that `metrics: { listen }` asks for: `/metrics` and `/healthz` only.
+    func metricsListener() -> (any Service)? {
+        guard let metrics, let (host, port) = configuration.metricsListen else { return nil }
+        let router = GatewayRouter()
+        Self.registerMetrics(metrics, on: router)
+        router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
+        let logger = self.logger
+        return Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "toolgate"),
+            onServerRunning: { channel in logger.notice("metrics listening", metadata: ["url": "http://\(host):\(channel.localAddress?.port ?? port)/metrics"]) },
+            logger: logger
+        )
     }
 
     static func transportConfiguration(_ http: HTTPSettings) -> StreamableHTTPTransport.Configuration {

@@ -44,6 +44,8 @@ public struct Gateway: Sendable {
     let limitsState: (store: any RateLimitStore, settlements: SettlementQueue)?
     /// The model calls' pool (a reload keeps it).
     let modelPool: HTTP1ConnectionPool?
+    /// The trace exporter's service, when `tracing:` is configured (bootstrapped once per process).
+    let tracing: (any Service)?
 
     /// Builds every server of `configuration` (imports documents, prepares stdio and remote
     /// providers). On failure whatever was already started is shut down before the error is thrown.
@@ -89,6 +91,14 @@ public struct Gateway: Sendable {
         // Metrics and audit outermost (they see refusals too), then who, what and how much, then
         // the guard and moderation.
         var chain = PolicyChain()
+        let tracing: (any Service)?
+        do {
+            tracing = try previous?.tracing ?? TracingBackend.start(configuration.tracing, logger: logger)
+        } catch {
+            await abandon()
+            throw GatewayStartupError(.invalidConfiguration, "tracing: \(error)", underlying: error)
+        }
+        if tracing != nil { chain.append(TracingPolicy()) }
         let metrics = previous.map(\.metrics) ?? (configuration.metricsEnabled ? GatewayMetrics() : nil)
         if let metrics { chain.append(MetricsPolicy(metrics)) }
         let identity: (chain: PolicyChain, authenticator: Authenticator?, services: [any Service], limits: LimitsPolicy?)
@@ -139,7 +149,7 @@ public struct Gateway: Sendable {
         return Gateway(
             configuration: configuration, servers: servers, policies: chain, models: models, authenticator: identity.authenticator, services: services,
             routeGroups: routes, resources: resources, accessLog: accessLog, metrics: metrics, logger: logger, audit: audit,
-            limitsState: identity.limits.map { ($0.store, $0.settlements) }, modelPool: modelPool
+            limitsState: identity.limits.map { ($0.store, $0.settlements) }, modelPool: modelPool, tracing: tracing
         )
     }
 

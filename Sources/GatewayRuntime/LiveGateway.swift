@@ -40,6 +40,7 @@ final class LiveGateway: Sendable {
         let (router, keyed) = routes(of: gateway)
         responder.replace(with: router.buildResponder())
         startServices(keyed)
+        gateway.metrics?.setSampler("runtime") { [endpoints] samples in RuntimeSamples.report(self.current, endpoints: endpoints, to: samples) }
         return router
     }
 
@@ -139,6 +140,8 @@ final class LiveGateway: Sendable {
         var changes: [String] = []
         if old.host != new.host || old.port != new.port { changes.append("listen") }
         if old.metricsEnabled != new.metricsEnabled { changes.append("metrics.enabled") }
+        if old.metricsListen?.host != new.metricsListen?.host || old.metricsListen?.port != new.metricsListen?.port { changes.append("metrics.listen") }
+        if old.tracing != new.tracing { changes.append("tracing") }
         if old.policies.store != new.policies.store || old.policies.auditsCalls != new.policies.auditsCalls { changes.append("store") }
         if old.http.accessLog != new.http.accessLog { changes.append("http.access_log") }
         if old.http.maxBodyBytes != new.http.maxBodyBytes || old.http.maxSessions != new.http.maxSessions || old.http.replies != new.http.replies {

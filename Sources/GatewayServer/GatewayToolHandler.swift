@@ -95,12 +95,12 @@ public struct GatewayToolHandler: MCPServerHandler {
             case "resources/read":
                 let uri = params["uri"]?.stringValue ?? ""
                 return try await policies.run(ResourceRead(uri: uri, params: params), context: context(named: uri, kind: .resourceRead)) {
-                    (read, _) async throws(GatewayError) -> JSONValue in try await Self.answer(forwarding, method, read.params)
+                    (read, context) async throws(GatewayError) -> JSONValue in try await Self.answer(forwarding, method, read.params, timer: context.upstreamTimer)
                 }
             case "prompts/get":
                 let name = params["name"]?.stringValue ?? ""
                 return try await policies.run(PromptGet(name: name, params: params), context: context(named: name, kind: .promptGet)) {
-                    (get, _) async throws(GatewayError) -> JSONValue in try await Self.answer(forwarding, method, get.params)
+                    (get, context) async throws(GatewayError) -> JSONValue in try await Self.answer(forwarding, method, get.params, timer: context.upstreamTimer)
                 }
             default:
                 let listed = try await policies.run(ListRequest(method: method, params: params), context: context(named: method, kind: .list)) {
@@ -118,8 +118,13 @@ public struct GatewayToolHandler: MCPServerHandler {
 
     /// The upstream's answer; its JSON-RPC error passed on as is; `notOffered` when no upstream
     /// has the feature.
-    static func answer(_ forwarding: any FeatureForwarding, _ method: String, _ params: JSONObject) async throws(GatewayError) -> JSONValue {
-        switch try await forwarding.forward(method, params: params) {
+    static func answer(
+        _ forwarding: any FeatureForwarding, _ method: String, _ params: JSONObject, timer: UpstreamTimer? = nil
+    ) async throws(GatewayError) -> JSONValue {
+        let started = ContinuousClock.now
+        let forwarded = try await forwarding.forward(method, params: params)
+        timer?.add(started.duration(to: .now))
+        switch forwarded {
         case .success(let answer)?: return answer
         case .failure(let error)?: throw .passedOn(error)
         case nil: throw GatewayError(.notOffered, "no upstream offers \(method)")
@@ -140,7 +145,8 @@ public struct GatewayToolHandler: MCPServerHandler {
         let provider = self.provider
         do {
             return try await policies.run(toolCall, context: context) { (call, context) async throws(GatewayError) -> MCPToolResult in
-                try await provider.call(call, context: context)
+                guard let timer = context.upstreamTimer else { return try await provider.call(call, context: context) }
+                return try await timer.measure { () async throws(GatewayError) -> MCPToolResult in try await provider.call(call, context: context) }
             }
         } catch {
             throw error.jsonRPCError

@@ -96,6 +96,7 @@ struct ModelAttempt: Sendable {
         headers.add(name: "Accept", value: request.stream ? "text/event-stream" : "application/json")
         headers.add(name: "User-Agent", value: "toolgate/\(GatewayVersion.current)")
         instance.dialect.addCredentials(instance.settings, to: &headers)
+        UpstreamTracing.inject(into: &headers)
         let body = JSONValue.object(instance.dialect.upstreamBody(for: request, model: instance.settings.model)).serializedBytes()
         return (headers, ByteBuffer(bytes: body))
     }

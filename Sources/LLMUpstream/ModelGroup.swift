@@ -8,6 +8,8 @@ final class ModelGroup: Sendable {
     let info: ModelGroupInfo
     /// Smooth weighted round-robin's running weights, one per instance.
     private let current: Mutex<[Double]>
+    /// Calls waiting for an answer to begin (a whole answer, or a stream's first chunk).
+    let waiting = Atomic<Int>(0)
 
     init(_ settings: ModelGroupSettings) {
         self.settings = settings

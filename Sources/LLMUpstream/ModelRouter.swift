@@ -31,6 +31,15 @@ public struct ModelRouter: ModelProvider {
         groupsByName[model]?.info
     }
 
+    /// What the router observes now, for metrics: each group's calls waiting for an answer to
+    /// begin, and each instance's health and calls in flight.
+    public var observed: [(group: String, waiting: Int, instances: [(name: String, healthy: Bool, inFlight: Int)])] {
+        let now = ContinuousClock.now
+        return ordered.map { group in
+            (group.settings.name, group.waiting.load(ordering: .relaxed), group.instances.map { ($0.name, $0.isHealthy(now: now), $0.inFlight) })
+        }
+    }
+
     /// The active health prober of every group that configures probes (a `Service`).
     public var prober: ModelHealthProber {
         ModelHealthProber(groups: ordered, pool: pool, logger: logger)
@@ -51,6 +60,8 @@ public struct ModelRouter: ModelProvider {
             }
         }
         let settings = group.settings
+        group.waiting.add(1, ordering: .relaxed)
+        defer { group.waiting.subtract(1, ordering: .relaxed) }
         let maxAttempts = 1 + settings.maxRetries
         var attempts = 0
         var upstreamWait = Duration.zero

@@ -117,6 +117,10 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
         changes.observe(observer)
     }
 
+    /// How often the link was opened again after the first time (a stdio child restarted, a
+    /// remote session reopened), for metrics.
+    public var restarts: Int { supervisor.withLock { max(0, $0.generation - 1) } }
+
     /// The running link, opening it (or waiting for it to open) when needed.
     func running() async throws(GatewayError) -> any MCPUpstreamLink {
         let now = ContinuousClock.now

@@ -122,6 +122,7 @@ public struct RESTExecutor: Sendable {
         headers.reserveCapacity(prepared.headers.count + 2)
         for (name, value) in prepared.headers { headers.add(name: name, value: value) }
         if !headers.contains(name: "accept-encoding") { headers.add(name: "Accept-Encoding", value: ContentDecoding.accepted) }
+        UpstreamTracing.inject(into: &headers)
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: prepared.method), uri: plain.requestTarget, headers: headers)
         let response = try await pool.execute(
             head, body: prepared.body.map { ByteBuffer(bytes: $0) }, origin: plain.origin,

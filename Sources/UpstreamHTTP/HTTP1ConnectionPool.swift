@@ -126,6 +126,9 @@ public final class HTTP1ConnectionPool: Sendable {
         }
     }
 
+    /// Connections open now (in use and idle) and idle ones, for metrics.
+    public var connections: (open: Int, idle: Int) { slots.counts }
+
     /// Closes every idle connection (calls in flight keep theirs until they finish).
     public func closeIdleConnections() {
         for channel in slots.drainIdle() { channel.close(promise: nil) }

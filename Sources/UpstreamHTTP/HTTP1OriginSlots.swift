@@ -112,6 +112,13 @@ final class HTTP1OriginSlots: Sendable {
     }
 
     /// Takes every idle connection out (to close them).
+    /// Connections open (busy and idle) and idle, over every origin.
+    var counts: (open: Int, idle: Int) {
+        state.withLock { state in
+            state.origins.values.reduce((0, 0)) { ($0.0 + $1.open, $0.1 + $1.idle.count) }
+        }
+    }
+
     func drainIdle() -> [any Channel] {
         state.withLock { state in
             var channels: [any Channel] = []

@@ -68,6 +68,10 @@ struct PolicyConfigurationTests {
         #expect(try load("http: { access_log: stderr }\n").http.accessLog == "stderr")
         #expect(try load("").http.accessLog == nil)
         #expect(try load("").metricsEnabled && !load("metrics: { enabled: false }\n").metricsEnabled)
+        #expect(try load("").tracing == nil)
+        let tracing = try load("tracing: { endpoint: 'http://otel:4318/v1/traces', protocol: http/json, service_name: gw, sample_ratio: 0.25, export_delay: 1s }\n").tracing
+        #expect(tracing == TracingSettings(endpoint: "http://otel:4318/v1/traces", wireProtocol: .httpJSON, serviceName: "gw", sampleRatio: 0.25, exportDelay: .seconds(1)))
+        #expect(try load("tracing: {}\n").tracing == TracingSettings())
     }
 
     @Test("each mistake is refused naming its field")
@@ -87,6 +91,10 @@ struct PolicyConfigurationTests {
             ("policies:\n  moderation: { url: 'http://x/m', thresholds: { hate: 2 } }\n", "between 0 and 1"),
             ("policies:\n  moderate: {}\n", "unknown field 'moderate'"),
             ("policies:\n  redact_upstream: { restore: true }\n", "list the kinds there"),
+            ("tracing: { endpoint: 'localhost:4318' }\n", "tracing.endpoint"),
+            ("tracing: { protocol: grpc }\n", "expected http/protobuf or http/json"),
+            ("tracing: { sample_ratio: 2 }\n", "from 0 to 1"),
+            ("tracing: { exporter: otlp }\n", "unknown field 'exporter'"),
         ]
         for (text, expected) in cases {
             do {

@@ -14,7 +14,12 @@ public struct AuthenticationPolicy: Policy {
     public func handle<Call: GatewayCall>(_ call: Call, context: CallContext, next: PolicyNext<Call>) async throws(GatewayError) -> Call.Output {
         guard !context.identity.isAuthenticated else { return try await next(call, context) }
         var context = context
-        context.identity = try await authenticator.identify(authenticator.credentials(context.credentials, headers: context.callerHeaders))
+        do throws(GatewayError) {
+            context.identity = try await authenticator.identify(authenticator.credentials(context.credentials, headers: context.callerHeaders))
+        } catch {
+            context.verdictLog?.append(PolicyVerdict(policy: name, outcome: .denied, detail: error.code.rawValue))
+            throw error
+        }
         context.record(PolicyVerdict(policy: name, outcome: .allowed, detail: context.identity.isAuthenticated ? context.identity.consumer : "anonymous"))
         return try await next(call, context)
     }

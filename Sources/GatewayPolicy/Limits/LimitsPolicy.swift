@@ -48,6 +48,8 @@ public struct LimitsPolicy: Policy {
             guard decision.allowed else {
                 await release(held)
                 let error = refusal(limit, decision, identity: context.identity)
+                // Counted by the metrics' denials and recorded by the audit, like any refusal.
+                context.verdictLog?.append(PolicyVerdict(policy: name, outcome: .denied, detail: error.message))
                 if Call.self == ToolCall.self, directory.settings.auth.toolRejections == .result, let result = error.toolResult as? Call.Output {
                     return result
                 }

@@ -34,9 +34,66 @@ public final class GatewayMetrics: Sendable {
 
     private let callSeries = Mutex<[CallSeries: (count: Counter, duration: DurationHistogram)]>([:])
     private let inFlightGauges = Mutex<[CallKind: Gauge]>([:])
+    private let samplers = Mutex<[String: @Sendable (Samples) -> Void]>([:])
+    /// The last total each sampled counter reported (a counter only goes up by the difference).
+    private let sampledTotals = Mutex<[String: Int]>([:])
+    /// Model streams being relayed now.
+    let openStreams: Gauge
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
+        openStreams = registry.makeGauge(descriptor: Self.streamsOpen, labels: [])
+    }
+
+    /// The upstream's share of a finished call (when it reached one) and the gateway's own time (the rest).
+    func split(kind: CallKind, scope: String, upstream: Duration, whole: Duration) {
+        if upstream > .zero {
+            registry.makeDurationHistogram(
+                descriptor: Self.upstreamDuration, labels: [("kind", kind.rawValue), ("server", Self.bounded(scope))], buckets: Self.durationBuckets
+            ).record(upstream)
+        }
+        registry.makeDurationHistogram(descriptor: Self.overhead, labels: [("kind", kind.rawValue)], buckets: Self.overheadBuckets)
+            .record(max(.zero, whole - upstream))
+    }
+
+    /// Attempts after a model call's first (on the next instance, or the same one when it is the last left).
+    func retries(group: String, count: Int) {
+        guard count > 0 else { return }
+        registry.makeCounter(descriptor: Self.retryCount, labels: [("gen_ai_request_model", Self.bounded(group))]).increment(by: Int64(count))
+    }
+
+    /// Registers (or, under the same key, replaces) what is read at each scrape: gauges of the
+    /// runtime's state (sessions, connections, instance health) and totals it keeps itself.
+    public func setSampler(_ key: String, _ sample: @escaping @Sendable (Samples) -> Void) {
+        samplers.withLock { $0[key] = sample }
+    }
+
+    /// What a sampler reports at a scrape.
+    public struct Samples: Sendable {
+        let metrics: GatewayMetrics
+
+        /// A gauge's value now (`toolgate_<name>`).
+        public func gauge(_ name: String, help: String, labels: [(String, String)] = [], value: Double) {
+            let bounded = labels.map { ($0.0, GatewayMetrics.bounded($0.1)) }
+            metrics.registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "toolgate", metricName: name, unitName: "", helpText: help), labels: bounded)
+                .set(value)
+        }
+
+        /// A counter from a total the runtime keeps (`toolgate_<name>_total`): it goes up by the
+        /// difference since the last scrape; a total that went down (its source was replaced) starts over.
+        public func counter(_ name: String, help: String, labels: [(String, String)] = [], total: Int) {
+            let bounded = labels.map { ($0.0, GatewayMetrics.bounded($0.1)) }
+            let key = name + bounded.map { "|\($0.0)=\($0.1)" }.joined()
+            let increase = metrics.sampledTotals.withLock { totals -> Int in
+                defer { totals[key] = total }
+                guard let last = totals[key], total >= last else { return total }
+                return total - last
+            }
+            let counter = metrics.registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "toolgate", metricName: name, unitName: "total", helpText: help), labels: bounded
+            )
+            if increase > 0 { counter.increment(by: Int64(increase)) }
+        }
     }
 
     /// One finished call: `outcome` is `ok`, `tool_error`, or the error code it ended with.
@@ -90,9 +147,12 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    /// The exposition text (`text/plain; version=0.0.4`).
+    /// The exposition text (`text/plain; version=0.0.4`), after reading the samplers.
     public func render() -> [UInt8] {
-        registry.emitToBuffer()
+        let samplers = samplers.withLock { Array($0.values) }
+        let samples = Samples(metrics: self)
+        for sample in samplers { sample(samples) }
+        return registry.emitToBuffer()
     }
 
     /// A configured name as a label value: at most 128 bytes.
@@ -109,6 +169,30 @@ public final class GatewayMetrics: Sendable {
         MetricNameDescriptor(
             namespace: "toolgate", metricName: "call_duration", unitName: "seconds", helpText: "Whole call, from arrival to the answer (a stream's to its end)."
         )
+    }
+    /// The gateway's own time per call is small: finer buckets (seconds).
+    static let overheadBuckets: [Duration] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1].map {
+        .nanoseconds(Int64($0 * 1e9))
+    }
+    static var upstreamDuration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "toolgate", metricName: "upstream_duration", unitName: "seconds",
+            helpText: "Time a call waited on its upstream: the API or MCP server, or the model provider until the whole answer."
+        )
+    }
+    static var overhead: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "toolgate", metricName: "gateway_overhead", unitName: "seconds", helpText: "A call's time in the gateway itself: the whole call minus the upstream's share."
+        )
+    }
+    static var retryCount: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "toolgate", metricName: "model_retries", unitName: "total",
+            helpText: "Model calls' attempts after the first: on the next instance (a fallback), or the same one when it is the last left."
+        )
+    }
+    static var streamsOpen: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "toolgate", metricName: "model_streams_open", unitName: "", helpText: "Model streams being relayed now.")
     }
     static var callsInFlight: MetricNameDescriptor { MetricNameDescriptor(namespace: "toolgate", metricName: "calls_in_flight", unitName: "", helpText: "Calls being served now.") }
     static var denials: MetricNameDescriptor {

@@ -17,6 +17,8 @@ public struct MetricsPolicy: Policy {
         var context = context
         let log = context.sharedVerdictLog()
         let target = context.target
+        let timer = target.kind.isModelCall ? nil : UpstreamTimer()
+        context.upstreamTimer = timer
         let gauge = metrics.inFlight(Call.kind)
         gauge.increment()
         defer { gauge.decrement() }
@@ -25,6 +27,10 @@ public struct MetricsPolicy: Policy {
             output = try await next(call, context)
         } catch {
             finish(target, outcome: error.code.rawValue, verdicts: log.verdicts, started: context.receivedAt)
+            if let timer { metrics.split(kind: target.kind, scope: target.scope, upstream: timer.elapsed, whole: context.receivedAt.duration(to: .now)) }
+            if let attempts = error.extraHeaders.first(where: { $0.name == "x-toolgate-attempts" }).flatMap({ Int($0.value) }) {
+                metrics.retries(group: target.scope, count: attempts - 1)
+            }
             if target.kind.isModelCall {
                 metrics.modelCall(
                     operation: Self.operation(target.kind), group: target.scope, instance: "", usage: nil, duration: context.receivedAt.duration(to: .now),
@@ -38,12 +44,15 @@ public struct MetricsPolicy: Policy {
         let outcome = answered == "ok" && isToolError ? "tool_error" : answered
         guard let answer = output as? ModelResponse else {
             finish(target, outcome: outcome, verdicts: log.verdicts, started: context.receivedAt)
+            if let timer { metrics.split(kind: target.kind, scope: target.scope, upstream: timer.elapsed, whole: context.receivedAt.duration(to: .now)) }
             return output
         }
         let operation = Self.operation(target.kind)
+        metrics.retries(group: target.scope, count: answer.attempts - 1)
         switch answer.body {
         case .complete(_, let usage):
             finish(target, outcome: outcome, verdicts: log.verdicts, started: context.receivedAt)
+            metrics.split(kind: target.kind, scope: target.scope, upstream: answer.upstreamWait, whole: context.receivedAt.duration(to: .now))
             metrics.modelCall(
                 operation: operation, group: target.scope, instance: answer.instance, usage: usage, duration: context.receivedAt.duration(to: .now),
                 timeToFirstChunk: nil, errorType: nil
@@ -55,8 +64,10 @@ public struct MetricsPolicy: Policy {
             let metrics = self.metrics
             let ledger = stream.ledger
             var watched = answer
+            metrics.openStreams.increment()
             watched.body = .stream(stream.whenConsumed {
                 ledger.onClose { ended in
+                    metrics.openStreams.decrement()
                     let verdicts = log.verdicts
                     var streamOutcome = AnsweredStatus.of(verdicts)
                     if streamOutcome == "ok", ended.end != .completed { streamOutcome = ended.end.rawValue }

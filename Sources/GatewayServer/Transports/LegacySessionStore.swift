@@ -21,6 +21,8 @@ final class LegacySessionStore: Sendable {
 
     func remove(_ id: String) -> Bool { sessions.withLock { $0.removeValue(forKey: id) != nil } }
 
+    var count: Int { sessions.withLock { $0.count } }
+
     /// The sessions open now.
     func all() -> [LegacySSESession] { sessions.withLock { Array($0.values) } }
 }

@@ -76,6 +76,9 @@ public struct StreamableHTTPTransport: Sendable {
         self.logger = logger
     }
 
+    /// MCP sessions open now (streamable HTTP and legacy SSE), for metrics.
+    public var sessionCount: Int { store.count + legacy.count }
+
     /// Adds the endpoint's routes: streamable HTTP at `path`, legacy HTTP+SSE at `path/sse` and `path/messages`.
     public func register(on router: Router<BasicRequestContext>) {
         registerLegacy(on: router)
