@@ -69,7 +69,6 @@ let package = Package(
             name: "UpstreamHTTP",
             dependencies: [
                 "GatewayCore",
-                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

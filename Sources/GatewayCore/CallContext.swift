@@ -36,6 +36,10 @@ public struct CallContext: Sendable {
     public var verdictLog: VerdictLog?
     /// Where the provider adds the time it waited on the upstream (set by the metrics policy).
     public var upstreamTimer: UpstreamTimer?
+    /// The W3C trace context of the call's span (`traceparent`, `tracestate`), set by the tracing
+    /// policy and added to the call's upstream requests. Carried here rather than in a task-local
+    /// value: binding one costs an executor hop per call on the gateway's event loops.
+    public var traceHeaders: [(name: String, value: String)] = []
 
     public init(
         identity: Identity = .anonymous, target: CallTarget, credentials: CallerCredentials? = nil, transport: String,

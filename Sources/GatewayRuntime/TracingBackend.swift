@@ -4,7 +4,6 @@ import OTel
 import ServiceLifecycle
 import Synchronization
 import Tracing
-import UpstreamHTTP
 
 /// The process's OpenTelemetry tracer (swift-otel, OTLP/HTTP): bootstrapped once, when a
 /// configuration first asks for traces, and kept for the life of the process (a reload cannot
@@ -39,7 +38,6 @@ enum TracingBackend {
             configuration.traces.batchSpanProcessor.scheduleDelay = settings.exportDelay
             let backend = try OTel.makeTracingBackend(configuration: configuration)
             InstrumentationSystem.bootstrap(backend.factory)
-            UpstreamTracing.enable()
             logger.info("exporting traces", metadata: ["endpoint": "\(settings.endpoint)", "protocol": "\(settings.wireProtocol.rawValue)"])
             started = (settings, backend.service)
             return backend.service

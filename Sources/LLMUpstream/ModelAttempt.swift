@@ -14,6 +14,8 @@ struct ModelAttempt: Sendable {
     let group: ModelGroupSettings
     let request: ModelRequest
     let pool: HTTP1ConnectionPool
+    /// The call's trace context (`traceparent`), when tracing is on.
+    var traceHeaders: [(name: String, value: String)] = []
 
     enum Answer: Sendable {
         case complete([UInt8], usage: TokenUsage?)
@@ -96,7 +98,7 @@ struct ModelAttempt: Sendable {
         headers.add(name: "Accept", value: request.stream ? "text/event-stream" : "application/json")
         headers.add(name: "User-Agent", value: "toolgate/\(GatewayVersion.current)")
         instance.dialect.addCredentials(instance.settings, to: &headers)
-        UpstreamTracing.inject(into: &headers)
+        for header in traceHeaders { headers.replaceOrAdd(name: header.name, value: header.value) }
         let body = JSONValue.object(instance.dialect.upstreamBody(for: request, model: instance.settings.model)).serializedBytes()
         return (headers, ByteBuffer(bytes: body))
     }

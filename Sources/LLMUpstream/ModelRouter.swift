@@ -74,7 +74,7 @@ public struct ModelRouter: ModelProvider {
             instance.begin()
             let answer: ModelAttempt.Answer
             do {
-                answer = try await ModelAttempt(instance: instance, group: settings, request: request, pool: pool).run()
+                answer = try await ModelAttempt(instance: instance, group: settings, request: request, pool: pool, traceHeaders: context.traceHeaders).run()
             } catch {
                 upstreamWait += started.duration(to: .now)
                 instance.end(success: false, countsAsFailure: error.isInstanceFault, timeToFirstToken: nil, tokens: 0)

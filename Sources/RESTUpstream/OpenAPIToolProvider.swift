@@ -54,7 +54,7 @@ public struct OpenAPIToolProvider: ToolProvider {
         await call.progress?.report(progress: 1, total: 2, message: "calling \(imported.binding.method.uppercased()) \(imported.binding.pathTemplate)")
         let result = await executor.execute(
             imported.binding, arguments: arguments, baseURL: baseURL, guard: hostPolicy, authenticator: authenticator,
-            callerHeaders: context.callerHeaders
+            callerHeaders: context.callerHeaders, traceHeaders: context.traceHeaders
         )
         await call.progress?.report(progress: 2, total: 2, message: result.isError ? "upstream call failed" : "upstream answered")
         return scrub(result)

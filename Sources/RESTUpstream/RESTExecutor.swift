@@ -60,13 +60,14 @@ public struct RESTExecutor: Sendable {
 
     /// Builds, sends and maps one call. Cancelling the calling task cancels the HTTP request.
     public func execute(_ binding: OperationBinding, arguments: JSONObject, baseURL: String? = nil) async -> MCPToolResult {
-        await execute(binding, arguments: arguments, baseURL: baseURL, guard: nil, authenticator: nil, callerHeaders: [])
+        await execute(binding, arguments: arguments, baseURL: baseURL, guard: nil, authenticator: nil, callerHeaders: [], traceHeaders: [])
     }
 
-    /// Builds the request, checks its host, adds credentials, sends it and maps the answer.
+    /// Builds the request, checks its host, adds credentials (and the call's trace context), sends
+    /// it and maps the answer.
     func execute(
         _ binding: OperationBinding, arguments: JSONObject, baseURL: String?, guard hostPolicy: HostPolicy?,
-        authenticator: UpstreamAuthenticator?, callerHeaders: [(name: String, value: String)]
+        authenticator: UpstreamAuthenticator?, callerHeaders: [(name: String, value: String)], traceHeaders: [(name: String, value: String)]
     ) async -> MCPToolResult {
         var prepared: PreparedRequest
         do {
@@ -84,6 +85,7 @@ public struct RESTExecutor: Sendable {
         } catch {
             return .error("Refused: \(error.message)")
         }
+        for header in traceHeaders { prepared.headers.append((header.name, header.value)) }
         return await send(prepared, url: prepared.url == checkedURL ? url : UpstreamURL(prepared.url))
     }
 
@@ -122,7 +124,6 @@ public struct RESTExecutor: Sendable {
         headers.reserveCapacity(prepared.headers.count + 2)
         for (name, value) in prepared.headers { headers.add(name: name, value: value) }
         if !headers.contains(name: "accept-encoding") { headers.add(name: "Accept-Encoding", value: ContentDecoding.accepted) }
-        UpstreamTracing.inject(into: &headers)
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: prepared.method), uri: plain.requestTarget, headers: headers)
         let response = try await pool.execute(
             head, body: prepared.body.map { ByteBuffer(bytes: $0) }, origin: plain.origin,

@@ -34,6 +34,7 @@ public final class GatewayMetrics: Sendable {
 
     private let callSeries = Mutex<[CallSeries: (count: Counter, duration: DurationHistogram)]>([:])
     private let inFlightGauges = Mutex<[CallKind: Gauge]>([:])
+    private let splitSeries = Mutex<[SplitSeries: (upstream: DurationHistogram, overhead: DurationHistogram)]>([:])
     private let samplers = Mutex<[String: @Sendable (Samples) -> Void]>([:])
     /// The last total each sampled counter reported (a counter only goes up by the difference).
     private let sampledTotals = Mutex<[String: Int]>([:])
@@ -45,15 +46,28 @@ public final class GatewayMetrics: Sendable {
         openStreams = registry.makeGauge(descriptor: Self.streamsOpen, labels: [])
     }
 
-    /// The upstream's share of a finished call (when it reached one) and the gateway's own time (the rest).
+    /// The upstream's share of a finished call (when it reached one) and the gateway's own time
+    /// (the rest), each series looked up once per kind and target.
     func split(kind: CallKind, scope: String, upstream: Duration, whole: Duration) {
-        if upstream > .zero {
-            registry.makeDurationHistogram(
-                descriptor: Self.upstreamDuration, labels: [("kind", kind.rawValue), ("server", Self.bounded(scope))], buckets: Self.durationBuckets
-            ).record(upstream)
+        let key = SplitSeries(kind: kind, scope: scope)
+        let series = splitSeries.withLock { known in
+            if let series = known[key] { return series }
+            let series = (
+                upstream: registry.makeDurationHistogram(
+                    descriptor: Self.upstreamDuration, labels: [("kind", kind.rawValue), ("server", Self.bounded(scope))], buckets: Self.durationBuckets
+                ),
+                overhead: registry.makeDurationHistogram(descriptor: Self.overhead, labels: [("kind", kind.rawValue)], buckets: Self.overheadBuckets)
+            )
+            known[key] = series
+            return series
         }
-        registry.makeDurationHistogram(descriptor: Self.overhead, labels: [("kind", kind.rawValue)], buckets: Self.overheadBuckets)
-            .record(max(.zero, whole - upstream))
+        if upstream > .zero { series.upstream.record(upstream) }
+        series.overhead.record(max(.zero, whole - upstream))
+    }
+
+    private struct SplitSeries: Hashable {
+        var kind: CallKind
+        var scope: String
     }
 
     /// Attempts after a model call's first (on the next instance, or the same one when it is the last left).

@@ -4,7 +4,7 @@ import Tracing
 
 /// Outermost when tracing is configured: one span per call, a child of the caller's W3C
 /// `traceparent` when it sent one, and the context that upstream requests carry on
-/// (`UpstreamTracing`). MCP calls follow the MCP server-span conventions (`tools/call {tool}`,
+/// (`CallContext.traceHeaders`). MCP calls follow the MCP server-span conventions (`tools/call {tool}`,
 /// `mcp.method.name`, `gen_ai.tool.name`, `gen_ai.operation.name = execute_tool`); model calls the
 /// GenAI ones (`chat {group}`, `gen_ai.request.model`, `gen_ai.usage.*`, the time to the first
 /// chunk). A stream's span ends when the stream does, with what it used. Payloads are never
@@ -23,16 +23,16 @@ public struct TracingPolicy: Policy {
         let model = call as? any ModelCarrying
         let span = InstrumentationSystem.tracer.startSpan(Self.spanName(target, kind: Call.kind), context: parent, ofKind: model == nil ? .server : .client)
         Self.describe(span, target: target, kind: Call.kind, context: context, model: model)
+        InstrumentationSystem.instrument.inject(span.context, into: &context.traceHeaders, using: TraceHeadersInjector())
         let output: Call.Output
         do {
-            output = try await ServiceContext.withValue(span.context) { try await next(call, context) }
+            output = try await next(call, context)
         } catch {
-            let failure = error as? GatewayError ?? GatewayError(.internal, "\(error)")
-            span.attributes["error.type"] = failure.code.rawValue
-            span.setStatus(SpanStatus(code: .error, message: failure.message))
+            span.attributes["error.type"] = error.code.rawValue
+            span.setStatus(SpanStatus(code: .error, message: error.message))
             Self.recordDenials(log, on: span)
             span.end()
-            throw failure
+            throw error
         }
         Self.recordDenials(log, on: span)
         if let result = output as? MCPToolResult, result.isError {
@@ -123,6 +123,14 @@ public struct TracingPolicy: Policy {
         for verdict in log.verdicts where verdict.outcome == .denied {
             span.addEvent(SpanEvent(name: "toolgate.denied", attributes: ["toolgate.policy": .string(verdict.policy)]))
         }
+    }
+}
+
+/// Writes the span's `traceparent` and `tracestate` into the call context's trace headers.
+struct TraceHeadersInjector: Injector {
+    func inject(_ value: String, forKey key: String, into headers: inout [(name: String, value: String)]) {
+        headers.removeAll { $0.name == key }
+        headers.append((key, value))
     }
 }
 
