@@ -5,7 +5,9 @@ import GatewayCore
 /// consumer → its grants and limits (its own and its groups').
 public struct ConsumerDirectory: Sendable {
     public let settings: IdentitySettings
-    private let byDigest: [String: String]
+    /// Consumers by their keys' SHA-256 digests, kept as bytes (a call hashes 32 bytes, not 64
+    /// hex characters) with each consumer's identity made once.
+    private let byDigest: [KeyDigest: Identity]
     private let consumers: [String: ConsumerSettings]
     private let groups: [String: ConsumerGroupSettings]
     /// Each configured consumer's grants and limits with its groups', worked out once.
@@ -18,9 +20,12 @@ public struct ConsumerDirectory: Sendable {
 
     public init(_ settings: IdentitySettings) {
         self.settings = settings
-        var byDigest: [String: String] = [:]
+        var byDigest: [KeyDigest: Identity] = [:]
         for consumer in settings.consumers {
-            for digest in consumer.apiKeyDigests { byDigest[digest] = consumer.name }
+            for digest in consumer.apiKeyDigests {
+                guard let key = KeyDigest(hex: digest) else { continue }
+                byDigest[key] = Identity(consumer: consumer.name, isAuthenticated: true, groups: consumer.groups)
+            }
         }
         self.byDigest = byDigest
         self.consumers = Dictionary(settings.consumers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -35,8 +40,7 @@ public struct ConsumerDirectory: Sendable {
 
     /// The consumer an API key belongs to (by its SHA-256 digest; the key itself is never kept).
     public func consumer(forKey key: String) -> Identity? {
-        guard let name = byDigest[Self.digest(key)] else { return nil }
-        return identity(named: name)
+        byDigest[KeyDigest(of: key)]
     }
 
     /// The identity of a configured consumer, with its groups (and `extraGroups`, from a token).
@@ -94,6 +98,39 @@ public struct ConsumerDirectory: Sendable {
     }
 
     /// Lowercase hex SHA-256 of a key, as the configuration stores it.
+    /// A key's SHA-256 digest as 32 bytes.
+    struct KeyDigest: Hashable, Sendable {
+        var words: (UInt64, UInt64, UInt64, UInt64)
+
+        init(of key: String) {
+            self = SHA256.hash(data: Array(key.utf8)).withUnsafeBytes { Self(raw: $0) }
+        }
+
+        /// From the 64 hex digits the configuration keeps.
+        init?(hex: String) {
+            guard let bytes = Hex.decode(hex), bytes.count == 32 else { return nil }
+            self = bytes.withUnsafeBytes { Self(raw: $0) }
+        }
+
+        private init(raw: UnsafeRawBufferPointer) {
+            words = (
+                raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+            )
+        }
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2 && lhs.words.3 == rhs.words.3
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(words.0)
+            hasher.combine(words.1)
+            hasher.combine(words.2)
+            hasher.combine(words.3)
+        }
+    }
+
     public static func digest(_ key: String) -> String {
         Hex.encode(SHA256.hash(data: Array(key.utf8)))
     }
