@@ -190,7 +190,10 @@ public struct ConfigurationLoader: Sendable {
 
     static func http(_ node: ConfigNode, folder: String) throws(ConfigurationError) -> HTTPSettings {
         let fields = try node.object(
-            allowed: ["allowed_origins", "allowed_hosts", "max_body_bytes", "max_sessions", "session_idle_timeout", "shutdown_timeout", "replies", "access_log"]
+            allowed: [
+                "allowed_origins", "allowed_hosts", "max_body_bytes", "max_sessions", "session_idle_timeout", "shutdown_timeout", "replies", "access_log",
+                "header_timeout", "body_timeout", "keepalive_timeout", "max_connections",
+            ]
         )
         var settings = HTTPSettings()
         if let value = fields["allowed_origins"] { settings.allowedOrigins = try value.strings() }
@@ -199,6 +202,10 @@ public struct ConfigurationLoader: Sendable {
         if let value = fields["max_sessions"] { settings.maxSessions = try value.int(in: 1...1_000_000) }
         if let value = fields["session_idle_timeout"] { settings.sessionIdleTimeout = try value.seconds() }
         if let value = fields["shutdown_timeout"] { settings.shutdownTimeout = try value.seconds() }
+        if let value = fields["header_timeout"] { settings.headerTimeout = try value.seconds() }
+        if let value = fields["body_timeout"] { settings.bodyTimeout = try value.seconds() }
+        if let value = fields["keepalive_timeout"] { settings.keepAliveTimeout = try value.seconds() }
+        if let value = fields["max_connections"] { settings.maxConnections = try value.int(in: 1...1_000_000) }
         if let value = fields["replies"] {
             let raw = try value.string()
             guard let replies = HTTPSettings.Replies(rawValue: raw) else { throw value.error(.invalidValue, "expected auto, sse or json, found '\(raw)'") }

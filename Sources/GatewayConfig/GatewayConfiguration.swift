@@ -62,6 +62,14 @@ public struct HTTPSettings: Sendable {
     public var shutdownTimeout: Double
     /// Where one JSON line per request goes: `stderr`, a file path, or nil (off).
     public var accessLog: String?
+    /// Seconds a request's head may take to arrive (from its first byte, or the connection going idle).
+    public var headerTimeout: Double = 60
+    /// Seconds a request's body may pause.
+    public var bodyTimeout: Double = 60
+    /// Seconds a kept-alive connection may stay idle between requests.
+    public var keepAliveTimeout: Double = 75
+    /// Connections the listener holds at once.
+    public var maxConnections = 16_384
 
     public init(
         allowedOrigins: [String] = [], allowedHosts: [String] = [], maxBodyBytes: Int = 4 << 20, maxSessions: Int = 10_000,

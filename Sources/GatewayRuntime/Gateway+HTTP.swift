@@ -105,7 +105,13 @@ extension Gateway {
         let port = configuration.port
         let app = Application(
             router: router,
-            server: DirectHTTP1Channel.builder(responder: live.responder, maxBodyBytes: http.maxBodyBytes, serverName: "toolgate"),
+            server: DirectHTTP1Channel.builder(
+                responder: live.responder, maxBodyBytes: http.maxBodyBytes, serverName: "toolgate",
+                limits: ConnectionLimits(
+                    headTimeout: .milliseconds(Int64(http.headerTimeout * 1000)), bodyTimeout: .milliseconds(Int64(http.bodyTimeout * 1000)),
+                    idleTimeout: .milliseconds(Int64(http.keepAliveTimeout * 1000)), maxConnections: http.maxConnections
+                )
+            ),
             configuration: .init(address: .hostname(host, port: port), serverName: "toolgate"),
             onServerRunning: { channel in onRunning(host, channel.localAddress?.port ?? 0) },
             logger: logger

@@ -30,6 +30,10 @@ struct ConfigurationLoaderTests {
               allowed_origins: [https://app.example.com]
               max_sessions: 50
               session_idle_timeout: 15m
+              header_timeout: 10s
+              body_timeout: 20s
+              keepalive_timeout: 30s
+              max_connections: 500
             servers:
               - name: pets
                 page_size: 20
@@ -51,6 +55,8 @@ struct ConfigurationLoaderTests {
         #expect(configuration.host == "0.0.0.0" && configuration.port == 9090)
         #expect(configuration.http.allowedOrigins == ["https://app.example.com"])
         #expect(configuration.http.maxSessions == 50 && configuration.http.sessionIdleTimeout == 900)
+        #expect(configuration.http.headerTimeout == 10 && configuration.http.bodyTimeout == 20 && configuration.http.keepAliveTimeout == 30)
+        #expect(configuration.http.maxConnections == 500)
         let server = try #require(configuration.server(named: "pets"))
         #expect(server.pageSize == 20 && server.discovery == .off)
         let source = try #require(server.openAPI)

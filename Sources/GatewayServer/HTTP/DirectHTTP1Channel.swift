@@ -27,21 +27,36 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
     let maxBodyBytes: Int
     let serverName: String?
     let dates: HTTPDateCache
+    let limits: ConnectionLimits
+    let count = ConnectionCount()
 
     /// A server builder for `Application(router:server:)` that serves `responder` (build it from
-    /// the same router) over direct connections.
-    public static func builder(responder: Responder, maxBodyBytes: Int, serverName: String?) -> HTTPServerBuilder {
-        let channel = DirectHTTP1Channel(responder: responder, maxBodyBytes: maxBodyBytes, serverName: serverName, dates: HTTPDateCache())
+    /// the same router) over direct connections, within `limits`.
+    public static func builder(responder: Responder, maxBodyBytes: Int, serverName: String?, limits: ConnectionLimits = ConnectionLimits()) -> HTTPServerBuilder {
+        let channel = DirectHTTP1Channel(responder: responder, maxBodyBytes: maxBodyBytes, serverName: serverName, dates: HTTPDateCache(), limits: limits)
         return HTTPServerBuilder { _ in channel }
     }
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection> {
-        channel.eventLoop.makeCompletedFuture {
+        guard count.admit(max: limits.maxConnections) else {
+            logger.warning("connection refused: the listener holds its maximum", metadata: ["max_connections": "\(limits.maxConnections)"])
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+        }
+        let count = self.count
+        channel.closeFuture.whenComplete { _ in count.leave() }
+        return channel.eventLoop.makeCompletedFuture {
             // Outbound header validation is off as in Hummingbird's own connections: HTTPTypes
             // already validated every field (the second check's cost: BENCHMARKS.md).
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withPipeliningAssistance: true, withServerUpgrade: nil, withErrorHandling: true, withOutboundHeaderValidation: false
             )
+            // Slow clients: before the pipelining handler, so a 408 for a head that never came
+            // goes straight to the encoder.
+            let slow = SlowClientGuard(limits: limits)
+            let pipelining = try channel.pipeline.syncOperations.handler(type: HTTPServerPipelineHandler.self)
+            try channel.pipeline.syncOperations.addHandler(slow, position: .before(pipelining))
+            try channel.pipeline.syncOperations.addHandler(SlowClientGuard.ByteWatch(slow), position: .first)
             let requests = DirectHTTP1Requests()
             let client = ClientConnection()
             let keep = maxBodyBytes == .max ? .max : maxBodyBytes + 1
