@@ -35,7 +35,7 @@ public struct ConfigurationLoader: Sendable {
             value: parsed.value, pointer: "", source: .init(file: file, positions: parsed.positions, environment: EnvironmentSubstitution(environment: environment))
         )
         if parsed.value.isNull { throw root.error(.missingField, "the file is empty; it needs at least 'servers'") }
-        let fields = try root.object(allowed: ["listen", "http", "servers", "models", "consumers", "groups", "auth", "allowed_commands", "store", "policies", "metrics", "tracing"] + Self.pendingSections.keys.sorted())
+        let fields = try root.object(allowed: ["listen", "http", "servers", "models", "consumers", "groups", "auth", "allowed_commands", "store", "policies", "metrics", "tracing", "tls"] + Self.pendingSections.keys.sorted())
         for (key, what) in Self.pendingSections.sorted(by: { $0.key < $1.key }) {
             if let node = fields[key] {
                 throw node.error(.unsupported, "\(what) ('\(key)') are not available in this build; remove the section rather than run without it")
@@ -53,6 +53,7 @@ public struct ConfigurationLoader: Sendable {
             if let listen = metricsFields["listen"] { configuration.metricsListen = try Self.address(listen) }
         }
         if let tracing = fields["tracing"] { configuration.tracing = try Self.tracing(tracing) }
+        if let tls = fields["tls"] { configuration.tls = try Self.tls(tls, folder: (file as NSString).deletingLastPathComponent) }
         configuration.policies = try Self.policies(store: fields["store"], policies: fields["policies"], folder: (file as NSString).deletingLastPathComponent)
         guard let servers = fields["servers"] else {
             if configuration.models.isEmpty { throw root.error(.missingField, "'servers' or 'models' is required: list at least one virtual server or model group") }
@@ -220,6 +221,19 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         return settings
+    }
+
+    /// `tls: { certificate, key }`: PEM files (relative to the configuration's folder), checked to exist.
+    static func tls(_ node: ConfigNode, folder: String) throws(ConfigurationError) -> (certificate: String, key: String) {
+        let fields = try node.object(allowed: ["certificate", "key"])
+        func file(_ name: String) throws(ConfigurationError) -> String {
+            guard let value = fields[name] else { throw node.error(.missingField, "'\(name)' is required: the listener's \(name == "key" ? "private key" : "certificate chain") as a PEM file") }
+            let path = try value.string()
+            let resolved = path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+            guard FileManager.default.isReadableFile(atPath: resolved) else { throw value.error(.invalidValue, "no readable file at \(resolved)") }
+            return resolved
+        }
+        return (try file("certificate"), try file("key"))
     }
 
     /// `tracing: { endpoint, protocol, service_name, sample_ratio, export_delay }`.

@@ -21,6 +21,8 @@ public struct GatewayConfiguration: Sendable {
     public var metricsEnabled = true
     /// A listener of its own for `/metrics` (`metrics: { listen: host:port }`); nil: on the main one.
     public var metricsListen: (host: String, port: Int)?
+    /// The listener's certificate chain and private key (PEM files), when it serves https.
+    public var tls: (certificate: String, key: String)?
     /// OpenTelemetry traces over OTLP/HTTP (`tracing:`); nil: off.
     public var tracing: TracingSettings?
 

@@ -8,6 +8,7 @@ import Hummingbird
 import Logging
 import MCPCore
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 
 /// The router the gateway's routes are registered on.
@@ -98,6 +99,15 @@ extension Gateway {
         reload: (@Sendable () throws -> GatewayConfiguration)? = nil,
         onRunning: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }
     ) async throws {
+        var tls: NIOSSLContext?
+        if let files = configuration.tls {
+            do {
+                tls = try DirectHTTP1Channel<SwappableResponder>.tlsContext(certificate: files.certificate, key: files.key)
+            } catch {
+                await shutdown()
+                throw GatewayStartupError(.invalidConfiguration, "tls: the certificate or key cannot be used: \(error)", underlying: error)
+            }
+        }
         let live = LiveGateway(self, reload: reload)
         let router = live.start()
         let http = configuration.http
@@ -110,7 +120,8 @@ extension Gateway {
                 limits: ConnectionLimits(
                     headTimeout: .milliseconds(Int64(http.headerTimeout * 1000)), bodyTimeout: .milliseconds(Int64(http.bodyTimeout * 1000)),
                     idleTimeout: .milliseconds(Int64(http.keepAliveTimeout * 1000)), maxConnections: http.maxConnections
-                )
+                ),
+                tls: tls
             ),
             configuration: .init(address: .hostname(host, port: port), serverName: "toolgate"),
             onServerRunning: { channel in onRunning(host, channel.localAddress?.port ?? 0) },

@@ -144,6 +144,7 @@ final class LiveGateway: Sendable {
         if old.tracing != new.tracing { changes.append("tracing") }
         if old.policies.store != new.policies.store || old.policies.auditsCalls != new.policies.auditsCalls { changes.append("store") }
         if old.http.accessLog != new.http.accessLog { changes.append("http.access_log") }
+        if old.tls?.certificate != new.tls?.certificate || old.tls?.key != new.tls?.key { changes.append("tls") }
         if old.http.maxBodyBytes != new.http.maxBodyBytes || old.http.maxSessions != new.http.maxSessions || old.http.replies != new.http.replies
             || old.http.headerTimeout != new.http.headerTimeout || old.http.bodyTimeout != new.http.bodyTimeout
             || old.http.keepAliveTimeout != new.http.keepAliveTimeout || old.http.maxConnections != new.http.maxConnections

@@ -47,9 +47,10 @@ struct ServeCommand: AsyncParsableCommand {
         // errors are `toolgate check`'s.
         var reload: (@Sendable () throws -> GatewayConfiguration)?
         if let file = serving.config { reload = { try self.overridden(ConfigurationLoader().load(path: file)) } }
+        let scheme = configuration.tls == nil ? "http" : "https"
         try await gateway.serveHTTP(reload: reload) { host, bound in
             for server in gateway.servers {
-                logger.notice("listening", metadata: ["url": "http://\(host):\(bound)\(server.endpoint.path)", "source": "\(server.origin)"])
+                logger.notice("listening", metadata: ["url": "\(scheme)://\(host):\(bound)\(server.endpoint.path)", "source": "\(server.origin)"])
             }
         }
         logger.notice("stopped")

@@ -6,6 +6,7 @@ import MCPCore
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import NIOSSL
 
 /// Toolgate's HTTP/1.1 connections for a Hummingbird application: the same router, request and
 /// response types, but each connection's pipeline hands whole requests (body collected, at most
@@ -28,13 +29,27 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
     let serverName: String?
     let dates: HTTPDateCache
     let limits: ConnectionLimits
+    /// Set when the listener serves https: each connection starts with the TLS handshake.
+    let tls: NIOSSLContext?
     let count = ConnectionCount()
 
     /// A server builder for `Application(router:server:)` that serves `responder` (build it from
     /// the same router) over direct connections, within `limits`.
-    public static func builder(responder: Responder, maxBodyBytes: Int, serverName: String?, limits: ConnectionLimits = ConnectionLimits()) -> HTTPServerBuilder {
-        let channel = DirectHTTP1Channel(responder: responder, maxBodyBytes: maxBodyBytes, serverName: serverName, dates: HTTPDateCache(), limits: limits)
+    public static func builder(
+        responder: Responder, maxBodyBytes: Int, serverName: String?, limits: ConnectionLimits = ConnectionLimits(), tls: NIOSSLContext? = nil
+    ) -> HTTPServerBuilder {
+        let channel = DirectHTTP1Channel(
+            responder: responder, maxBodyBytes: maxBodyBytes, serverName: serverName, dates: HTTPDateCache(), limits: limits, tls: tls
+        )
         return HTTPServerBuilder { _ in channel }
+    }
+
+    /// The TLS context of an https listener from PEM files (a certificate chain, its private key).
+    public static func tlsContext(certificate: String, key: String) throws -> NIOSSLContext {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(key))
+        configuration.applicationProtocols = ["http/1.1"]
+        return try NIOSSLContext(configuration: configuration)
     }
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection> {
@@ -57,6 +72,9 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
             let pipelining = try channel.pipeline.syncOperations.handler(type: HTTPServerPipelineHandler.self)
             try channel.pipeline.syncOperations.addHandler(slow, position: .before(pipelining))
             try channel.pipeline.syncOperations.addHandler(SlowClientGuard.ByteWatch(slow), position: .first)
+            // https: the handshake comes before everything (a client that never finishes it is
+            // idle as far as the guard is concerned, and closed after the idle timeout).
+            if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls), position: .first) }
             let requests = DirectHTTP1Requests()
             let client = ClientConnection()
             let keep = maxBodyBytes == .max ? .max : maxBodyBytes + 1
