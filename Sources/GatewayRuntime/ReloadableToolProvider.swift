@@ -108,6 +108,13 @@ final class ReloadableToolProvider: ToolProvider, FeatureForwarding, Sendable {
         return try await forwarding.forward(method, params: params)
     }
 
+    /// As the provider now serving: an imported document forwards nothing, so its resources and
+    /// prompts requests skip the chain as they do without a reloadable endpoint.
+    var forwardsFeatures: Bool {
+        guard let forwarding = provider as? any FeatureForwarding else { return false }
+        return forwarding.forwardsFeatures
+    }
+
     func observeListChanges(_ observer: @escaping ListChangeBroadcaster.Observer) -> ListChangeObservation? {
         changes.observe(observer)
     }

@@ -88,7 +88,7 @@ public struct GatewayToolHandler: MCPServerHandler {
     /// Resources and prompts of an upstream MCP server (or of an aggregate's servers).
     /// Each runs through the policy chain as a resource read, a prompt get or a list request.
     public func forward(method: String, params: JSONValue?) async throws(JSONRPCError) -> JSONValue? {
-        guard let forwarding = provider as? any FeatureForwarding else { return nil }
+        guard let forwarding = provider as? any FeatureForwarding, forwarding.forwardsFeatures else { return nil }
         let params = params?.objectValue ?? [:]
         do throws(GatewayError) {
             switch method {
