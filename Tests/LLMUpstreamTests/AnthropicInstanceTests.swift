@@ -82,6 +82,28 @@ struct AnthropicInstanceTests {
         }
     }
 
+    @Test("a reset or a stall before the first event on an Anthropic instance falls back, a stream as well as a whole answer")
+    func resetAndStall() async throws {
+        try await withFakeModelProvider { _, url in
+            for mode in ["reset", "stall-first"] {
+                var settings = ModelGroupSettings(
+                    name: "chat", ttftTimeout: .milliseconds(300), timeout: .seconds(2), maxRetries: 1,
+                    instances: [
+                        ModelInstanceSettings(name: "claude", provider: .anthropic, baseURL: "\(url)/anthropic/\(mode)", apiKey: "k", model: "claude-sonnet-4-20250514"),
+                        ModelInstanceSettings(name: "spare", provider: .anthropic, baseURL: "\(url)/anthropic", apiKey: "k", model: "claude-sonnet-4-20250514", priority: 1),
+                    ]
+                )
+                settings.fallbackOn = [.timeout, .connect]
+                let router = ModelRouter([settings], pool: HTTP1ConnectionPool(), logger: ModelRouterTests.logger)
+                for extra: JSONObject in [[:], ["stream": true]] {
+                    let response = try await Self.send(router, router.groups[0], extra)
+                    #expect(response.instance == "spare" && response.attempts == 2, "\(mode) \(extra)")
+                    _ = await ModelRouterTests.drain(response)
+                }
+            }
+        }
+    }
+
     @Test("a request Anthropic cannot take is refused before any instance is tried")
     func refusal() async throws {
         try await withFakeModelProvider { fake, url in
