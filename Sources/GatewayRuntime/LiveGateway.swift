@@ -21,14 +21,12 @@ final class LiveGateway: Sendable {
     let services = ServiceHost()
     let responder: SwappableResponder
     let reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)?
-    private let initialRouter: Mutex<GatewayRouter?>
 
     init(_ gateway: Gateway, reload: (@Sendable () throws -> GatewayConfiguration)?) {
         state = Mutex(gateway)
         chain = LiveChain(gateway.policies)
         reloadConfiguration = reload
         responder = SwappableResponder(GatewayRouter().buildResponder())
-        initialRouter = Mutex(nil)
     }
 
     /// The configuration serving new requests.
@@ -100,8 +98,13 @@ final class LiveGateway: Sendable {
         for path in endpoints.paths where !served.contains(path) {
             guard let slot = endpoints.remove(path) else { continue }
             retire(slot.server, after: slot.provider.generation, resources: previous)
-            for index in 0..<2 { services.stop(key: "endpoint:\(path):\(index)") }
-            started.withLock { started in started = started.filter { !$0.hasPrefix("endpoint:\(path):") } }
+            let prefix = "endpoint:\(path):"
+            let gone = started.withLock { started in
+                let gone = started.filter { $0.hasPrefix(prefix) }
+                started.subtract(gone)
+                return gone
+            }
+            for key in gone { services.stop(key: key) }
         }
         let (router, keyed) = routes(of: next)
         chain.replace(with: next.policies)
