@@ -50,6 +50,9 @@ let package = Package(
         .target(
             name: "GatewayCore", dependencies: ["MCPCore", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings
         ),
+        // Layer 1: JSON Schema 2020-12 validation of tool arguments (no Swift validator is on the
+        // package mirror; verdicts are held equal to Python's jsonschema by a differential test).
+        .target(name: "JSONSchemaValidation", dependencies: ["MCPCore"], swiftSettings: swiftSettings),
         // libyaml (Debian: libyaml-dev), read event by event straight into JSON values.
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Layer 1: YAML (and JSON) text → JSON values, with each node's line and column.
@@ -102,7 +105,7 @@ let package = Package(
         .target(
             name: "RESTUpstream",
             dependencies: [
-                "GatewayCore", "MCPCore", "OpenAPIImport", "UpstreamHTTP",
+                "GatewayCore", "MCPCore", "OpenAPIImport", "UpstreamHTTP", "JSONSchemaValidation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -221,6 +224,7 @@ let package = Package(
             name: "toolgate",
             dependencies: [
                 "MCPCore", "GatewayCore", "OpenAPIImport", "RESTUpstream", "GatewayConfig", "GatewayRuntime", "GatewayStore", "MCPUpstream",
+                "JSONSchemaValidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -247,6 +251,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MCPCoreTests", dependencies: ["MCPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONSchemaValidationTests", dependencies: ["JSONSchemaValidation", "MCPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "MCPCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AnthropicWireTests", dependencies: ["AnthropicWire", "GatewayCore", "MCPCore", .product(name: "NIOCore", package: "swift-nio")],

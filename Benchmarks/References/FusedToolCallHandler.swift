@@ -18,11 +18,13 @@ final class FusedToolCallHandler: ChannelInboundHandler {
     /// The imported operations by tool name, the upstream's base URL and the open sessions.
     final class Tools: Sendable {
         let byName: [String: ImportedTool]
+        let validators: [String: ArgumentValidator]
         let baseURL: String
         let sessions = Mutex<Set<String>>([])
 
         init(imported: ImportResult, baseURL: String) {
             byName = Dictionary(imported.tools.map { ($0.tool.name, $0) }, uniquingKeysWith: { first, _ in first })
+            validators = byName.mapValues { ArgumentValidator(schema: $0.tool.inputSchema) }
             self.baseURL = baseURL
         }
     }
@@ -78,7 +80,7 @@ final class FusedToolCallHandler: ChannelInboundHandler {
             return reject(context, id: id, code: -32602, "Unknown tool")
         }
         var arguments = params["arguments"]?.objectValue ?? [:]
-        let problems = ArgumentValidator().problems(arguments, schema: tool.tool.inputSchema)
+        let problems = tools.validators[name]?.problems(arguments) ?? []
         guard problems.isEmpty else {
             return reply(context, id: id, result: MCPToolResult.error(problems.joined(separator: "; ")).jsonValue(), session: session)
         }

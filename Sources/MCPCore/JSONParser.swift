@@ -185,6 +185,9 @@ private struct Reader {
             index = start
             throw error("number out of range")
         }
+        // An integer literal below Int64.min that rounds onto it must stay below it, or an int64
+        // range check would admit it (above Int64.max, rounding lands on 2^63, already outside).
+        if isInteger, double == -9_223_372_036_854_775_808.0 { return .double(double.nextDown) }
         return .double(double)
     }
 

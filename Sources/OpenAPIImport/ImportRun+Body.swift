@@ -11,10 +11,18 @@ extension ImportRun {
         return types.first
     }
 
+    /// A media type whose body is raw bytes (not JSON, XML, text or a form).
+    static func isBinary(_ mediaType: String) -> Bool {
+        let type = mediaType.lowercased()
+        return !isJSON(type) && !type.containsBytes("json") && !type.containsBytes("xml") && !type.hasPrefix("text/")
+            && !type.hasPrefix("application/x-www-form-urlencoded") && !type.hasPrefix("multipart/") && type != "*/*"
+    }
+
     /// Adds the request body's arguments: an object body's properties become top-level arguments;
     /// any other body (array, scalar, union, free-form object) becomes one `body` argument.
     func buildBody(
-        operation: JSONValue, pointer: String, names: inout ArgumentNames, properties: inout JSONObject, required: inout [JSONValue]
+        operation: JSONValue, pointer: String, names: inout ArgumentNames, properties: inout JSONObject, required: inout [JSONValue],
+        dependentRequired: inout JSONObject
     ) -> BodyBinding? {
         guard let rawBody = operation["requestBody"] else { return nil }
         let (body, bodyPointer) = resolve(rawBody, pointer: JSONPointer.join(pointer, "requestBody"))
@@ -42,10 +50,29 @@ extension ImportRun {
                     || propertySchema["items"]?["anyOf"]?.arrayValue?.first?["contentEncoding"] == "base64"
                 bindings.append(FieldBinding(argument: argument, property: property, isFile: isFile))
             }
+            if !isRequired {
+                // The body may be left out, but once any of its fields is given it is sent, and
+                // then the body's own required fields must be there.
+                let requiredArguments = bindings.filter { bodyRequired.contains($0.property) }.map(\.argument)
+                if !requiredArguments.isEmpty {
+                    for binding in bindings {
+                        let others = requiredArguments.filter { $0 != binding.argument }
+                        if !others.isEmpty { dependentRequired[binding.argument] = .array(others.map(JSONValue.string)) }
+                    }
+                }
+            }
             return BodyBinding(mediaType: mediaType, required: isRequired, shape: .fields(bindings))
         }
         let argument = names.claim("body", location: "body")
         var bodySchema = schema
+        if Self.isBinary(mediaType), schema["type"] == nil || schema["type"] == "string", schema["properties"] == nil {
+            // Raw bytes (an image, a file): the argument is their base64 text, and the schema says so.
+            bodySchema = [
+                "type": "string", "contentEncoding": "base64", "contentMediaType": .string(mediaType),
+                "pattern": .string(ArgumentRules.base64Pattern),
+                "description": .string("The \(mediaType) body's bytes, base64-encoded (standard alphabet, with padding)."),
+            ]
+        }
         if let description = body["description"]?.stringValue, case .object(var object) = bodySchema, object["description"] == nil {
             object["description"] = .string(description)
             bodySchema = .object(object)

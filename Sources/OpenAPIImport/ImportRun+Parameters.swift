@@ -14,6 +14,8 @@ struct ResolvedParameter {
     var allowReserved: Bool
     var contentMediaType: String?
     var allowEmptyValue = false
+    /// A header the gateway sends itself with this value (the document's declared `Accept`).
+    var gatewayValue: String?
 }
 
 extension ImportRun {
@@ -69,6 +71,13 @@ extension ImportRun {
         }
         if location == .header, ["accept", "content-type", "authorization"].contains(name.lowercased()) {
             diagnostics.add(.info, here, "header parameter '\(name)' is set by the gateway, not by the caller; not exposed")
+            // The gateway's Accept must then be one the document allows.
+            if name.lowercased() == "accept", let accept = acceptValue(value["schema"].map { translator.follow($0) }) {
+                return ResolvedParameter(
+                    name: name, location: location, required: false, schema: [:], schemaPointer: here, description: nil, style: "simple",
+                    explode: false, allowReserved: false, gatewayValue: accept
+                )
+            }
             return nil
         }
         var schema: JSONValue = .object([:])
@@ -95,6 +104,14 @@ extension ImportRun {
             explode: value["explode"]?.boolValue ?? (style == "form"), allowReserved: value["allowReserved"]?.boolValue ?? false,
             contentMediaType: contentMediaType, allowEmptyValue: value["allowEmptyValue"]?.boolValue ?? false
         )
+    }
+
+    /// The Accept value a declared `Accept` parameter allows: its default, else a JSON media type
+    /// among its `enum`, else the first listed; nil when it allows anything.
+    private func acceptValue(_ schema: JSONValue?) -> String? {
+        if let value = schema?["default"]?.stringValue { return value }
+        let listed = schema?["enum"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return listed.first(where: Self.isJSON) ?? listed.first
     }
 
     static func templateVariables(_ path: String) -> [String] {

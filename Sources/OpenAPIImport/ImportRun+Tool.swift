@@ -9,12 +9,14 @@ extension ImportRun {
         var properties = JSONObject()
         var required: [JSONValue] = []
 
-        let parameters = collectParameters(path: path, operation: operation, item: item, itemPointer: itemPointer, pointer: pointer)
+        var parameters = collectParameters(path: path, operation: operation, item: item, itemPointer: itemPointer, pointer: pointer)
+        let accept = parameters.first { $0.gatewayValue != nil }?.gatewayValue
+        parameters.removeAll { $0.gatewayValue != nil }
         var bindings: [ParameterBinding] = []
         for location in ParameterLocation.allCases {
             for parameter in parameters where parameter.location == location {
                 let argument = names.claim(parameter.name, location: location.rawValue)
-                var schema = translator.translate(parameter.schema, pointer: parameter.schemaPointer)
+                var schema = Self.constrain(translator.translate(parameter.schema, pointer: parameter.schemaPointer), for: parameter)
                 if let description = parameter.description, case .object(var object) = schema, object["description"] == nil {
                     object["description"] = .string(description)
                     schema = .object(object)
@@ -31,7 +33,10 @@ extension ImportRun {
             }
         }
 
-        let body = buildBody(operation: operation, pointer: pointer, names: &names, properties: &properties, required: &required)
+        var dependentRequired = JSONObject()
+        let body = buildBody(
+            operation: operation, pointer: pointer, names: &names, properties: &properties, required: &required, dependentRequired: &dependentRequired
+        )
 
         let operationID = operation["operationId"]?.stringValue
         let raw = operationID.flatMap { $0.isEmpty ? nil : $0 } ?? "\(method)_\(path)"
@@ -43,9 +48,15 @@ extension ImportRun {
             }
         }
         required.removeAll { fixed[$0.stringValue ?? ""] != nil }
+        for argument in fixed.keys { dependentRequired.removeValue(forKey: argument) }
+        for (argument, others) in dependentRequired {
+            let kept = (others.arrayValue ?? []).filter { fixed[$0.stringValue ?? ""] == nil }
+            dependentRequired[argument] = kept.isEmpty ? nil : .array(kept)
+        }
 
         var inputSchema: JSONObject = ["type": "object", "properties": .object(properties)]
         if !required.isEmpty { inputSchema["required"] = .array(required) }
+        if !dependentRequired.isEmpty { inputSchema["dependentRequired"] = .object(dependentRequired) }
         inputSchema["additionalProperties"] = false
         translator.finishDocument(&inputSchema)
 
@@ -67,7 +78,7 @@ extension ImportRun {
             method: method.uppercased(), pathTemplate: path,
             serverURL: serverURL(operation: operation, item: item, pointer: pointer),
             parameters: bindings, body: body, operationID: operationID, pointer: pointer, fixedArguments: fixed,
-            security: securityRequirements(of: operation)
+            security: securityRequirements(of: operation), accept: accept
         )
         return ImportedTool(tool: tool, binding: binding)
     }

@@ -19,7 +19,7 @@ final class ImportRun {
         var document = root
         var early = diagnostics
         if version == "2.0" {
-            document = Swagger2Converter.convert(root, diagnostics: &early)
+            document = Swagger2Converter.convert(root, hasBaseURL: options.baseURL != nil, diagnostics: &early)
         }
         self.root = document
         self.version = version

@@ -19,12 +19,17 @@ public struct OperationBinding: Sendable, Hashable {
     /// The operation's security requirements: alternatives, each a list of scheme names that apply
     /// together (empty: no authentication needed).
     public var security: [[String]]
+    /// The `Accept` header to send when the document declares which it allows (nil: the gateway's
+    /// default, JSON first).
+    public var accept: String?
 
     public init(
         method: String, pathTemplate: String, serverURL: String?, parameters: [ParameterBinding],
-        body: BodyBinding?, operationID: String?, pointer: String, fixedArguments: JSONObject = [:], security: [[String]] = []
+        body: BodyBinding?, operationID: String?, pointer: String, fixedArguments: JSONObject = [:], security: [[String]] = [],
+        accept: String? = nil
     ) {
         self.security = security
+        self.accept = accept
         self.fixedArguments = fixedArguments
         self.method = method
         self.pathTemplate = pathTemplate

@@ -92,18 +92,19 @@ extension SchemaTranslator {
         if out["required"] == .array([]) { out.removeValue(forKey: "required") }
         applyExclusiveBounds(object, to: &out)
         mergeAllOf(&out)
+        if mode == .input { stateIntegerRange(&out) }
         if mode == .input, out["format"] == "binary", out["type"] == "string" {
             // A file input: bytes travel through JSON as base64, a data: URL, or an object with a name and type.
             let description = out["description"]?.stringValue.map { $0 + "\n\n" } ?? ""
             out = [
                 "description": .string(description + "File contents: base64, a data: URL, or {\"data\": base64, \"filename\": …, \"contentType\": …}"),
                 "anyOf": [
-                    ["type": "string", "contentEncoding": "base64"],
+                    ["type": "string", "contentEncoding": "base64", "pattern": .string(ArgumentRules.base64OrDataURLPattern)],
                     [
                         "type": "object", "required": ["data"],
                         "properties": [
-                            "data": ["type": "string", "contentEncoding": "base64"], "filename": ["type": "string"],
-                            "contentType": ["type": "string"],
+                            "data": ["type": "string", "contentEncoding": "base64", "pattern": .string(ArgumentRules.base64OrDataURLPattern)],
+                            "filename": ["type": "string"], "contentType": ["type": "string"],
                         ],
                     ],
                 ],
@@ -132,6 +133,21 @@ extension SchemaTranslator {
     }
 
     /// OpenAPI 3.0 / Swagger booleans `exclusiveMinimum: true` become 2020-12 numbers.
+    /// `int32` and `int64` become stated bounds, so a client learns the range from the schema
+    /// instead of from a refusal (an explicit, narrower bound is kept). An `integer` without a
+    /// format gets the int64 range too: the gateway carries integers as 64-bit values, and a
+    /// larger one would reach the upstream rounded, a different number than the caller sent.
+    private func stateIntegerRange(_ out: inout JSONObject) {
+        let ranges: [String: (JSONValue, JSONValue)] = [
+            "int32": (.int(Int64(Int32.min)), .int(Int64(Int32.max))), "int64": (.int(Int64.min), .int(Int64.max)),
+        ]
+        let isInteger = out["type"] == "integer" || out["type"]?.arrayValue?.contains("integer") == true
+        let format = out["format"]?.stringValue.flatMap { ranges[$0] != nil ? $0 : nil } ?? (isInteger ? "int64" : nil)
+        guard let format, let (low, high) = ranges[format] else { return }
+        if out["minimum"] == nil, out["exclusiveMinimum"] == nil { out["minimum"] = low }
+        if out["maximum"] == nil, out["exclusiveMaximum"] == nil { out["maximum"] = high }
+    }
+
     private func applyExclusiveBounds(_ object: JSONObject, to out: inout JSONObject) {
         for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
             if object[flag] == .bool(true), let limit = out[bound] {

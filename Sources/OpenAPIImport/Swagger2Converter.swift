@@ -5,7 +5,8 @@ import MCPCore
 /// `in: formData` → `requestBody`, `collectionFormat` → `style`/`explode`, `consumes`/`produces`
 /// → content maps, `securityDefinitions` → `components/securitySchemes`.
 enum Swagger2Converter {
-    static func convert(_ root: JSONValue, diagnostics: inout DiagnosticLog) -> JSONValue {
+    /// `hasBaseURL`: the base URL is configured, so a missing `host` is not worth a warning.
+    static func convert(_ root: JSONValue, hasBaseURL: Bool = false, diagnostics: inout DiagnosticLog) -> JSONValue {
         guard case .object(let source) = root else { return root }
         let rewritten = rewriteRefs(root)
         var out: JSONObject = ["openapi": "3.0.3"]
@@ -16,7 +17,7 @@ enum Swagger2Converter {
             let basePath = source["basePath"]?.stringValue ?? ""
             out["servers"] = [["url": .string("\(scheme)://\(host)\(basePath == "/" ? "" : basePath)")]]
         } else {
-            diagnostics.add(.warning, "/host", "Swagger 2.0 document has no 'host': the base URL must come from configuration (--base-url)")
+            if !hasBaseURL { diagnostics.add(.warning, "/host", "Swagger 2.0 document has no 'host': the base URL must come from configuration (--base-url)") }
             if let basePath = source["basePath"]?.stringValue, basePath != "/" {
                 out["servers"] = [["url": .string(basePath)]]
             }

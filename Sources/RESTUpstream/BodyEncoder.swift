@@ -40,7 +40,9 @@ enum BodyEncoder {
             return Encoded(contentType: binding.mediaType, bytes: Array(ParameterStyle.primitive(value).utf8))
         }
         if mediaType.hasPrefix("application/octet-stream") || !(mediaType.containsBytes("json") || mediaType == "*/*") {
-            if case .string(let text) = value, !mediaType.containsBytes("xml") {
+            if case .string(var text) = value, !mediaType.containsBytes("xml") {
+                // The schema's pattern ends in `$`, which admits one trailing line feed.
+                if text.hasSuffix("\n") { text.removeLast() }
                 guard let data = Data(base64Encoded: text) else {
                     throw RequestBuildError("the body of media type \(binding.mediaType) must be given as base64")
                 }

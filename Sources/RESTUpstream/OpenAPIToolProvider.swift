@@ -9,7 +9,7 @@ public struct OpenAPIToolProvider: ToolProvider {
     let byName: [String: ImportedTool]
     let executor: RESTExecutor
     let baseURL: String?
-    let validator = ArgumentValidator()
+    let validators = ArgumentValidators()
     let hostPolicy: HostPolicy
     let authenticator: UpstreamAuthenticator
     let scrubber: SecretScrubber
@@ -44,7 +44,7 @@ public struct OpenAPIToolProvider: ToolProvider {
         guard let imported = byName[call.name] else {
             throw GatewayError(.unknownTool, "Unknown tool: '\(call.name)'")
         }
-        let problems = validator.problems(call.arguments, schema: imported.tool.inputSchema)
+        let problems = validators.validator(for: call.name, schema: imported.tool.inputSchema).problems(call.arguments)
         if !problems.isEmpty {
             return .error("Invalid arguments for '\(call.name)': " + problems.joined(separator: "; "))
         }

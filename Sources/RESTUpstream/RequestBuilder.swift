@@ -55,7 +55,7 @@ public struct RequestBuilder: Sendable {
                 throw RequestBuildError("missing request body: give the body's arguments")
             }
         }
-        headers.append(("Accept", "application/json, */*;q=0.8"))
+        headers.append(("Accept", binding.accept ?? "application/json, */*;q=0.8"))
         let url = base + path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         return PreparedRequest(method: binding.method, url: url, headers: headers, body: body)
     }

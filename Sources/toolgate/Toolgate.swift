@@ -11,7 +11,7 @@ struct Toolgate: AsyncParsableCommand {
         abstract: "A gateway that lets AI agents use a company's systems safely.",
         discussion: "Import OpenAPI documents as MCP tools and serve them with one policy pipeline.",
         version: GatewayVersion.current,
-        subcommands: [StdioCommand.self, ServeCommand.self, BridgeCommand.self, CheckCommand.self, ImportCommand.self, AuditCommand.self]
+        subcommands: [StdioCommand.self, ServeCommand.self, BridgeCommand.self, CheckCommand.self, ImportCommand.self, AuditCommand.self, ValidateCommand.self]
     )
 
     /// Runs Swift concurrency on NIO's event loops (the ones the HTTP server and client use), so a

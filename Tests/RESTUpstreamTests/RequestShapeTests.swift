@@ -91,7 +91,7 @@ struct RequestShapeTests {
             _ = try await UpstreamHarness.call(provider, "upload", ["file": "aGk="])
             #expect(upstream.last?.bodyText.contains("Content-Type: application/octet-stream\r\n\r\nhi\r\n") == true)
             let bad = try await UpstreamHarness.call(provider, "upload", ["file": "%%% not base64"])
-            #expect(bad.isError && bad.text.contains("'file' is not valid base64"))
+            #expect(bad.isError && bad.text.contains("argument 'file' must be base64-encoded"), "\(bad.text)")
             #expect(upstream.requests.count == 3)
         }
     }
@@ -105,6 +105,18 @@ struct RequestShapeTests {
             #expect(wrongType.isError && wrongType.text.contains("argument 'age' must be integer"))
             let unknown = try await UpstreamHarness.call(provider, "createPet", ["name": "x", "colour": "red"])
             #expect(unknown.isError && unknown.text.contains("unknown argument 'colour'"))
+            // What the schema states beyond types: each refusal names the argument and the rule.
+            let cases: [(String, JSONObject, String)] = [
+                ("getFile", ["path": ".."], "argument 'path' needs a character other than '.'"),
+                ("getFile", ["path": "a", "X-Trace": "a\r\nX-Evil: 1"], "argument 'X-Trace' cannot contain control characters"),
+                ("status", ["code": .double(3.6e19)], "argument 'code' must be <= 9223372036854775807"),
+                ("createPet", ["name": "x", "tags": ["a", 1]], "argument 'tags' at /1: must be string, got integer"),
+                ("upload", ["file": "not base64!"], "argument 'file' must be base64-encoded"),
+            ]
+            for (tool, arguments, expected) in cases {
+                let refused = try await UpstreamHarness.call(provider, tool, arguments)
+                #expect(refused.isError && refused.text.contains(expected), "\(tool): \(refused.text)")
+            }
             #expect(upstream.requests.isEmpty)
         }
     }

@@ -1,0 +1,62 @@
+import MCPCore
+
+extension ImportRun {
+    /// The parameter's schema with what the request can carry stated in it, so a client never
+    /// meets a refusal its schema did not predict: a path segment cannot be empty, `.` or `..`;
+    /// a required query, header or cookie parameter cannot be an empty list or object (it would
+    /// vanish from the request), nor an empty query value where the document does not allow one;
+    /// a header value cannot hold control characters.
+    static func constrain(_ schema: JSONValue, for parameter: ResolvedParameter) -> JSONValue {
+        var added: [(String, JSONValue)] = []
+        switch parameter.location {
+        case .path:
+            added = [("pattern", .string(ArgumentRules.pathSegmentPattern)), ("minItems", 1), ("minProperties", 1)]
+        case .query:
+            if parameter.required {
+                added = [("minItems", 1), ("minProperties", 1)]
+                if !parameter.allowEmptyValue { added.append(("minLength", 1)) }
+            }
+        case .header:
+            added = [("not", ["type": "string", "pattern": .string(ArgumentRules.headerControlCharacters)])]
+            if parameter.required { added += [("minItems", 1), ("minProperties", 1)] }
+        case .cookie:
+            if parameter.required { added = [("minItems", 1), ("minProperties", 1)] }
+        }
+        // Keep only what can apply to the types the schema admits (no `minLength` on an integer).
+        let types: Set<String>? = switch schema["type"] {
+        case .string(let type): [type]
+        case .array(let list): Set(list.compactMap(\.stringValue))
+        default: nil
+        }
+        let appliesTo: [String: String] = ["minLength": "string", "pattern": "string", "minItems": "array", "minProperties": "object", "not": "string"]
+        added.removeAll { keyword, _ in types.map { !$0.contains(appliesTo[keyword] ?? "") } ?? false }
+        return adding(added, to: schema)
+    }
+
+    /// Adds keywords to a schema; one that is already there (or a `$ref` target's) joins an
+    /// `allOf`, so the original constraint and the new one both hold.
+    static func adding(_ keywords: [(String, JSONValue)], to schema: JSONValue) -> JSONValue {
+        guard !keywords.isEmpty else { return schema }
+        var object: JSONObject
+        switch schema {
+        case .object(let existing): object = existing
+        case .bool(true): object = [:]
+        default: return schema
+        }
+        var extra: [JSONValue] = object["allOf"]?.arrayValue ?? []
+        for (keyword, value) in keywords {
+            if let present = object[keyword] {
+                if present == value { continue }
+                if keyword.hasPrefix("min"), let old = present.intValue, let new = value.intValue {
+                    object[keyword] = .int(max(old, new))
+                    continue
+                }
+                extra.append(.object([keyword: value]))
+            } else {
+                object[keyword] = value
+            }
+        }
+        if !extra.isEmpty { object["allOf"] = .array(extra) }
+        return .object(object)
+    }
+}
