@@ -80,11 +80,17 @@ extension Gateway {
                 return GatewayError(.notFound, "no MCP server at /mcp/\(name); this gateway serves \(served.isEmpty ? "none" : served)").response()
             }
         }
-        let ready = servers.map { "\"\($0.name)\":\($0.toolCount.map(String.init) ?? "null")" }.joined(separator: ",")
-        let modelNames = (models?.groups ?? []).map { JSONValue.string($0.name).serialized() }.joined(separator: ",")
+        let modelNames = (models?.groups ?? []).map(\.name)
         router.get("/healthz") { _, _ in "{\"status\":\"ok\"}" }
         if let metrics, configuration.metricsListen == nil { Self.registerMetrics(metrics, on: router) }
-        router.get("/readyz") { _, _ in "{\"status\":\"ready\",\"servers\":{\(ready)},\"models\":[\(modelNames)]}" }
+        // Ready when every server can list its tools (a stdio child that cannot start is not).
+        router.get("/readyz") { _, _ in
+            let (ready, body) = Self.readinessBody(await Self.readiness(of: servers, timeout: .seconds(10)), models: modelNames)
+            return Response(
+                status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.serializedBytes()))
+            )
+        }
         return (router, services)
     }
 

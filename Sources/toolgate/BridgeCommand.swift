@@ -50,8 +50,28 @@ struct BridgeCommand: AsyncParsableCommand {
         http.allowedOrigins = allowOrigin
         let configuration = GatewayConfiguration(host: host, port: port, http: http, servers: [virtual], allowedCommands: [server.command])
         let gateway = try await Gateway.build(configuration, logger: logger)
-        try await gateway.serveHTTP(onRunning: { host, bound in
-            logger.notice("listening", metadata: ["url": "http://\(host):\(bound)/mcp", "sse": "http://\(host):\(bound)/sse", "command": "\(server.command)"])
-        })
+        // Once serving, ask the child for its tools before announcing the address, so a server
+        // that cannot start is reported (with its reason) before anyone connects; it is started
+        // again on the next call, and /readyz answers 503 with the reason meanwhile.
+        let (running, announce) = AsyncStream.makeStream(of: (host: String, port: Int).self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { announce.finish() }
+                try await gateway.serveHTTP(onRunning: { host, bound in announce.yield((host, bound)) })
+            }
+            group.addTask {
+                for await (host, bound) in running {
+                    let problem = await gateway.readiness().compactMap(\.problem).first
+                    if let problem {
+                        logger.error("the MCP server cannot start; calls fail with this reason until it does", metadata: ["reason": "\(problem)"])
+                    }
+                    logger.notice(
+                        problem == nil ? "listening" : "listening (not ready: see /readyz)",
+                        metadata: ["url": "http://\(host):\(bound)/mcp", "sse": "http://\(host):\(bound)/sse", "command": "\(server.command)"]
+                    )
+                }
+            }
+            try await group.waitForAll()
+        }
     }
 }

@@ -2,10 +2,15 @@
 streamable HTTP and legacy SSE, driven by the Python mcp client; ids remapped for concurrent
 clients; a crashing child gives an error, not a hang, and is restarted."""
 import asyncio
+import json
 import pathlib
+import re
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 
 import pytest
@@ -183,3 +188,38 @@ def test_a_child_that_cannot_start_says_why(toolgate):
 
         message = run(session_for(url, body))
     assert "was killed by signal 9 (SIGKILL)" in message, message
+
+
+def test_readiness_asks_the_child(toolgate):
+    """`/readyz` is ready only when the child lists its tools; a child that cannot start is
+    reported at error level before "listening", and `/readyz` answers 503 with its reason."""
+    failing = "import sys; sys.stderr.write(\"ModuleNotFoundError: No module named 'nosuch'\\n\"); sys.exit(1)"
+    process = subprocess.Popen([toolgate, "bridge", "--port", "0", "--", sys.executable, "-c", failing],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        before, url = [], None
+        deadline = time.monotonic() + 30
+        while url is None and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            before.append(line)
+            match = re.search(r"url=(http://127\.0\.0\.1:\d+)/mcp", line)
+            url = match.group(1) if match else None
+        assert url, "".join(before)
+        threading.Thread(target=process.stderr.read, daemon=True).start()
+        assert any(" error " in line and "cannot start" in line and "No module named 'nosuch'" in line for line in before), "".join(before)
+        assert "not ready" in before[-1], before[-1]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url + "/readyz", timeout=30)
+        assert refused.value.code == 503
+        body = json.loads(refused.value.read())
+        assert body["status"] == "not_ready"
+        assert [name for name, value in body["servers"].items() if "No module named 'nosuch'" in value["error"]], body
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+    with bridge(toolgate, sys.executable, "-m", "mcp_server_time", "--local-timezone", "UTC") as url:
+        with urllib.request.urlopen(url.rsplit("/mcp", 1)[0] + "/readyz", timeout=30) as answer:
+            body = json.loads(answer.read())
+        assert answer.status == 200 and body["status"] == "ready"
+        assert list(body["servers"].values())[0] >= 2, body
