@@ -34,15 +34,25 @@ struct ConfigNode: Sendable {
         ConfigNode(value: value, pointer: pointer + "/" + JSONPointer.escape(key), source: source)
     }
 
-    /// The members of an object, refusing any key not in `allowed` (with the closest known name as a hint).
+    /// The members of an object, refusing every key not in `allowed` (all of them, each with the
+    /// closest known name as a hint).
     func object(allowed: [String]) throws(ConfigurationError) -> [String: ConfigNode] {
+        var problems = ProblemList()
+        let nodes = try object(allowed: allowed, problems: &problems)
+        if let failure = ConfigurationError.combined(problems.problems) { throw failure }
+        return nodes
+    }
+
+    /// The members of an object; every key not in `allowed` is added to `problems` and left out.
+    func object(allowed: [String], problems: inout ProblemList) throws(ConfigurationError) -> [String: ConfigNode] {
         guard case .object(let members) = value else { throw error(.invalidValue, "expected a mapping, found \(Self.kind(of: value))") }
         var nodes: [String: ConfigNode] = [:]
         for (key, member) in members {
             guard allowed.contains(key) else {
                 let hint = allowed.min { Self.distance($0, key) < Self.distance($1, key) }
                 let suggestion = hint.map { Self.distance($0, key) <= 3 ? " (did you mean '\($0)'?)" : "" } ?? ""
-                throw child(key, member).error(.unknownField, "unknown field '\(key)'\(suggestion); known fields: \(allowed.joined(separator: ", "))")
+                problems.add(child(key, member).error(.unknownField, "unknown field '\(key)'\(suggestion); known fields: \(allowed.joined(separator: ", "))"))
+                continue
             }
             nodes[key] = child(key, member)
         }

@@ -38,10 +38,50 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
         self.field = field
     }
 
-    public var description: String {
+    /// Further problems found in the same file (each section is checked even after one fails),
+    /// so one run of `toolgate check` lists everything to fix.
+    public var others: [ConfigurationError] = []
+
+    /// This problem alone, as `file:line:column: field: message`.
+    public var location: String {
         var place = file
         if let line { place += ":\(line)" }
         if let column { place += ":\(column)" }
         return field.isEmpty ? "\(place): \(message)" : "\(place): \(field): \(message)"
+    }
+
+    public var description: String {
+        guard !others.isEmpty else { return location }
+        return ([location] + others.map(\.location)).joined(separator: "\n") + "\n(\(others.count + 1) problems)"
+    }
+
+    /// The problems as one error (the first, carrying the rest), or nil when there are none.
+    static func combined(_ problems: [ConfigurationError]) -> ConfigurationError? {
+        // In file order, as an editor walks them.
+        let ordered = problems.enumerated().sorted { lhs, rhs in
+            let left = (lhs.element.line ?? Int.max, lhs.element.column ?? 0, lhs.offset)
+            let right = (rhs.element.line ?? Int.max, rhs.element.column ?? 0, rhs.offset)
+            return left < right
+        }.map(\.element)
+        guard var first = ordered.first else { return nil }
+        first.others = Array(ordered.dropFirst())
+        return first
+    }
+}
+
+/// Collects the problems of independent sections, so one failing section does not hide the next.
+struct ProblemList {
+    private(set) var problems: [ConfigurationError] = []
+
+    mutating func attempt(_ body: () throws(ConfigurationError) -> Void) {
+        do throws(ConfigurationError) {
+            try body()
+        } catch {
+            problems.append(contentsOf: [error] + error.others)
+        }
+    }
+
+    mutating func add(_ problem: ConfigurationError) {
+        problems.append(problem)
     }
 }

@@ -35,40 +35,71 @@ public struct ConfigurationLoader: Sendable {
             value: parsed.value, pointer: "", source: .init(file: file, positions: parsed.positions, environment: EnvironmentSubstitution(environment: environment))
         )
         if parsed.value.isNull { throw root.error(.missingField, "the file is empty; it needs at least 'servers'") }
-        let fields = try root.object(allowed: ["listen", "http", "servers", "models", "consumers", "groups", "auth", "allowed_commands", "store", "policies", "metrics", "tracing", "tls"] + Self.pendingSections.keys.sorted())
+        // Each section is checked even when another fails, so one run reports every problem.
+        var problems = ProblemList()
+        let fields = try root.object(
+            allowed: ["listen", "http", "servers", "models", "consumers", "groups", "auth", "allowed_commands", "store", "policies", "metrics", "tracing", "tls"]
+                + Self.pendingSections.keys.sorted(),
+            problems: &problems
+        )
         for (key, what) in Self.pendingSections.sorted(by: { $0.key < $1.key }) {
             if let node = fields[key] {
-                throw node.error(.unsupported, "\(what) ('\(key)') are not available in this build; remove the section rather than run without it")
+                problems.add(node.error(.unsupported, "\(what) ('\(key)') are not available in this build; remove the section rather than run without it"))
             }
-        }
-        var configuration = GatewayConfiguration(file: file, servers: [])
-        if let listen = fields["listen"] { (configuration.host, configuration.port) = try Self.address(listen) }
-        if let http = fields["http"] { configuration.http = try Self.http(http, folder: (file as NSString).deletingLastPathComponent) }
-        if let commands = fields["allowed_commands"] { configuration.allowedCommands = try commands.strings() }
-        if let models = fields["models"] { configuration.models = try Self.models(models) }
-        configuration.identity = try Self.identity(consumers: fields["consumers"], groups: fields["groups"], auth: fields["auth"])
-        if let metrics = fields["metrics"] {
-            let metricsFields = try metrics.object(allowed: ["enabled", "listen"])
-            if let enabled = metricsFields["enabled"] { configuration.metricsEnabled = try enabled.bool() }
-            if let listen = metricsFields["listen"] { configuration.metricsListen = try Self.address(listen) }
-        }
-        if let tracing = fields["tracing"] { configuration.tracing = try Self.tracing(tracing) }
-        if let tls = fields["tls"] { configuration.tls = try Self.tls(tls, folder: (file as NSString).deletingLastPathComponent) }
-        configuration.policies = try Self.policies(store: fields["store"], policies: fields["policies"], folder: (file as NSString).deletingLastPathComponent)
-        guard let servers = fields["servers"] else {
-            if configuration.models.isEmpty { throw root.error(.missingField, "'servers' or 'models' is required: list at least one virtual server or model group") }
-            return configuration
         }
         let folder = (file as NSString).deletingLastPathComponent
-        var names: Set<String> = []
-        for node in try servers.array() {
-            let server = try Self.server(node, folder: folder, allowedCommands: configuration.allowedCommands)
-            guard names.insert(server.name).inserted else {
-                throw node.error(.invalidValue, "the server name '\(server.name)' is used twice")
-            }
-            configuration.servers.append(server)
+        var configuration = GatewayConfiguration(file: file, servers: [])
+        problems.attempt { () throws(ConfigurationError) in
+            if let listen = fields["listen"] { (configuration.host, configuration.port) = try Self.address(listen) }
         }
-        guard !configuration.servers.isEmpty || !configuration.models.isEmpty else { throw servers.error(.missingField, "list at least one virtual server") }
+        problems.attempt { () throws(ConfigurationError) in
+            if let http = fields["http"] { configuration.http = try Self.http(http, folder: folder) }
+        }
+        problems.attempt { () throws(ConfigurationError) in
+            if let commands = fields["allowed_commands"] { configuration.allowedCommands = try commands.strings() }
+        }
+        problems.attempt { () throws(ConfigurationError) in
+            if let models = fields["models"] { configuration.models = try Self.models(models) }
+        }
+        problems.attempt { () throws(ConfigurationError) in
+            configuration.identity = try Self.identity(consumers: fields["consumers"], groups: fields["groups"], auth: fields["auth"])
+        }
+        problems.attempt { () throws(ConfigurationError) in
+            if let metrics = fields["metrics"] {
+                let metricsFields = try metrics.object(allowed: ["enabled", "listen"])
+                if let enabled = metricsFields["enabled"] { configuration.metricsEnabled = try enabled.bool() }
+                if let listen = metricsFields["listen"] { configuration.metricsListen = try Self.address(listen) }
+            }
+        }
+        problems.attempt { () throws(ConfigurationError) in
+            if let tracing = fields["tracing"] { configuration.tracing = try Self.tracing(tracing) }
+        }
+        problems.attempt { () throws(ConfigurationError) in
+            if let tls = fields["tls"] { configuration.tls = try Self.tls(tls, folder: folder) }
+        }
+        problems.attempt { () throws(ConfigurationError) in
+            configuration.policies = try Self.policies(store: fields["store"], policies: fields["policies"], folder: folder)
+        }
+        if let servers = fields["servers"] {
+            var names: Set<String> = []
+            var nodes: [ConfigNode] = []
+            problems.attempt { () throws(ConfigurationError) in nodes = try servers.array() }
+            for node in nodes {
+                problems.attempt { () throws(ConfigurationError) in
+                    let server = try Self.server(node, folder: folder, allowedCommands: configuration.allowedCommands)
+                    guard names.insert(server.name).inserted else {
+                        throw node.error(.invalidValue, "the server name '\(server.name)' is used twice")
+                    }
+                    configuration.servers.append(server)
+                }
+            }
+            if problems.problems.isEmpty, configuration.servers.isEmpty, configuration.models.isEmpty {
+                problems.add(servers.error(.missingField, "list at least one virtual server"))
+            }
+        } else if configuration.models.isEmpty, fields["models"] == nil {
+            problems.add(root.error(.missingField, "'servers' or 'models' is required: list at least one virtual server or model group"))
+        }
+        if let failure = ConfigurationError.combined(problems.problems) { throw failure }
         return configuration
     }
 

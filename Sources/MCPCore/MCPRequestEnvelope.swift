@@ -34,16 +34,20 @@ public struct MCPRequestEnvelope: Sendable, Hashable {
         }
         let requested = meta[versionKey]
         if let headers, headers.checksRoutingHeaders {
-            guard let header = headers.value(of: "mcp-protocol-version"), requested?.stringValue == header else {
-                return .failure(JSONRPCError(code: .headerMismatch, message: "Header mismatch: MCP-Protocol-Version does not match params._meta['\(versionKey)']"))
+            // A missing header is named as missing, not as a mismatch with what it never said.
+            func failure(_ header: String, _ wanted: String, present: Bool) -> Result<Self, JSONRPCError> {
+                let message = present ? "Header mismatch: \(header) does not match \(wanted)" : "Header missing: \(header) is required and must equal \(wanted)"
+                return .failure(JSONRPCError(code: .headerMismatch, message: message))
             }
-            guard headers.value(of: "mcp-method") == method else {
-                return .failure(JSONRPCError(code: .headerMismatch, message: "Header mismatch: Mcp-Method does not match the body's method '\(method)'"))
+            let version = headers.value(of: "mcp-protocol-version")
+            guard let version, requested?.stringValue == version else {
+                return failure("MCP-Protocol-Version", "params._meta['\(versionKey)']", present: version != nil)
             }
-            if let key = nameBearing[method], let bodyValue = params?[key]?.stringValue,
-                MCPHeaderValue.decode(headers.value(of: "mcp-name")) != bodyValue
-            {
-                return .failure(JSONRPCError(code: .headerMismatch, message: "Header mismatch: Mcp-Name does not match params.\(key) '\(bodyValue)'"))
+            let methodHeader = headers.value(of: "mcp-method")
+            guard methodHeader == method else { return failure("Mcp-Method", "the body's method '\(method)'", present: methodHeader != nil) }
+            if let key = nameBearing[method], let bodyValue = params?[key]?.stringValue {
+                let name = headers.value(of: "mcp-name")
+                if MCPHeaderValue.decode(name) != bodyValue { return failure("Mcp-Name", "params.\(key) '\(bodyValue)'", present: name != nil) }
             }
         }
         guard let raw = requested?.stringValue else {

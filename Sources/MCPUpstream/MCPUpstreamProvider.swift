@@ -97,6 +97,8 @@ public final class MCPUpstreamProvider: ToolProvider, FeatureForwarding {
         case .failure(let error) where error.data?[MCPClientConnection.timeoutKey] == true:
             return .error("The MCP server did not answer '\(call.name)' within \(callTimeout); the call was cancelled")
         case .failure(let error) where error.code == .invalidParams:
+            // The same words as every other server's unknown tool (children phrase it their own way).
+            if error.message.lowercased().hasPrefix("unknown tool") { throw GatewayError(.unknownTool, "Unknown tool: '\(call.name)'") }
             throw GatewayError(.unknownTool, scrubber.scrub(error.message))
         case .failure(let error):
             return .error("The MCP server failed '\(call.name)': \(scrubber.scrub(error.message))")

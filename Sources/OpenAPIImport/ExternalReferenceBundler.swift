@@ -25,6 +25,11 @@ struct ExternalReferenceBundler {
     private var pending: [(key: String, file: String, pointer: String)] = []
     private var usedNames: Set<String> = []
     private var rootFile: String?
+    /// Each bundle entry's origin: the file (relative to the root document) and pointer it was
+    /// copied from, so diagnostics can name where a problem really is.
+    private(set) var origins: [String: String] = [:]
+    /// Where each bundle entry was first referred to (file and pointer of the `$ref`).
+    private var referrers: [String: String] = [:]
 
     init(loader: DocumentLoader) {
         self.loader = loader
@@ -40,7 +45,8 @@ struct ExternalReferenceBundler {
             object[key] = rewrite(value, file: base, pointer: "/" + JSONPointer.escape(key), namesOnly: Self.nameMaps.contains(key))
         }
         while let next = pending.popLast() {
-            let here = "/\(Self.bundleKey)/\(JSONPointer.escape(next.key))"
+            // A target that cannot be had is reported where the `$ref` naming it is.
+            let here = referrers[next.key] ?? "/\(Self.bundleKey)/\(JSONPointer.escape(next.key))"
             let display = relative(next.file) + (next.pointer.isEmpty ? "" : "#" + next.pointer)
             let target: JSONValue?
             switch load(next.file) {
@@ -59,6 +65,18 @@ struct ExternalReferenceBundler {
         }
         if !bundle.isEmpty { object[Self.bundleKey] = .object(bundle) }
         return .object(object)
+    }
+
+    /// A diagnostic pointer inside the bundle as the file and pointer it came from
+    /// (`/x-toolgate-bundle/Pet/properties/id` → `models/pet.yaml#/Pet/properties/id`).
+    static func located(_ pointer: String, origins: [String: String]) -> String {
+        let prefix = "/\(bundleKey)/"
+        guard pointer.hasPrefix(prefix) else { return pointer }
+        let rest = pointer.dropFirst(prefix.count)
+        let token = rest.prefix { $0 != "/" }
+        guard let origin = origins[JSONPointer.unescape(String(token))] else { return pointer }
+        let located = origin + rest.dropFirst(token.count)
+        return located.hasSuffix("#") ? String(located.dropLast()) : located
     }
 
     /// A quick walk: does any `$ref` (outside examples and extensions) name another file?
@@ -163,6 +181,8 @@ struct ExternalReferenceBundler {
         if let existing = bundled[key] { return "#/\(Self.bundleKey)/\(JSONPointer.escape(existing))" }
         let name = uniqueName(for: target, fragment: fragment)
         bundled[key] = name
+        origins[name] = relative(target) + "#" + fragment
+        referrers[name] = relative(file) + "#" + (pointer.hasSuffix("/$ref") ? String(pointer.dropLast(5)) : pointer)
         pending.append((name, target, fragment))
         return "#/\(Self.bundleKey)/\(JSONPointer.escape(name))"
     }

@@ -61,7 +61,8 @@ extension ImportRun {
         translator.finishDocument(&inputSchema)
 
         let name = namer.name(for: override?.name ?? raw, disambiguator: "\(method) \(path)")
-        if let operationID, ToolNamer.sanitize(operationID) != name {
+        // Any rename is said, including characters a tool name cannot hold (`/`, `.`, spaces).
+        if let operationID, operationID != name, override?.name == nil {
             diagnostics.add(.info, JSONPointer.join(pointer, "operationId"), "operationId '\(operationID)' is exposed as tool '\(name)'")
         }
 

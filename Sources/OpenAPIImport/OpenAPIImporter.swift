@@ -43,12 +43,21 @@ public struct OpenAPIImporter: Sendable {
         }
         var early = DiagnosticLog()
         var document = root
+        var origins: [String: String] = [:]
         if let location, !location.contains("://") || loader.fetchRemote != nil {
             var bundler = ExternalReferenceBundler(loader: loader)
             document = bundler.bundle(root, location: location)
             early.append(contentsOf: bundler.diagnostics)
+            origins = bundler.origins
         }
         let run = ImportRun(root: document, version: version, location: location, options: options, diagnostics: early)
-        return run.run()
+        var result = run.run()
+        if !origins.isEmpty {
+            // Problems inside other files are named by their file and pointer, not the internal bundle's.
+            for index in result.diagnostics.indices {
+                result.diagnostics[index].pointer = ExternalReferenceBundler.located(result.diagnostics[index].pointer, origins: origins)
+            }
+        }
+        return result
     }
 }

@@ -91,6 +91,27 @@ struct ConfigurationLoaderTests {
         #expect(error.description.hasPrefix("/etc/toolgate/gw.yaml:5:7: servers[0].openapi.base_ur: unknown field"))
     }
 
+    @Test("every problem of the file is reported in one run, in file order")
+    func allProblems() throws {
+        let text = """
+            listen: 127.0.0.1:99999
+            servers:
+              - name: a
+                spec: x.yaml
+                bogus: 1
+              - name: b
+                openapi: {spec: \(Self.demoSpec)}
+                timeout: banana
+            frobnicate: true
+            """
+        let error = try #require(failure(text))
+        let all = [error] + error.others
+        #expect(all.map(\.field) == ["listen", "servers[0].spec", "servers[0].bogus", "servers[1].timeout", "frobnicate"])
+        #expect(all.map(\.line) == [1, 4, 5, 8, 9])
+        #expect(error.description.hasSuffix("(5 problems)"))
+        #expect(error.description.split(separator: "\n").count == 6)
+    }
+
     @Test("a missing environment variable names the variable, the field and the line")
     func missingEnvironment() throws {
         let error = try #require(failure("servers:\n  - name: pets\n    openapi:\n      spec: \(Self.demoSpec)\n      auth:\n        bearer: ${PETS_TOKEN}\n"))

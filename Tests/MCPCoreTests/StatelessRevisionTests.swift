@@ -89,6 +89,12 @@ struct StatelessRevisionTests {
             let reply = try await send(session, call, headers: headers)
             #expect(reply?["error"]?["code"] == -32020, "\(headers)")
         }
+        // A header that is absent is named as missing, not as a mismatch.
+        let missing = try await send(session, call, headers: [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Name", "echo")])
+        #expect(missing?["error"]?["code"] == -32020)
+        #expect(missing?["error"]?["message"] == "Header missing: Mcp-Method is required and must equal the body's method 'tools/call'")
+        let mismatched = try await send(session, call, headers: [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "tools/list"), ("Mcp-Name", "echo")])
+        #expect(mismatched?["error"]?["message"] == "Header mismatch: Mcp-Method does not match the body's method 'tools/call'")
     }
 
     @Test("after a handshake the same engine ignores the envelope and serves the session")

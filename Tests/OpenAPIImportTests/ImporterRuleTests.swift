@@ -23,6 +23,17 @@ struct ImporterRuleTests {
         #expect(short.tools.allSatisfy { $0.tool.name.count <= 30 && $0.tool.name.hasPrefix("gh_") })
     }
 
+    @Test("diagnostics name the real file and pointer, never the internal bundle; every rename is said")
+    func diagnosticLocations() throws {
+        let multifile = try Fixtures.load("multifile/root.yaml")
+        #expect(!multifile.diagnostics.contains { $0.pointer.contains("x-toolgate-bundle") })
+        #expect(multifile.diagnostics.contains { $0.pointer == "schemas/pet.yaml" && $0.message.contains("recursive") })
+        #expect(multifile.diagnostics.contains { $0.pointer.hasPrefix("common/responses.yaml#/") && $0.message.contains("missing-file.yaml") })
+        let names = try Fixtures.load("names.yaml")
+        #expect(names.diagnostics.contains { $0.message == "operationId 'apps#create.yml' is exposed as tool 'apps_create_yml'" })
+        #expect(names.diagnostics.contains { $0.message == "operationId 'repos/get' is exposed as tool 'repos_get'" })
+    }
+
     @Test("parameters and the body merge into one object schema with required set right")
     func arguments() throws {
         let result = try Fixtures.load("arguments.yaml")

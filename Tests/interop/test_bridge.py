@@ -52,6 +52,13 @@ def test_time_server_over_streamable_http_and_sse(toolgate):
             tools = [t.name for t in (await session.list_tools()).tools]
             now = await session.call_tool("get_current_time", {"timezone": "Europe/Paris"})
             bad = await session.call_tool("get_current_time", {"timezone": "Mars/Olympus"})
+            try:
+                await session.call_tool("no_such_tool", {})
+                unknown = "no error"
+            except Exception as error:  # McpError with the JSON-RPC message
+                unknown = str(error)
+            # The same words an OpenAPI server uses (the child says `Unknown tool: no_such_tool`).
+            assert unknown == "Unknown tool: 'no_such_tool'", unknown
             return tools, now, bad
 
         tools, now, bad = run(session_for(url, exercise))
