@@ -59,8 +59,9 @@ struct ResultMappingTests {
 
     @Test("a timeout becomes isError and the provider keeps serving")
     func timeout() async throws {
-        try await UpstreamHarness.withUpstream(limits: .init(timeout: .milliseconds(200))) { _, provider in
-            let result = try await UpstreamHarness.call(provider, "slow", ["ms": 3000])
+        // 1 s: long enough that the call after it, on a loaded 2-core machine, still fits (0.2 s did not).
+        try await UpstreamHarness.withUpstream(limits: .init(timeout: .seconds(1))) { _, provider in
+            let result = try await UpstreamHarness.call(provider, "slow", ["ms": 5000])
             #expect(result.isError)
             #expect(result.text.contains("timeout"))
             let next = try await UpstreamHarness.call(provider, "getFile", ["path": "after"])
@@ -94,7 +95,7 @@ struct ResultMappingTests {
     @Test("an unknown tool is a GatewayError, not a result")
     func unknownTool() async throws {
         try await UpstreamHarness.withUpstream { _, provider in
-            await #expect(throws: GatewayError.self) { try await UpstreamHarness.call(provider, "nope", [:]) }
+            _ = await #expect(throws: GatewayError.self) { try await UpstreamHarness.call(provider, "nope", [:]) }
         }
     }
 }

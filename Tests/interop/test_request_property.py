@@ -8,13 +8,14 @@ import asyncio
 import http.server
 import json
 import os
+import re
 import subprocess
 import threading
 import urllib.parse
 
 import pytest
 from jsonschema import Draft202012Validator
-from mcp import ClientSession, StdioServerParameters, stdio_client
+from mcp import ClientSession, StdioServerParameters, stdio_client, types
 from openapi_core import Config, OpenAPI
 from openapi_core.exceptions import OpenAPIError
 from openapi_core.testing import MockRequest
@@ -48,6 +49,9 @@ DOCUMENTS = [
 # `https://`; no request can match it.
 NOT_VALIDATABLE = {("upstream.yaml", "styledPath"), ("DigitalOcean-public.v2.yaml", "inference_upload_batch_file")}
 # arguments.yaml holds, on purpose, a pattern Python's `re` cannot compile, so openapi-core stops there.
+# DigitalOcean's SSH key identifier is `anyOf` two schemas both marked readOnly: openapi-core
+# refuses every value of it in a request ("not valid under any of the given schemas").
+READ_ONLY_ALTERNATIVES = {("DigitalOcean-public.v2.yaml", name) for name in ("sshKeys_get", "sshKeys_update", "sshKeys_delete")}
 NOT_VALIDATABLE_DOCUMENTS = {"stripe-spec3-2023-05-30-v3.0.yaml", "arguments.yaml"}
 
 
@@ -119,15 +123,24 @@ def test_generated_arguments_make_valid_requests(toolgate, document):
               "--bearer-token-env", "PROPERTY_TOKEN", "--basic-auth-env", "PROPERTY_BASIC", "--api-key-env", "PROPERTY_KEY"],
     )
     failures, refusals = [], []
-    counts = {"tools": len(tools), "generated": 0, "not generated": 0, "sent": 0, "validated": 0, "not validatable": 0, "readOnly parameter": 0}
+    counts = {"tools": len(tools), "generated": 0, "not generated": 0, "sent": 0, "validated": 0, "not validatable": 0, "readOnly parameter": 0, "nullable in 3.1": 0}
     # openapi-core 0.23.1 reads every multipart part of an OpenAPI 3.1 document as bytes, so even a
     # correct request fails its `type: string` checks; those requests are counted, not validated.
-    multipart_unreadable = "openapi: 3.1" in document.read_text(errors="replace")[:2000]
+    multipart_unreadable = is_openapi31 = "openapi: 3.1" in document.read_text(errors="replace")[:2000]
 
     async def main():
         async with stdio_client(params) as (read, write):
             async with ClientSession(read, write) as session:
                 await session.initialize()
+                # Every page once, so the client knows each tool (otherwise it lists again on every call).
+                listed, cursor = 0, None
+                while True:
+                    page = await session.list_tools(params=types.PaginatedRequestParams(cursor=cursor) if cursor else None)
+                    listed += len(page.tools)
+                    cursor = page.next_cursor
+                    if not cursor:
+                        break
+                assert listed == len(tools)
                 for tool in tools:
                     schema = tool["inputSchema"]
                     checker = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -159,8 +172,14 @@ def test_generated_arguments_make_valid_requests(toolgate, document):
                         except OpenAPIError as error:  # a validation error naming the problem
                             cause = getattr(error, "__cause__", None)
                             finding = f"{tool['name']} -> {method} {raw_path[:300]}: {error!r} {cause!r}"[:900]
-                            if "Tried to write read-only property" in finding:
+                            if "Tried to write read-only property" in finding or (document.name, tool["name"]) in READ_ONLY_ALTERNATIVES:
                                 counts["readOnly parameter"] += 1  # the document marks a parameter's schema readOnly
+                            elif is_openapi31 and re.search(r"None is not (valid|of type)", finding):
+                                # OpenAPI 3.1 dropped `nullable`; openapi-core ignores it there, Toolgate
+                                # honours it (OpenAI's 3.1 document marks 111 fields so; see the README).
+                                counts["nullable in 3.1"] += 1
+                            elif "could not be resolved" in finding:
+                                counts["not validatable"] += 1  # openapi-core loses a $ref of the document
                             else:
                                 failures.append(finding)
                         except Exception:  # openapi-core itself fails (on DigitalOcean's multi-file references)

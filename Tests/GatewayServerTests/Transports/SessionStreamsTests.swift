@@ -117,7 +117,7 @@ struct SessionStreamsTests {
         let events = try #require(session.streams.openStandalone())
         let keepAlive = StreamKeepAlive(sessions: store, legacy: LegacySessionStore(maxSessions: 1))
         let service = RepeatingService(interval: .milliseconds(20)) { keepAlive.tick() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await service.run() }
             var comments = 0
             for await event in events {
