@@ -164,7 +164,7 @@ struct ReloadOnSignal: Service {
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await _ in signals { await live.reload() }
         }
     }

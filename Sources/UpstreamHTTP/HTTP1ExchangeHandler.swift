@@ -237,7 +237,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             state = .streaming(streaming)
             promise.succeed(HTTP1StreamingResponse(head: head, body: body))
         case .body(let chunk):
-            guard let source = streaming.source else {
+            guard streaming.source != nil else {
                 state = .streaming(streaming)
                 fail(context: context, HTTP1PoolError(.invalidResponse, "the upstream sent a body without a status line", answerStarted: true))
                 return

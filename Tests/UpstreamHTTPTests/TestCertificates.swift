@@ -33,7 +33,7 @@ struct TestCertificates {
         // A file, not a pipe: a child another test starts meanwhile would inherit a pipe's write
         // end and keep it open, and reading to its end would wait for that child.
         let log = folder.appendingPathComponent("openssl.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let errors = try FileHandle(forWritingTo: log)
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

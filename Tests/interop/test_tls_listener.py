@@ -3,6 +3,7 @@ answered by clients that verify it; a plain-http request to the same port gets n
 missing key is refused by `toolgate check`."""
 import asyncio
 import re
+import ssl
 import subprocess
 
 import httpx2
@@ -31,11 +32,11 @@ servers:
     with gateway(toolgate, config) as gw:
         assert re.search(r"url=https://127\.0\.0\.1:\d+/mcp/clinic", gw.log()), "the listening URL says https"
         url = gw.url.replace("http://", "https://")
-        health = httpx2.get(url + "/healthz", verify=str(tmp_path / "cert.pem"), timeout=10)
+        health = httpx2.get(url + "/healthz", verify=ssl.create_default_context(cafile=str(tmp_path / "cert.pem")), timeout=10)
         assert health.status_code == 200 and health.json() == {"status": "ok"}
 
         async def tools():
-            async with httpx2.AsyncClient(verify=str(tmp_path / "cert.pem"), timeout=30) as http:
+            async with httpx2.AsyncClient(verify=ssl.create_default_context(cafile=str(tmp_path / "cert.pem")), timeout=30) as http:
                 async with streamable_http_client(url + "/mcp/clinic", http_client=http) as (read, write):
                     async with ClientSession(read, write) as session:
                         await session.initialize()

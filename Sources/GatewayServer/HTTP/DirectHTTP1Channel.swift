@@ -47,7 +47,8 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
     /// The TLS context of an https listener from PEM files (a certificate chain, its private key).
     public static func tlsContext(certificate: String, key: String) throws -> NIOSSLContext {
         let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(key))
+        let privateKey = NIOSSLPrivateKeySource.privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: privateKey)
         configuration.applicationProtocols = ["http/1.1"]
         return try NIOSSLContext(configuration: configuration)
     }
