@@ -1,3 +1,5 @@
+import MCPCore
+
 /// One rule an instance broke: where in the instance (JSON pointer tokens), which keyword, and
 /// what the rule wanted, in words a caller (or a model) can act on.
 public struct SchemaViolation: Sendable, Hashable, CustomStringConvertible {
@@ -19,7 +21,12 @@ public struct SchemaViolation: Sendable, Hashable, CustomStringConvertible {
 
     /// The location as a JSON pointer (`/body/items/0`).
     public var pointer: String {
-        location.map { "/" + $0.replacing("~", with: "~0").replacing("/", with: "~1") }.joined()
+        Self.pointer(location)
+    }
+
+    /// Pointer tokens as a JSON pointer.
+    public static func pointer(_ tokens: some Sequence<String>) -> String {
+        tokens.map { "/" + JSONPointer.escape($0) }.joined()
     }
 
     public var description: String {

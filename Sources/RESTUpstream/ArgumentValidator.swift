@@ -32,7 +32,7 @@ public struct ArgumentValidator: Sendable {
             }
         }
         let rest = violation.location.dropFirst()
-        let place = rest.isEmpty ? "" : " at " + rest.map { "/" + $0.replacing("~", with: "~0").replacing("/", with: "~1") }.joined() + ":"
+        let place = rest.isEmpty ? "" : " at " + SchemaViolation.pointer(rest) + ":"
         return "argument '\(argument)'\(place) \(violation.message)"
     }
 }
