@@ -18,6 +18,18 @@ extension ImportRun {
             && !type.hasPrefix("application/x-www-form-urlencoded") && !type.hasPrefix("multipart/") && type != "*/*"
     }
 
+    static func isForm(_ mediaType: String) -> Bool {
+        mediaType.lowercased().hasPrefix("application/x-www-form-urlencoded")
+    }
+
+    /// A form property's Encoding Object as `style`/`explode` (OpenAPI's defaults: `form`, and
+    /// `explode` true for `form`), or nil when it states neither.
+    static func encoding(_ object: JSONValue?) -> FieldEncoding? {
+        guard let object, object["style"] != nil || object["explode"] != nil else { return nil }
+        let style = object["style"]?.stringValue ?? "form"
+        return FieldEncoding(style: style, explode: object["explode"]?.boolValue ?? (style == "form"))
+    }
+
     /// Adds the request body's arguments: an object body's properties become top-level arguments;
     /// any other body (array, scalar, union, free-form object) becomes one `body` argument.
     func buildBody(
@@ -41,14 +53,29 @@ extension ImportRun {
             object["oneOf"] == nil, object["anyOf"] == nil, object["allOf"] == nil, object["not"] == nil
         {
             let bodyRequired = Set((object["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+            let encodings = Self.isForm(mediaType) ? content[mediaType]?["encoding"]?.objectValue ?? [:] : [:]
             var bindings: [FieldBinding] = []
-            for (property, propertySchema) in fields {
+            let isMultipart = mediaType.lowercased().hasPrefix("multipart/form-data")
+            var fields = fields
+            if object["additionalProperties"] != .bool(false) {
+                // A required property the document never describes: it must still be sent, so
+                // it becomes an argument of any type rather than vanishing from `required`.
+                for case .string(let name) in object["required"]?.arrayValue ?? [] where fields[name] == nil {
+                    fields[name] = ["description": "Required by the API; its document does not describe this field."]
+                    diagnostics.add(.warning, schemaPointer, "required body property '\(name)' is not described; accepted as any value")
+                }
+            }
+            for (property, fieldSchema) in fields {
                 let argument = names.claim(property, location: "body")
+                var propertySchema = fieldSchema
+                if bodyRequired.contains(property), Self.isForm(mediaType) || isMultipart {
+                    propertySchema = Self.constrainFormField(fieldSchema, urlEncoded: !isMultipart)
+                }
                 properties[argument] = propertySchema
                 if isRequired, bodyRequired.contains(property) { required.append(.string(argument)) }
                 let isFile = propertySchema["anyOf"]?.arrayValue?.first?["contentEncoding"] == "base64"
                     || propertySchema["items"]?["anyOf"]?.arrayValue?.first?["contentEncoding"] == "base64"
-                bindings.append(FieldBinding(argument: argument, property: property, isFile: isFile))
+                bindings.append(FieldBinding(argument: argument, property: property, isFile: isFile, encoding: Self.encoding(encodings[property])))
             }
             if !isRequired {
                 // The body may be left out, but once any of its fields is given it is sent, and

@@ -23,14 +23,36 @@ extension ImportRun {
             if parameter.required { added = [("minItems", 1), ("minProperties", 1)] }
         }
         // Keep only what can apply to the types the schema admits (no `minLength` on an integer).
-        let types: Set<String>? = switch schema["type"] {
-        case .string(let type): [type]
-        case .array(let list): Set(list.compactMap(\.stringValue))
-        default: nil
-        }
+        let types = types(of: schema)
         let appliesTo: [String: String] = ["minLength": "string", "pattern": "string", "minItems": "array", "minProperties": "object", "not": "string"]
         added.removeAll { keyword, _ in types.map { !$0.contains(appliesTo[keyword] ?? "") } ?? false }
         return adding(added, to: schema)
+    }
+
+    /// A required form field's schema with what a form can carry stated in it: an empty list
+    /// (and, URL-encoded, an empty object) leaves no key=value pair, so the field would vanish.
+    static func constrainFormField(_ schema: JSONValue, urlEncoded: Bool) -> JSONValue {
+        var added: [(String, JSONValue)] = [("minItems", 1)]
+        if urlEncoded { added.append(("minProperties", 1)) }
+        added.removeAll { keyword, _ in types(of: schema).map { !$0.contains(keyword == "minItems" ? "array" : "object") } ?? false }
+        return adding(added, to: schema)
+    }
+
+    /// The types a schema's `type` names (or, without one, every `anyOf`/`oneOf` option's
+    /// together), or nil when that is not known.
+    private static func types(of schema: JSONValue) -> Set<String>? {
+        switch schema["type"] {
+        case .string(let type): return [type]
+        case .array(let list): return Set(list.compactMap(\.stringValue))
+        default:
+            guard let options = (schema["anyOf"] ?? schema["oneOf"])?.arrayValue, !options.isEmpty else { return nil }
+            var union = Set<String>()
+            for option in options {
+                guard let types = types(of: option) else { return nil }
+                union.formUnion(types)
+            }
+            return union
+        }
     }
 
     /// Adds keywords to a schema; one that is already there (or a `$ref` target's) joins an

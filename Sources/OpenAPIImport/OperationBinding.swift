@@ -106,10 +106,27 @@ public struct FieldBinding: Sendable, Hashable {
     /// A file part (`format: binary`): the argument carries base64, a data URL, or
     /// `{"data": base64, "filename": …, "contentType": …}`.
     public var isFile: Bool
+    /// The form body's `encoding` for this property (OpenAPI `style`/`explode`), or nil when the
+    /// document declares none (objects then go as `a[b]=c`, arrays as repeated keys).
+    public var encoding: FieldEncoding?
 
-    public init(argument: String, property: String, isFile: Bool = false) {
+    public init(argument: String, property: String, isFile: Bool = false, encoding: FieldEncoding? = nil) {
         self.argument = argument
         self.property = property
         self.isFile = isFile
+        self.encoding = encoding
+    }
+}
+
+/// How a form body property is serialised: an OpenAPI Encoding Object's `style` and `explode`
+/// (Swagger 2.0's `collectionFormat` converts to these).
+public struct FieldEncoding: Sendable, Hashable {
+    /// `form`, `spaceDelimited`, `pipeDelimited` or `deepObject`.
+    public var style: String
+    public var explode: Bool
+
+    public init(style: String, explode: Bool) {
+        self.style = style
+        self.explode = explode
     }
 }

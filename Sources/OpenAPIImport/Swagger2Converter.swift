@@ -125,6 +125,7 @@ enum Swagger2Converter {
         }
         var parameters: [JSONValue] = []
         var formFields = JSONObject()
+        var formEncoding = JSONObject()
         var formRequired: [JSONValue] = []
         var hasFile = false
         for (_, parameter) in merged {
@@ -145,6 +146,15 @@ enum Swagger2Converter {
                     hasFile = true
                     schema = ["type": "string", "format": "binary"]
                     if let description = parameter["description"] { schema["description"] = description }
+                } else if parameter["allowEmptyValue"] != .bool(true), schema["type"] == "string",
+                    !(schema["enum"]?.arrayValue?.contains("") ?? false), (schema["minLength"]?.intValue ?? 0) < 1
+                {
+                    // 2.0 allows an empty form value only where `allowEmptyValue` says so; the
+                    // field's schema states it, so a client never sends one the API refuses.
+                    schema["minLength"] = 1
+                }
+                if parameter["type"] == "array" {
+                    formEncoding[name] = .object(Self.encoding(collectionFormat: parameter["collectionFormat"]?.stringValue) ?? ["style": "form", "explode": false])
                 }
                 formFields[name] = .object(schema)
                 if parameter["required"] == .bool(true) { formRequired.append(.string(name)) }
@@ -159,8 +169,10 @@ enum Swagger2Converter {
                 ? "multipart/form-data" : "application/x-www-form-urlencoded"
             var schema: JSONObject = ["type": "object", "properties": .object(formFields)]
             if !formRequired.isEmpty { schema["required"] = .array(formRequired) }
+            var media: JSONObject = ["schema": .object(schema)]
+            if formType == "application/x-www-form-urlencoded", !formEncoding.isEmpty { media["encoding"] = .object(formEncoding) }
             out["requestBody"] = [
-                "content": [formType: ["schema": .object(schema)]],
+                "content": [formType: .object(media)],
                 "required": .bool(!formRequired.isEmpty),
             ]
         }
@@ -187,25 +199,23 @@ enum Swagger2Converter {
         out["schema"] = .object(simpleSchema(parameter))
         let location = parameter["in"]?.stringValue ?? "query"
         if parameter["type"] == "array" {
-            switch parameter["collectionFormat"]?.stringValue ?? "csv" {
-            case "multi":
-                out["style"] = "form"
-                out["explode"] = true
-            case "ssv":
-                out["style"] = "spaceDelimited"
-                out["explode"] = false
-            case "pipes":
-                out["style"] = "pipeDelimited"
-                out["explode"] = false
-            case "tsv":
-                out["style"] = "tabDelimited"
-                out["explode"] = false
-            default:
-                out["style"] = location == "query" ? "form" : "simple"
-                out["explode"] = false
-            }
+            let encoding = Self.encoding(collectionFormat: parameter["collectionFormat"]?.stringValue)
+                ?? ["style": .string(location == "query" ? "form" : "simple"), "explode": false]
+            for (key, value) in encoding { out[key] = value }
         }
         return out
+    }
+
+    /// A 2.0 `collectionFormat` as 3.0 `style`/`explode`; nil for `csv` (the default), whose
+    /// style depends on where the value goes.
+    private static func encoding(collectionFormat: String?) -> JSONObject? {
+        switch collectionFormat ?? "csv" {
+        case "multi": ["style": "form", "explode": true]
+        case "ssv": ["style": "spaceDelimited", "explode": false]
+        case "pipes": ["style": "pipeDelimited", "explode": false]
+        case "tsv": ["style": "tabDelimited", "explode": false]
+        default: nil
+        }
     }
 
     /// A 2.0 non-body parameter's inline type description as a schema.

@@ -14,6 +14,7 @@ enum BodyEncoder {
     /// The encoded body, or nil when the call supplied none of the body's arguments.
     static func encode(_ binding: BodyBinding, arguments: JSONObject) throws(RequestBuildError) -> Encoded? {
         let value: JSONValue
+        var encodings: [String: FieldEncoding] = [:]
         switch binding.shape {
         case .whole(let argument):
             guard let given = arguments[argument] else { return nil }
@@ -22,6 +23,7 @@ enum BodyEncoder {
             var object = JSONObject()
             for field in fields {
                 if let given = arguments[field.argument] { object[field.property] = given }
+                if let encoding = field.encoding { encodings[field.property] = encoding }
             }
             if object.isEmpty && !binding.required { return nil }
             value = .object(object)
@@ -31,7 +33,7 @@ enum BodyEncoder {
         }
         let mediaType = binding.mediaType.lowercased()
         if mediaType.hasPrefix("application/x-www-form-urlencoded") {
-            return Encoded(contentType: "application/x-www-form-urlencoded", bytes: Array(formEncode(value).utf8))
+            return Encoded(contentType: "application/x-www-form-urlencoded", bytes: Array(formEncode(value, encodings: encodings).utf8))
         }
         if mediaType.hasPrefix("multipart/form-data") {
             return try multipart(value.objectValue ?? ["body": value], files: [], arguments: [])
@@ -53,22 +55,37 @@ enum BodyEncoder {
         return Encoded(contentType: contentType, bytes: value.serializedBytes())
     }
 
-    /// Form encoding: objects as `a[b]=c`, arrays as repeated keys.
-    static func formEncode(_ value: JSONValue) -> String {
+    /// Form encoding: each property as its `encoding` says (`style`/`explode`); without one,
+    /// objects as `a[b]=c` and arrays as repeated keys.
+    static func formEncode(_ value: JSONValue, encodings: [String: FieldEncoding] = [:]) -> String {
         guard case .object(let object) = value else { return PercentEncoding.formEncode(ParameterStyle.primitive(value)) }
-        var pairs: [String] = []
-        func add(_ key: String, _ value: JSONValue) {
+        let pairs = object.flatMap { formPairs($0.key, $0.value, encoding: encodings[$0.key]) }
+        return pairs.map { "\(PercentEncoding.formEncode($0.key))=\(PercentEncoding.formEncode($0.value))" }.joined(separator: "&")
+    }
+
+    private static func formPairs(_ key: String, _ value: JSONValue, encoding: FieldEncoding?) -> [(key: String, value: String)] {
+        let primitive = ParameterStyle.primitive
+        guard let encoding else {
             switch value {
-            case .object(let members):
-                for (member, nested) in members { add("\(key)[\(member)]", nested) }
-            case .array(let items):
-                for item in items { add(key, item) }
-            default:
-                pairs.append("\(PercentEncoding.formEncode(key))=\(PercentEncoding.formEncode(ParameterStyle.primitive(value)))")
+            case .object(let members): return members.flatMap { formPairs("\(key)[\($0.key)]", $0.value, encoding: nil) }
+            case .array(let items): return items.flatMap { formPairs(key, $0, encoding: nil) }
+            default: return [(key, primitive(value))]
             }
         }
-        for (key, member) in object { add(key, member) }
-        return pairs.joined(separator: "&")
+        let delimiters = ["spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"]
+        switch (encoding.style, value) {
+        case ("deepObject", _):
+            return ParameterStyle.deepObjectPairs(key, value)
+        case (let style, .array(let items)) where delimiters[style] != nil:
+            return [(key, items.map(primitive).joined(separator: delimiters[style] ?? ","))]
+        case (_, .array(let items)):
+            return encoding.explode ? items.map { (key, primitive($0)) } : [(key, items.map(primitive).joined(separator: ","))]
+        case (_, .object(let members)):
+            if encoding.explode { return members.map { ($0.key, primitive($0.value)) } }
+            return [(key, members.flatMap { [$0.key, primitive($0.value)] }.joined(separator: ","))]
+        default:
+            return [(key, primitive(value))]
+        }
     }
 
     /// `multipart/form-data`: one part per field (arrays repeat the field); file fields become

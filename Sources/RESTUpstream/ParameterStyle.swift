@@ -59,8 +59,8 @@ enum ParameterStyle {
             return ["\(name)=\(encode(value.serialized()))"]
         }
         switch (parameter.style, value) {
-        case ("deepObject", .object(let object)):
-            return object.map { "\(name)%5B\(PercentEncoding.encode($0.key))%5D=\(encode(primitive($0.value)))" }
+        case ("deepObject", .object), ("deepObject", .array):
+            return deepObjectPairs(parameter.name, value).map { "\(PercentEncoding.encode($0.key))=\(encode($0.value))" }
         case ("spaceDelimited", .array(let items)):
             return ["\(name)=" + items.map { encode(primitive($0)) }.joined(separator: "%20")]
         case ("pipeDelimited", .array(let items)):
@@ -101,6 +101,17 @@ enum ParameterStyle {
         default: text = PercentEncoding.encode(primitive(value))
         }
         return "\(PercentEncoding.encode(parameter.name))=\(text)"
+    }
+
+    /// The `name[key]=value` pairs of a deepObject value, unencoded: nested objects spelled out
+    /// (`a[b][c]`) and arrays by index (`a[0]`), as Stripe's and Rails-style servers read them
+    /// (OpenAPI leaves deepObject beyond one level of object undefined).
+    static func deepObjectPairs(_ name: String, _ value: JSONValue) -> [(key: String, value: String)] {
+        switch value {
+        case .object(let members): members.flatMap { deepObjectPairs("\(name)[\($0.key)]", $0.value) }
+        case .array(let items): items.enumerated().flatMap { deepObjectPairs("\(name)[\($0.offset)]", $0.element) }
+        default: [(name, primitive(value))]
+        }
     }
 
     private static func pairs(_ object: JSONObject, explode: Bool, encode: (String) -> String) -> [String] {

@@ -131,10 +131,7 @@ struct Swagger2WireTests {
 
     @Test("csv, ssv, tsv, pipes and multi; form data body; array header; array body")
     func collectionFormats() async throws {
-        let upstream = RecordingUpstream()
-        try await withLiveServer(upstream.router()) { port in
-            let executor = RESTExecutor(client: UpstreamHarness.client, logger: UpstreamHarness.logger)
-            let provider = OpenAPIToolProvider(imported: Self.imported, executor: executor, baseURL: "http://127.0.0.1:\(port)/api")
+        try await UpstreamHarness.withUpstream(document: Self.imported, basePath: "/api") { upstream, provider in
             let result = try await UpstreamHarness.call(
                 provider, "search",
                 [
@@ -151,6 +148,76 @@ struct Swagger2WireTests {
             _ = try await UpstreamHarness.call(provider, "putPets", ["body": ["a", "b"]])
             #expect(upstream.last?.bodyText == #"["a","b"]"#)
             #expect(upstream.last?.method == "PUT")
+        }
+    }
+
+    @Test("form arrays keep their collectionFormat; an empty form value only where allowEmptyValue says so")
+    func formData() async throws {
+        try await UpstreamHarness.withUpstream(document: Self.imported, basePath: "/api") { upstream, provider in
+            let result = try await UpstreamHarness.call(
+                provider, "search",
+                ["ids": [1], "name": "Bo", "colors": ["red", "dark blue"], "sizes": [1, 2], "labels": ["x", "y"], "note": "", "status": "sold"]
+            )
+            #expect(!result.isError, "\(result.text)")
+            #expect(upstream.last?.bodyText == "name=Bo&colors=red%2Cdark+blue&sizes=1%7C2&labels=x&labels=y&note=&status=sold")
+            let sent = upstream.requests.count
+            let empty = try await UpstreamHarness.call(provider, "search", ["ids": [1], "name": ""])
+            #expect(empty.isError)
+            #expect(empty.text.contains("'name'"), "\(empty.text)")
+            let optionalEmpty = try await UpstreamHarness.call(provider, "search", ["ids": [1], "name": "Bo", "status": ""])
+            #expect(optionalEmpty.isError, "an enum field without allowEmptyValue cannot be empty either")
+            #expect(upstream.requests.count == sent, "a refused call sends nothing")
+        }
+        let search = try #require(Self.imported.tools.first { $0.tool.name == "search" })
+        #expect(search.tool.inputSchema["properties"]?["name"]?["minLength"] == 1)
+        #expect(search.tool.inputSchema["properties"]?["note"]?["minLength"] == nil)
+    }
+}
+
+/// OpenAPI 3 form bodies follow each property's Encoding Object; deepObject values nest.
+@Suite("Form encodings on the wire")
+struct FormEncodingWireTests {
+    static let imported = try! OpenAPIImporter().importDocument(
+        path: UpstreamHarness.repository.appendingPathComponent("fixtures/openapi/form-encodings.yaml").path
+    )
+
+    @Test("deepObject nests objects and indexes arrays; form unexploded joins; pipeDelimited; '' unsets")
+    func encodings() async throws {
+        try await UpstreamHarness.withUpstream(document: Self.imported, basePath: "/api") { upstream, provider in
+            let result = try await UpstreamHarness.call(
+                provider, "createCharge",
+                [
+                    "amount": 5, "expand": ["customer", "invoice"], "metadata": ["order": "A 1"],
+                    "items": [["price": "p_1", "quantity": 2], ["price": "p_2"]], "ids": [3, 4], "tags": ["a", "b"], "capture": false,
+                ]
+            )
+            #expect(!result.isError, "\(result.text)")
+            #expect(
+                upstream.last?.bodyText
+                    == "amount=5&expand%5B0%5D=customer&expand%5B1%5D=invoice&metadata%5Border%5D=A+1"
+                    + "&items%5B0%5D%5Bprice%5D=p_1&items%5B0%5D%5Bquantity%5D=2&items%5B1%5D%5Bprice%5D=p_2"
+                    + "&ids=3%2C4&tags=a%7Cb&capture=false"
+            )
+            _ = try await UpstreamHarness.call(provider, "createCharge", ["amount": 1, "metadata": "", "description": ""])
+            #expect(upstream.last?.bodyText == "amount=1&metadata=&description=")
+            _ = try await UpstreamHarness.call(provider, "searchCharges", ["created": ["gte": 5], "expand": ["data.customer"]])
+            #expect(upstream.last?.target == "/api/charges/search?created%5Bgte%5D=5&expand%5B0%5D=data.customer")
+        }
+    }
+
+    @Test("a required form field cannot be an empty list or object: it would leave no key=value pair")
+    func requiredFormFields() async throws {
+        let tool = try #require(Self.imported.tools.first { $0.tool.name == "refreshAccount" })
+        #expect(tool.tool.inputSchema["properties"]?["features"]?["minItems"] == 1)
+        #expect(tool.tool.inputSchema["properties"]?["settings"]?["minProperties"] == 1)
+        try await UpstreamHarness.withUpstream(document: Self.imported, basePath: "/api") { upstream, provider in
+            let empty = try await UpstreamHarness.call(provider, "refreshAccount", ["account": "a", "features": [], "settings": ["notify": true]])
+            #expect(empty.isError)
+            #expect(empty.text.contains("'features'"), "\(empty.text)")
+            #expect(upstream.requests.isEmpty)
+            let sent = try await UpstreamHarness.call(provider, "refreshAccount", ["account": "a", "features": ["balance"], "settings": ["notify": true]])
+            #expect(!sent.isError, "\(sent.text)")
+            #expect(upstream.last?.bodyText == "features%5B0%5D=balance&settings%5Bnotify%5D=true")
         }
     }
 }

@@ -20,14 +20,16 @@ enum UpstreamHarness {
     }
 
     /// Runs `body` with a live recording upstream and a provider whose base URL points at it.
+    /// A recording upstream on 127.0.0.1 and a provider for `document` (upstream.yaml by default)
+    /// whose base URL is that upstream plus `basePath`.
     static func withUpstream<R: Sendable>(
-        limits: RESTExecutor.Limits = .init(),
+        document: ImportResult? = nil, basePath: String = "", limits: RESTExecutor.Limits = .init(),
         _ body: @Sendable (RecordingUpstream, OpenAPIToolProvider) async throws -> R
     ) async throws -> R {
         let upstream = RecordingUpstream()
         return try await withLiveServer(upstream.router()) { port in
             let executor = RESTExecutor(client: client, limits: limits, logger: logger)
-            let provider = OpenAPIToolProvider(imported: imported, executor: executor, baseURL: "http://127.0.0.1:\(port)")
+            let provider = OpenAPIToolProvider(imported: document ?? imported, executor: executor, baseURL: "http://127.0.0.1:\(port)\(basePath)")
             return try await body(upstream, provider)
         }
     }
