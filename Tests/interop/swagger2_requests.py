@@ -15,6 +15,7 @@ import urllib.parse
 
 import yaml
 from bravado_core.exception import SwaggerMappingError
+from bravado_core.formatter import SwaggerFormat
 from bravado_core.param import unmarshal_param
 from bravado_core.request import IncomingRequest
 from bravado_core.spec import Spec
@@ -23,6 +24,11 @@ from jsonschema.exceptions import ValidationError
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
+
+
+# Kubernetes' own format (an integer or a string such as "50%"); its schemas say `type: string`.
+INT_OR_STRING = SwaggerFormat(format="int-or-string", to_wire=str, to_python=lambda value: value,
+                              validate=lambda value: None, description="an integer or a string")
 
 
 class RequestFault(Exception):
@@ -55,7 +61,7 @@ class Swagger2Requests:
         document = yaml.safe_load(path.read_text())
         self.spec = Spec(document, origin_url=path.resolve().as_uri(), config={
             "validate_swagger_spec": False, "validate_requests": True, "validate_responses": False,
-            "use_models": False, "internally_dereference_refs": False,
+            "use_models": False, "internally_dereference_refs": False, "formats": [INT_OR_STRING],
         })
         # bravado-core walks every schema its resolver knows; once openapi-core is imported that
         # includes the OpenAPI 3.1 dialect, whose `meta/base` it would then fetch from the internet.
