@@ -28,4 +28,22 @@ struct AuditRecordTests {
         #expect(AuditRecord.formatTime(Date(timeIntervalSince1970: 951_782_400.123)) == "2000-02-29T00:00:00.123Z")
         #expect(AuditRecord.formatTime(Date(timeIntervalSince1970: -1.5)) == "1969-12-31T23:59:58.500Z")
     }
+
+    @Test("ids are UUIDv7: Foundation reads them, version 7, the RFC 9562 variant, ordered by time, unique")
+    func timeOrderedIDs() throws {
+        let start = Date(timeIntervalSince1970: 1_765_000_000.123)
+        let ids = (0..<1000).map { AuditRecord.newID(at: start.addingTimeInterval(Double($0) / 100)) }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids == ids.sorted(), "a later id sorts later (the store's index grows at its end)")
+        for id in ids {
+            let uuid = try #require(UUID(uuidString: id))
+            #expect(uuid.uuid.6 >> 4 == 7)
+            #expect(uuid.uuid.8 >> 6 == 0b10)
+            #expect(id == id.lowercased())
+        }
+        // The first 48 bits are the milliseconds since 1970.
+        #expect(ids[0].hasPrefix(String(format: "%08x-%04x", 1_765_000_000_123 >> 16, 1_765_000_000_123 & 0xFFFF)))
+        let record = AuditRecord(time: start, consumer: "c", kind: .toolCall, target: "s/t", status: "ok", transport: "http", latencyMilliseconds: 1)
+        #expect(record.id.hasPrefix(String(ids[0].prefix(13))))
+    }
 }

@@ -35,11 +35,11 @@ public struct AuditRecord: Sendable, Hashable {
     public var message: String?
 
     public init(
-        id: String = UUID().uuidString.lowercased(), time: Date, consumer: String, kind: CallKind, target: String, status: String,
+        id: String? = nil, time: Date, consumer: String, kind: CallKind, target: String, status: String,
         toolError: Bool = false, transport: String, requestID: String? = nil, clientAddress: String? = nil, latencyMilliseconds: Double,
         verdicts: [PolicyVerdict] = []
     ) {
-        self.id = id
+        self.id = id ?? Self.newID(at: time)
         self.time = time
         self.consumer = consumer
         self.kind = kind
@@ -51,5 +51,24 @@ public struct AuditRecord: Sendable, Hashable {
         self.clientAddress = clientAddress
         self.latencyMilliseconds = latencyMilliseconds
         self.verdicts = verdicts
+    }
+}
+
+extension AuditRecord {
+    /// A UUIDv7 (RFC 9562): the time in milliseconds, then random bits. Ids made later sort
+    /// later, so the store's unique index on them grows at its end (one page per batch) instead
+    /// of touching a random page for every record.
+    public static func newID(at time: Date = Date()) -> String {
+        var bytes = UUID().uuid
+        let milliseconds = UInt64(max(0, time.timeIntervalSince1970 * 1000))
+        bytes.0 = UInt8(truncatingIfNeeded: milliseconds >> 40)
+        bytes.1 = UInt8(truncatingIfNeeded: milliseconds >> 32)
+        bytes.2 = UInt8(truncatingIfNeeded: milliseconds >> 24)
+        bytes.3 = UInt8(truncatingIfNeeded: milliseconds >> 16)
+        bytes.4 = UInt8(truncatingIfNeeded: milliseconds >> 8)
+        bytes.5 = UInt8(truncatingIfNeeded: milliseconds)
+        bytes.6 = (bytes.6 & 0x0F) | 0x70  // version 7
+        bytes.8 = (bytes.8 & 0x3F) | 0x80  // the RFC 9562 variant
+        return UUID(uuid: bytes).uuidString.lowercased()
     }
 }
