@@ -16,12 +16,19 @@ struct AuditChain: Sendable {
     }
 
     func hash(previous: String, record: String) -> String {
-        var data = Data(previous.utf8)
-        data.append(0x0A)
-        data.append(contentsOf: record.utf8)
+        // Fed to the hash as they are (no joined copy): the previous hash, a line feed, the record.
+        var previous = previous, record = record
         if let key {
-            return Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: data, using: key)))
+            var code = HMAC<SHA256>(key: key)
+            previous.withUTF8 { code.update(data: $0) }
+            code.update(data: [0x0A])
+            record.withUTF8 { code.update(data: $0) }
+            return Hex.encode(Array(code.finalize()))
         }
-        return Hex.encode(Array(SHA256.hash(data: data)))
+        var hasher = SHA256()
+        previous.withUTF8 { hasher.update(data: $0) }
+        hasher.update(data: [0x0A])
+        record.withUTF8 { hasher.update(data: $0) }
+        return Hex.encode(Array(hasher.finalize()))
     }
 }

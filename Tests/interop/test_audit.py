@@ -3,6 +3,7 @@
 `kill -9` of the gateway under load."""
 import asyncio
 import contextlib
+import hashlib
 import json
 import signal
 import sqlite3
@@ -109,8 +110,16 @@ def test_every_answered_call_is_recorded_redacted_and_chained(toolgate, demo_api
         assert EMAIL not in text and CLIENT_KEY not in text and ALICE not in text
         assert "[EMAIL]" in text and "[API_KEY]" in text
         with sqlite3.connect(folder / "audit.db") as db:
-            raw = "\n".join(row[0] for row in db.execute("SELECT record FROM audit"))
+            rows = list(db.execute("SELECT record, prev_hash, hash FROM audit ORDER BY seq"))
+        raw = "\n".join(row[0] for row in rows)
         assert EMAIL not in raw and CLIENT_KEY not in raw
+        # The chain as the README defines it, recomputed by Python's hashlib: each hash is SHA-256
+        # of the previous hash, a line feed and the record's JSON; the first previous is 64 zeros.
+        previous = "0" * 64
+        for record, prev_hash, digest in rows:
+            assert prev_hash == previous
+            assert digest == hashlib.sha256(f"{previous}\n{record}".encode()).hexdigest()
+            previous = digest
 
         verified = audit(toolgate, folder, "verify")
         assert verified.returncode == 0 and f"{len(records)} records" in verified.stdout, verified.stderr

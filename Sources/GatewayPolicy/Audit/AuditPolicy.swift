@@ -111,7 +111,9 @@ public struct AuditPolicy: Policy {
     /// Redacted and cut to the configured length.
     func payload(_ text: String) -> String {
         let redacted = redactor?.redact(text) ?? text
-        guard redacted.count > maxPayloadCharacters else { return redacted }
+        // No more bytes than the limit means no more characters either, without counting them
+        // (counting grapheme clusters walks the whole text).
+        guard redacted.utf8.count > maxPayloadCharacters, redacted.count > maxPayloadCharacters else { return redacted }
         return String(redacted.prefix(maxPayloadCharacters)) + "…[cut]"
     }
 }
