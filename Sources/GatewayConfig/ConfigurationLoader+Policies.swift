@@ -15,8 +15,14 @@ extension ConfigurationLoader {
             }
             var path = String(text.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw store.error(.invalidValue, "sqlite: needs a file path") }
-            if !path.hasPrefix("/"), !folder.isEmpty { path = (folder as NSString).appendingPathComponent(path) }
-            settings.store = URL(fileURLWithPath: path).standardized.path
+            if !path.hasPrefix("/") {
+                // Relative to the file's folder, made absolute first (a relative folder such as
+                // `examples` once turned `../toolgate.db` into `/toolgate.db`).
+                var base = folder.hasPrefix("/") ? folder : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(folder)
+                if base.isEmpty { base = FileManager.default.currentDirectoryPath }
+                path = (base as NSString).appendingPathComponent(path)
+            }
+            settings.store = (path as NSString).standardizingPath
         }
         guard let policies else { return settings }
         let fields = try policies.object(allowed: ["guard", "redact", "redact_upstream", "audit", "moderation"])

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayConfig
 import GatewayCore
 import Testing
@@ -32,6 +33,16 @@ struct PolicyConfigurationTests {
         #expect(policies.audit?.maxAge == .seconds(30 * 86_400) && policies.audit?.durableBeforeAnswer == false)
         #expect(policies.auditsCalls)
         #expect(try !load("").policies.auditsCalls, "no store and no audit section: nothing is audited")
+    }
+
+    @Test("a store above a file named by a relative path stays relative to the working directory, not the root")
+    func relativeFolder() throws {
+        let loader = ConfigurationLoader(environment: [:])
+        let cwd = FileManager.default.currentDirectoryPath
+        let nested = try loader.load(bytes: Array((Self.models + "store: sqlite:../toolgate.db\n").utf8), file: "examples/toolgate.yaml")
+        #expect(nested.policies.store == (cwd as NSString).appendingPathComponent("toolgate.db"))
+        let here = try loader.load(bytes: Array((Self.models + "store: sqlite:audit/t.db\n").utf8), file: "toolgate.yaml")
+        #expect(here.policies.store == (cwd as NSString).appendingPathComponent("audit/t.db"))
     }
 
     @Test("moderation: an OpenAI-compatible endpoint or a webhook, its timeout, failure mode, stages and thresholds")
