@@ -18,8 +18,7 @@ extension ConfigurationLoader {
             if !path.hasPrefix("/") {
                 // Relative to the file's folder, made absolute first (a relative folder such as
                 // `examples` once turned `../toolgate.db` into `/toolgate.db`).
-                var base = folder.hasPrefix("/") ? folder : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(folder)
-                if base.isEmpty { base = FileManager.default.currentDirectoryPath }
+                let base = folder.hasPrefix("/") ? folder : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(folder)
                 path = (base as NSString).appendingPathComponent(path)
             }
             settings.store = (path as NSString).standardizingPath

@@ -72,12 +72,11 @@ enum BodyEncoder {
             default: return [(key, primitive(value))]
             }
         }
-        let delimiters = ["spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"]
         switch (encoding.style, value) {
         case ("deepObject", _):
             return ParameterStyle.deepObjectPairs(key, value)
-        case (let style, .array(let items)) where delimiters[style] != nil:
-            return [(key, items.map(primitive).joined(separator: delimiters[style] ?? ","))]
+        case (let style, .array(let items)) where ParameterStyle.delimiters[style] != nil:
+            return [(key, items.map(primitive).joined(separator: ParameterStyle.delimiters[style] ?? ","))]
         case (_, .array(let items)):
             return encoding.explode ? items.map { (key, primitive($0)) } : [(key, items.map(primitive).joined(separator: ","))]
         case (_, .object(let members)):

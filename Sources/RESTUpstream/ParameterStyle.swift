@@ -61,12 +61,8 @@ enum ParameterStyle {
         switch (parameter.style, value) {
         case ("deepObject", .object), ("deepObject", .array):
             return deepObjectPairs(parameter.name, value).map { "\(PercentEncoding.encode($0.key))=\(encode($0.value))" }
-        case ("spaceDelimited", .array(let items)):
-            return ["\(name)=" + items.map { encode(primitive($0)) }.joined(separator: "%20")]
-        case ("pipeDelimited", .array(let items)):
-            return ["\(name)=" + items.map { encode(primitive($0)) }.joined(separator: "%7C")]
-        case ("tabDelimited", .array(let items)):
-            return ["\(name)=" + items.map { encode(primitive($0)) }.joined(separator: "%09")]
+        case (let style, .array(let items)) where delimiters[style] != nil:
+            return ["\(name)=" + items.map { encode(primitive($0)) }.joined(separator: PercentEncoding.encode(delimiters[style] ?? ","))]
         case (_, .array(let items)):
             if parameter.explode { return items.map { "\(name)=\(encode(primitive($0)))" } }
             return ["\(name)=" + items.map { encode(primitive($0)) }.joined(separator: ",")]
@@ -102,6 +98,9 @@ enum ParameterStyle {
         }
         return "\(PercentEncoding.encode(parameter.name))=\(text)"
     }
+
+    /// The separator of each delimited array style (percent-encoded where it goes).
+    static let delimiters = ["spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"]
 
     /// The `name[key]=value` pairs of a deepObject value, unencoded: nested objects spelled out
     /// (`a[b][c]`) and arrays by index (`a[0]`), as Stripe's and Rails-style servers read them
