@@ -16,19 +16,21 @@ struct AuditChain: Sendable {
     }
 
     func hash(previous: String, record: String) -> String {
-        // Fed to the hash as they are (no joined copy): the previous hash, a line feed, the record.
-        var previous = previous, record = record
         if let key {
             var code = HMAC<SHA256>(key: key)
-            previous.withUTF8 { code.update(data: $0) }
-            code.update(data: [0x0A])
-            record.withUTF8 { code.update(data: $0) }
+            Self.feed(previous, record) { code.update(data: $0) }
             return Hex.encode(Array(code.finalize()))
         }
         var hasher = SHA256()
-        previous.withUTF8 { hasher.update(data: $0) }
-        hasher.update(data: [0x0A])
-        record.withUTF8 { hasher.update(data: $0) }
+        Self.feed(previous, record) { hasher.update(data: $0) }
         return Hex.encode(Array(hasher.finalize()))
+    }
+
+    /// What the hash covers, in order and without a joined copy: the previous hash, a line feed, the record.
+    private static func feed(_ previous: String, _ record: String, to update: (UnsafeRawBufferPointer) -> Void) {
+        var previous = previous, record = record
+        previous.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+        withUnsafeBytes(of: UInt8(0x0A)) { update($0) }
+        record.withUTF8 { update(UnsafeRawBufferPointer($0)) }
     }
 }

@@ -22,11 +22,7 @@ extension ImportRun {
         case .cookie:
             if parameter.required { added = [("minItems", 1), ("minProperties", 1)] }
         }
-        // Keep only what can apply to the types the schema admits (no `minLength` on an integer).
-        let types = types(of: schema)
-        let appliesTo: [String: String] = ["minLength": "string", "pattern": "string", "minItems": "array", "minProperties": "object", "not": "string"]
-        added.removeAll { keyword, _ in types.map { !$0.contains(appliesTo[keyword] ?? "") } ?? false }
-        return adding(added, to: schema)
+        return adding(applicable(added, to: schema), to: schema)
     }
 
     /// A required form field's schema with what a form can carry stated in it: an empty list
@@ -34,8 +30,14 @@ extension ImportRun {
     static func constrainFormField(_ schema: JSONValue, urlEncoded: Bool) -> JSONValue {
         var added: [(String, JSONValue)] = [("minItems", 1)]
         if urlEncoded { added.append(("minProperties", 1)) }
-        added.removeAll { keyword, _ in types(of: schema).map { !$0.contains(keyword == "minItems" ? "array" : "object") } ?? false }
-        return adding(added, to: schema)
+        return adding(applicable(added, to: schema), to: schema)
+    }
+
+    /// The keywords that can apply to the types the schema admits (no `minLength` on an integer).
+    private static func applicable(_ keywords: [(String, JSONValue)], to schema: JSONValue) -> [(String, JSONValue)] {
+        guard let types = types(of: schema) else { return keywords }
+        let appliesTo: [String: String] = ["minLength": "string", "pattern": "string", "minItems": "array", "minProperties": "object", "not": "string"]
+        return keywords.filter { keyword, _ in types.contains(appliesTo[keyword] ?? "") }
     }
 
     /// The types a schema's `type` names (or, without one, every `anyOf`/`oneOf` option's

@@ -53,6 +53,21 @@ struct SQLiteAuditStoreTests {
         #expect(try reader.entries(filter).map { $0.record["request"]?.stringValue } == ["{\"n\":42}"])
     }
 
+    @Test("with a chain key the hashes are HMACs: the key verifies them, no key or another key does not")
+    func keyedChain() async throws {
+        let path = Self.temporaryPath()
+        let store = try SQLiteAuditStore(path: path, chainKey: "chain-key", logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { store.stop() }
+            for number in 0..<5 { try await store.write(Self.record(number), untilDurable: true) }
+        }
+        #expect(try AuditReader(path: path, chainKey: "chain-key").verify().firstBreak == nil)
+        #expect(try AuditReader(path: path, chainKey: "chain-key").verify().records == 5)
+        #expect(try AuditReader(path: path).verify().firstBreak?.seq == 1)
+        #expect(try AuditReader(path: path, chainKey: "other").verify().firstBreak?.reason.contains("hash") == true)
+    }
+
     @Test("verify names the first edited, deleted or inserted record")
     func tampering() async throws {
         let path = Self.temporaryPath()
