@@ -169,6 +169,7 @@ let package = Package(
             dependencies: [
                 "GatewayCore", "MCPCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -362,7 +363,7 @@ if ProcessInfo.processInfo.environment["TOOLGATE_BENCHMARKS"] != nil {
         .executableTarget(
             name: "ToolgateMicro",
             dependencies: [
-                "MCPCore", "OpenAPIImport", "RESTUpstream",
+                "MCPCore", "OpenAPIImport", "RESTUpstream", "GatewayCore", "GatewayStore",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,12 +1,14 @@
 import Benchmark
 import Foundation
+import GatewayCore
+import GatewayStore
 import Logging
 import MCPCore
 import OpenAPIImport
 import RESTUpstream
 
 /// The hot paths of one tool call, in process: JSON-RPC decode, the session engine's dispatch,
-/// building the upstream request, and encoding the reply.
+/// building the upstream request, encoding the reply, and its audit record's write.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .mallocCountTotal, .throughput], maxDuration: .seconds(3))
 
@@ -43,6 +45,33 @@ let benchmarks: @Sendable () -> Void = {
         _ = await session.receive(initialize)
         for _ in benchmark.scaledIterations {
             blackHole(await session.receive(call)?.jsonValue.serializedBytes())
+        }
+    }
+
+    // 1,000 records like a tool call's (payloads kept) queued, the last one awaited: the writer's
+    // JSON, chain hash and SQLite insert for each, in batches as under load.
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("toolgate-micro-\(UUID().uuidString)")
+    let store = try! SQLiteAuditStore(path: folder.appendingPathComponent("audit.db").path, logger: logger)
+    var record = AuditRecord(
+        time: Date(), consumer: "alice", kind: .toolCall, target: "bench/getPet", status: "ok", transport: "http", requestID: "42",
+        clientAddress: "127.0.0.1", latencyMilliseconds: 1.234,
+        verdicts: [PolicyVerdict(policy: "identity", outcome: .allowed), PolicyVerdict(policy: "redact", outcome: .modified, detail: "email")]
+    )
+    record.request = #"{"petId":1,"note":"mail [EMAIL] about it"}"#
+    record.response = #"{"id":1,"name":"Rex","species":"dog","tags":["good boy"]}"#
+    Benchmark("audit store: 1,000 records written", configuration: .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal], maxDuration: .seconds(5))) { benchmark in
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await store.run() }
+            for _ in benchmark.scaledIterations {
+                for _ in 0..<999 {
+                    var next = record
+                    next.id = AuditRecord.newID()
+                    try? await store.write(next, untilDurable: false)
+                }
+                try? await store.write(record, untilDurable: true)
+                record.id = AuditRecord.newID()
+            }
+            group.cancelAll()
         }
     }
 }

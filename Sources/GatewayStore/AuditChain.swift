@@ -16,21 +16,26 @@ struct AuditChain: Sendable {
     }
 
     func hash(previous: String, record: String) -> String {
+        var record = record
+        return record.withUTF8 { hash(previous: previous, record: UnsafeRawBufferPointer($0)) }
+    }
+
+    func hash(previous: String, record: UnsafeRawBufferPointer) -> String {
         if let key {
             var code = HMAC<SHA256>(key: key)
             Self.feed(previous, record) { code.update(data: $0) }
-            return Hex.encode(Array(code.finalize()))
+            return code.finalize().withUnsafeBytes { Hex.encode($0) }
         }
         var hasher = SHA256()
         Self.feed(previous, record) { hasher.update(data: $0) }
-        return Hex.encode(Array(hasher.finalize()))
+        return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
     }
 
     /// What the hash covers, in order and without a joined copy: the previous hash, a line feed, the record.
-    private static func feed(_ previous: String, _ record: String, to update: (UnsafeRawBufferPointer) -> Void) {
-        var previous = previous, record = record
+    private static func feed(_ previous: String, _ record: UnsafeRawBufferPointer, to update: (UnsafeRawBufferPointer) -> Void) {
+        var previous = previous
         previous.withUTF8 { update(UnsafeRawBufferPointer($0)) }
         withUnsafeBytes(of: UInt8(0x0A)) { update($0) }
-        record.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+        update(record)
     }
 }

@@ -30,19 +30,7 @@ extension JSONValue {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let bool): output.append(contentsOf: (bool ? "true" : "false").utf8)
         case .int(let int): output.append(contentsOf: String(int).utf8)
-        case .double(let double):
-            if double.isFinite {
-                if double.rounded() == double, abs(double) < 1e15 {
-                    output.append(contentsOf: String(Int64(double)).utf8)
-                } else if double.rounded() == double {
-                    // Integral but large: integer notation, so strict readers still see an integer.
-                    output.append(contentsOf: String(format: "%.0f", double).utf8)
-                } else {
-                    output.append(contentsOf: "\(double)".utf8)
-                }
-            } else {
-                output.append(contentsOf: "null".utf8)
-            }
+        case .double(let double): Self.writeNumber(double, to: &output)
         case .string(let string): Self.writeString(string, to: &output)
         case .array(let array):
             output.append(UInt8(ascii: "["))
@@ -75,10 +63,23 @@ extension JSONValue {
         for _ in 0..<indent { output.append(contentsOf: [0x20, 0x20]) }
     }
 
+    /// A JSON number: integral values in integer notation (so strict readers see an integer), the
+    /// shortest round-tripping text otherwise; `null` for what JSON cannot say (NaN, infinities).
+    public static func writeNumber(_ double: Double, to output: inout [UInt8]) {
+        guard double.isFinite else { return output.append(contentsOf: "null".utf8) }
+        if double.rounded() == double, abs(double) < 1e15 {
+            output.append(contentsOf: String(Int64(double)).utf8)
+        } else if double.rounded() == double {
+            output.append(contentsOf: String(format: "%.0f", double).utf8)
+        } else {
+            output.append(contentsOf: "\(double)".utf8)
+        }
+    }
+
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A JSON string: runs of bytes that need no escape are copied whole (most text is one run).
-    private static func writeString(_ string: String, to output: inout [UInt8]) {
+    public static func writeString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in

@@ -55,7 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
     struct FilterOptions: ParsableArguments {
         @Option(name: .long, help: "Only this consumer's calls.") var consumer: String?
         @Option(name: .long, help: "Only this target (<server>/<tool>, a model group; a trailing * matches a prefix).") var target: String?
-        @Option(name: .long, help: "Only this kind: tool_call, resource_read, prompt_get, chat, embeddings.") var kind: String?
+        @Option(name: .long, help: "Only this kind: tool_call, resource_read, prompt_get, model_call.") var kind: String?
         @Option(name: .long, help: "Only this status: ok, denied, rate_limited, content_filtered, upstream...") var status: String?
         @Option(name: .long, help: "From this time on (ISO 8601, or a date).") var since: String?
         @Option(name: .long, help: "Before this time (ISO 8601, or a date).") var until: String?

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import MCPCore
 import Testing
 
 /// The audit record's own time format, checked against Foundation's.
@@ -45,5 +46,30 @@ struct AuditRecordTests {
         #expect(ids[0].hasPrefix(String(format: "%08x-%04x", 1_765_000_000_123 >> 16, 1_765_000_000_123 & 0xFFFF)))
         let record = AuditRecord(time: start, consumer: "c", kind: .toolCall, target: "s/t", status: "ok", transport: "http", latencyMilliseconds: 1)
         #expect(record.id.hasPrefix(String(ids[0].prefix(13))))
+    }
+
+    @Test("a record's JSON: fixed key order, escapes, usage and verdicts, and nothing for what is absent")
+    func recordJSON() throws {
+        var record = AuditRecord(
+            id: "0190-x", time: Date(timeIntervalSince1970: 951_782_400.123), consumer: "al\"ice", kind: .chat, target: "chat",
+            status: "ok", toolError: true, transport: "http", requestID: "7", clientAddress: "127.0.0.1", latencyMilliseconds: 1.23456,
+            verdicts: [PolicyVerdict(policy: "guard", outcome: .allowed), PolicyVerdict(policy: "redact", outcome: .modified, detail: "email")]
+        )
+        record.instance = "primary"
+        record.attempts = 2
+        record.timeToFirstTokenMilliseconds = 0.5
+        record.usage = TokenUsage(promptTokens: 3, completionTokens: 4, cachedPromptTokens: 1, estimated: true)
+        record.request = "line\nnext\u{1}"
+        record.response = "é"
+        let text = String(decoding: record.jsonBytes(), as: UTF8.self)
+        #expect(text == #"{"id":"0190-x","time":"2000-02-29T00:00:00.123Z","consumer":"al\"ice","kind":"model_call","operation":"chat","target":"chat","status":"ok","#
+            + #""transport":"http","latency_ms":1.235,"tool_error":true,"request_id":"7","client_address":"127.0.0.1","instance":"primary","#
+            + #""attempts":2,"ttft_ms":0.5,"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7,"cached_tokens":1,"estimated":true},"#
+            + #""verdicts":[{"policy":"guard","outcome":"allowed"},{"policy":"redact","outcome":"modified","detail":"email"}],"#
+            + #""request":"line\nnext\u0001","response":"é"}"#)
+        #expect(try JSONParser().parse(record.jsonBytes())["usage"]?["total_tokens"] == .int(7))
+        let bare = AuditRecord(id: "i", time: Date(timeIntervalSince1970: 0), consumer: "c", kind: .toolCall, target: "s/t", status: "denied", transport: "stdio", latencyMilliseconds: 2)
+        #expect(String(decoding: bare.jsonBytes(), as: UTF8.self)
+            == #"{"id":"i","time":"1970-01-01T00:00:00.000Z","consumer":"c","kind":"tool_call","target":"s/t","status":"denied","transport":"stdio","latency_ms":2}"#)
     }
 }

@@ -98,8 +98,11 @@ def test_every_answered_call_is_recorded_redacted_and_chained(toolgate, demo_api
 
         records = export(toolgate, folder)
         tool_calls = [r for r in records if r["kind"] == "tool_call"]
-        model_calls = [r for r in records if r["kind"] == "chat"]
+        model_calls = [r for r in records if r["kind"] == "model_call"]
         assert len(tool_calls) == 26 and len(model_calls) == 4, [(r["kind"], r["target"]) for r in records]
+        assert {r["operation"] for r in model_calls} == {"chat"}
+        by_kind = audit(toolgate, folder, "export", "--kind", "model_call")
+        assert by_kind.returncode == 0 and [json.loads(line)["id"] for line in by_kind.stdout.splitlines()] == [r["id"] for r in model_calls]
         assert {r["consumer"] for r in records} == {"alice"}
         assert {r["target"] for r in tool_calls} == {"clinic/getPet", "clinic/createPet"}
         denied = [r for r in records if r["status"] == "content_filtered"]
@@ -218,7 +221,7 @@ def test_upstreams_get_placeholders_the_client_gets_values_and_every_request_is_
         assert sent == "Write to [EMAIL_1] and [EMAIL_1], key [API_KEY_1]"
 
         records = export(toolgate, folder)
-        stream_record = [r for r in records if r["kind"] == "chat"][-1]
+        stream_record = [r for r in records if r["kind"] == "model_call"][-1]
         assert stream_record["response"] == streamed_text and stream_record["usage"]["total_tokens"] > 0
         assert any(v["policy"] == "redact_upstream" and v["outcome"] == "modified" for v in stream_record["verdicts"])
 

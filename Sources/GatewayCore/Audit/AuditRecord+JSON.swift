@@ -1,42 +1,63 @@
 import Foundation
 import MCPCore
 
+extension CallKind {
+    /// The kind as the audit trail names it: `tool_call`, `resource_read`, `prompt_get`, and
+    /// `model_call` for every model operation (the record's `operation` says which).
+    public var auditName: String { isModelCall ? "model_call" : rawValue }
+}
+
 extension AuditRecord {
     /// The record as one JSON object, keys in a fixed order: what `toolgate audit export` prints
     /// and what the chain's hash covers (so the bytes must not depend on anything but the record).
-    public var jsonValue: JSONValue {
-        var object: JSONObject = [
-            "id": .string(id), "time": .string(Self.formatTime(time)), "consumer": .string(consumer), "kind": .string(kind.rawValue),
-            "target": .string(target), "status": .string(status), "transport": .string(transport),
-            "latency_ms": .double((latencyMilliseconds * 1000).rounded() / 1000),
-        ]
-        if toolError { object["tool_error"] = true }
-        if let requestID { object["request_id"] = .string(requestID) }
-        if let clientAddress { object["client_address"] = .string(clientAddress) }
-        if let instance { object["instance"] = .string(instance) }
-        if let attempts { object["attempts"] = .int(Int64(attempts)) }
-        if let timeToFirstTokenMilliseconds { object["ttft_ms"] = .double((timeToFirstTokenMilliseconds * 1000).rounded() / 1000) }
+    /// Written straight to bytes (no `JSONValue` tree): the store's writer makes one per call.
+    /// `formattedTime` is `formatTime(time)` when the caller has it already.
+    public func jsonBytes(formattedTime: String? = nil) -> [UInt8] {
+        var json = JSONObjectWriter(capacity: 256 + (request?.utf8.count ?? 0) + (response?.utf8.count ?? 0))
+        json.string("id", id)
+        json.string("time", formattedTime ?? Self.formatTime(time))
+        json.string("consumer", consumer)
+        json.string("kind", kind.auditName)
+        if kind.isModelCall { json.string("operation", kind.rawValue) }
+        json.string("target", target)
+        json.string("status", status)
+        json.string("transport", transport)
+        json.number("latency_ms", (latencyMilliseconds * 1000).rounded() / 1000)
+        if toolError { json.literal("tool_error", "true") }
+        if let requestID { json.string("request_id", requestID) }
+        if let clientAddress { json.string("client_address", clientAddress) }
+        if let instance { json.string("instance", instance) }
+        if let attempts { json.literal("attempts", String(attempts)) }
+        if let timeToFirstTokenMilliseconds { json.number("ttft_ms", (timeToFirstTokenMilliseconds * 1000).rounded() / 1000) }
         if let usage {
-            var counted: JSONObject = [
-                "prompt_tokens": .int(Int64(usage.promptTokens)), "completion_tokens": .int(Int64(usage.completionTokens)),
-                "total_tokens": .int(Int64(usage.totalTokens)),
-            ]
-            if usage.cachedPromptTokens > 0 { counted["cached_tokens"] = .int(Int64(usage.cachedPromptTokens)) }
-            if usage.reasoningTokens > 0 { counted["reasoning_tokens"] = .int(Int64(usage.reasoningTokens)) }
-            if usage.estimated { counted["estimated"] = true }
-            object["usage"] = .object(counted)
+            json.key("usage")
+            var counted = JSONObjectWriter(capacity: 96)
+            counted.literal("prompt_tokens", String(usage.promptTokens))
+            counted.literal("completion_tokens", String(usage.completionTokens))
+            counted.literal("total_tokens", String(usage.totalTokens))
+            if usage.cachedPromptTokens > 0 { counted.literal("cached_tokens", String(usage.cachedPromptTokens)) }
+            if usage.reasoningTokens > 0 { counted.literal("reasoning_tokens", String(usage.reasoningTokens)) }
+            if usage.estimated { counted.literal("estimated", "true") }
+            json.raw(counted.finish())
         }
         if !verdicts.isEmpty {
-            object["verdicts"] = .array(verdicts.map { verdict in
-                var entry: JSONObject = ["policy": .string(verdict.policy), "outcome": .string(verdict.outcome.rawValue)]
-                if let detail = verdict.detail { entry["detail"] = .string(detail) }
-                return .object(entry)
-            })
+            json.key("verdicts")
+            var list: [UInt8] = [UInt8(ascii: "[")]
+            for (position, verdict) in verdicts.enumerated() {
+                if position > 0 { list.append(UInt8(ascii: ",")) }
+                var entry = JSONObjectWriter(capacity: 64)
+                entry.string("policy", verdict.policy)
+                entry.string("outcome", verdict.outcome.rawValue)
+                if let detail = verdict.detail { entry.string("detail", detail) }
+                list.append(contentsOf: entry.finish())
+            }
+            list.append(UInt8(ascii: "]"))
+            json.raw(list)
         }
-        if let message { object["message"] = .string(message) }
-        if let request { object["request"] = .string(request) }
-        if let response { object["response"] = .string(response) }
-        return .object(object)
+        if let message { json.string("message", message) }
+        if let request { json.string("request", request) }
+        if let response { json.string("response", response) }
+        return json.finish()
     }
 
     /// ISO 8601 with milliseconds, in UTC (`2026-12-06T09:53:03.899Z`), as
@@ -88,5 +109,46 @@ extension AuditRecord {
         append(ofDay % 1000, digits: 3)
         text.append(UInt8(ascii: "Z"))
         return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// One compact JSON object written member by member, in the order they are given.
+struct JSONObjectWriter {
+    private var output: [UInt8]
+
+    init(capacity: Int) {
+        output = [UInt8(ascii: "{")]
+        output.reserveCapacity(capacity)
+    }
+
+    mutating func key(_ key: String) {
+        if output.count > 1 { output.append(UInt8(ascii: ",")) }
+        JSONValue.writeString(key, to: &output)
+        output.append(UInt8(ascii: ":"))
+    }
+
+    mutating func string(_ key: String, _ value: String) {
+        self.key(key)
+        JSONValue.writeString(value, to: &output)
+    }
+
+    mutating func number(_ key: String, _ value: Double) {
+        self.key(key)
+        JSONValue.writeNumber(value, to: &output)
+    }
+
+    /// A value already in JSON (a literal, an integer's digits, a nested object).
+    mutating func literal(_ key: String, _ json: String) {
+        self.key(key)
+        output.append(contentsOf: json.utf8)
+    }
+
+    mutating func raw(_ json: [UInt8]) {
+        output.append(contentsOf: json)
+    }
+
+    consuming func finish() -> [UInt8] {
+        output.append(UInt8(ascii: "}"))
+        return output
     }
 }

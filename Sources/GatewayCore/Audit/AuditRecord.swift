@@ -59,16 +59,19 @@ extension AuditRecord {
     /// later, so the store's unique index on them grows at its end (one page per batch) instead
     /// of touching a random page for every record.
     public static func newID(at time: Date = Date()) -> String {
-        var bytes = UUID().uuid
+        var random = SystemRandomNumberGenerator()
         let milliseconds = UInt64(max(0, time.timeIntervalSince1970 * 1000))
-        bytes.0 = UInt8(truncatingIfNeeded: milliseconds >> 40)
-        bytes.1 = UInt8(truncatingIfNeeded: milliseconds >> 32)
-        bytes.2 = UInt8(truncatingIfNeeded: milliseconds >> 24)
-        bytes.3 = UInt8(truncatingIfNeeded: milliseconds >> 16)
-        bytes.4 = UInt8(truncatingIfNeeded: milliseconds >> 8)
-        bytes.5 = UInt8(truncatingIfNeeded: milliseconds)
-        bytes.6 = (bytes.6 & 0x0F) | 0x70  // version 7
-        bytes.8 = (bytes.8 & 0x3F) | 0x80  // the RFC 9562 variant
-        return UUID(uuid: bytes).uuidString.lowercased()
+        // 48 bits of time, the version, 12 random bits; the variant, 62 random bits.
+        let high = milliseconds << 16 | 0x7000 | random.next() & 0x0FFF
+        let low = 0x8000_0000_0000_0000 | random.next() & 0x3FFF_FFFF_FFFF_FFFF
+        let bytes = withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { Array($0) }
+        let text = Hex.encode(bytes).utf8
+        var id = [UInt8]()
+        id.reserveCapacity(36)
+        for (offset, digit) in text.enumerated() {
+            if offset == 8 || offset == 12 || offset == 16 || offset == 20 { id.append(UInt8(ascii: "-")) }
+            id.append(digit)
+        }
+        return String(decoding: id, as: UTF8.self)
     }
 }
