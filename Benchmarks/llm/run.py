@@ -5,14 +5,15 @@ wrk on 127.0.0.1. The fake provider (toolgate-fake-llm) replays OpenAI's recorde
 
 Every answer is checked (status 200; the text, or `[DONE]` for a stream) before a run counts.
 Figures are medians of --runs runs; ratios compare medians of this same run. Also measured: the
-latency Toolgate adds at half its saturated rate (whole answers, and streams to their end, which
-bounds the added time to the first token since the fake sends a stream's events at once), and the
-memory of 10,000 streams held open at once. Anthropic rows: the fake's Messages persona alone,
+latency Toolgate adds at half its saturated rate (whole answers, and streams to their end), the
+time to a stream's first event at that load (a probe beside wrk, through Toolgate and straight to
+the fake), and the memory of 10,000 streams held open at once. Anthropic rows: the fake's Messages persona alone,
 Toolgate's /v1/messages in front of the OpenAI instance (translated in), and chat completions in
 front of an `anthropic` instance (translated out).
 Usage: run.py --toolgate BIN --fake BIN [--references BIN] [--litellm-python PY] [--runs 3] [--duration 10] [--connections 32]"""
 import argparse
 import asyncio
+import http.client
 import json
 import os
 import pathlib
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "toolcall"))
@@ -72,6 +74,50 @@ def half_load(result, direct, args, workdir):
         runs = [toolcall.wrk(url, max(3, args.duration // 2), connections, body(model, result["stream"]), headers, workdir, expect=expect,
                              delay_ms=toolcall.HALF_DELAY_MS) for _ in range(3)]
         rows[label] = {"rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs)}
+    return {"connections": connections, **rows}
+
+
+def first_event_ms(url, model, headers, count):
+    """Streamed requests one after another on one keep-alive connection: the milliseconds from
+    sending each request to reading its first `data:` event (the client's own cost is the same
+    through Toolgate and straight to the provider, so it cancels in the difference)."""
+    target = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+    payload = json.dumps(body(model, True)).encode()
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter()
+        connection.request("POST", target.path, payload, {"Content-Type": "application/json", **headers})
+        response = connection.getresponse()
+        seen = response.read1(65536)
+        while b"data:" not in seen and not response.isclosed():
+            seen += response.read1(65536)
+        samples.append((time.perf_counter() - started) * 1000)
+        rest = response.read()
+        if response.status != 200 or b"[DONE]" not in seen + rest:
+            raise RuntimeError(f"wrong stream from {url}: {response.status} {(seen + rest)[:200]!r}")
+    connection.close()
+    return samples
+
+
+def first_token_at_half(result, direct, args, workdir, count=600):
+    """The time to the first event at half of Toolgate's saturated stream rate: wrk offers that
+    load in the background (through Toolgate, or straight to the fake) while a probe times its own
+    streams' first events; p50 of the probe, both ways, same run."""
+    connections = max(1, round(result["rps"] / 2 * toolcall.HALF_DELAY_MS / 1000))
+    rows = {}
+    for label, url, model, headers in (("through", result["url"], result["model"], {}), ("direct", direct, "gpt-4o-mini", {"Authorization": "Bearer sk-bench"})):
+        medians = []
+        for _ in range(3):
+            command, env = toolcall.wrk_command(url, 60, connections, body(model, True), headers, workdir, expect="[DONE]", delay_ms=toolcall.HALF_DELAY_MS)
+            load = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                time.sleep(1)  # the background load reaches its rate before the probe starts
+                medians.append(statistics.median(first_event_ms(url, model, headers, count)))
+            finally:
+                load.terminate()
+                load.wait()
+        rows[label] = statistics.median(medians)
     return {"connections": connections, **rows}
 
 
@@ -245,6 +291,8 @@ policies:
                                  for target in targets]
                 toolgate_row = next(r for r in results[kind] if r["name"] == "Toolgate")
                 toolgate_row["half"] = half_load(toolgate_row, fake_url + PERSONA_PATH, args, workdir)
+                if stream:
+                    toolgate_row["first_event"] = first_token_at_half(toolgate_row, fake_url + PERSONA_PATH, args, workdir)
             toolcall.stop(gateway)
             report(results)
             if args.streams:
@@ -281,6 +329,10 @@ def report(results):
         print(f"at half saturation ({half['connections']} connections pausing {toolcall.HALF_DELAY_MS} ms): through Toolgate p50 "
               f"{half['through']['p50']:.3f} ms at {half['through']['rps']:.0f} req/s, straight to the provider {half['direct']['p50']:.3f} ms "
               f"at {half['direct']['rps']:.0f} req/s: added p50 {half['through']['p50'] - half['direct']['p50']:.3f} ms")
+        if "first_event" in toolgate:
+            first = toolgate["first_event"]
+            print(f"time to the first event at half saturation (a probe's streams beside that load): through Toolgate p50 {first['through']:.3f} ms, "
+                  f"straight to the provider {first['direct']:.3f} ms: added p50 {first['through'] - first['direct']:.3f} ms")
     sys.stdout.flush()
 
 

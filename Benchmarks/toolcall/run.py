@@ -114,19 +114,27 @@ def request_for(mode, url, auth=None):
     return body, headers
 
 
-def wrk(url, duration, connections, body=None, headers=None, workdir=None, expect="Rex", delay_ms=None):
+def wrk_command(url, duration, connections, body=None, headers=None, workdir=None, expect="Rex", delay_ms=None):
+    """wrk's command line and environment (check.lua reads the body, headers, expected text and pause from it)."""
     env = dict(os.environ, EXPECT=expect)
     if delay_ms:
         env["DELAY_MS"] = str(delay_ms)
     if body is not None:
-        body_file = workdir / "body.json"
+        body_file = workdir / f"body-{os.getpid()}-{connections}.json"
         body_file.write_text(json.dumps(body, separators=(",", ":")))
         env["BODY_FILE"] = str(body_file)
         env["HEADERS"] = "|".join(f"{k}: {v}" for k, v in headers.items())
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s", str(HERE / "check.lua"), url],
-                         capture_output=True, text=True, env=env, timeout=duration + 60).stdout
+    return ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s", str(HERE / "check.lua"), url], env
+
+
+def wrk_result(out):
     line = next(l for l in out.splitlines() if l.startswith("RESULT"))
     return {k: float(v) for k, v in (pair.split("=") for pair in line.split()[1:])}
+
+
+def wrk(url, duration, connections, body=None, headers=None, workdir=None, expect="Rex", delay_ms=None):
+    command, env = wrk_command(url, duration, connections, body, headers, workdir, expect, delay_ms)
+    return wrk_result(subprocess.run(command, capture_output=True, text=True, env=env, timeout=duration + 60).stdout)
 
 
 def measure(name, url, pids, args, workdir, mode=None, auth=None):
