@@ -34,6 +34,7 @@ public final class GatewayMetrics: Sendable {
 
     private let callSeries = Mutex<[CallSeries: (count: Counter, duration: DurationHistogram)]>([:])
     private let inFlightGauges = Mutex<[CallKind: Gauge]>([:])
+    private let modelSeries = Mutex<[ModelSeriesKey: ModelSeries]>([:])
     private let splitSeries = Mutex<[SplitSeries: (upstream: DurationHistogram, overhead: DurationHistogram)]>([:])
     private let samplers = Mutex<[String: @Sendable (Samples) -> Void]>([:])
     /// The last total each sampled counter reported (a counter only goes up by the difference).
@@ -134,21 +135,68 @@ public final class GatewayMetrics: Sendable {
         registry.makeCounter(descriptor: Self.denials, labels: [("policy", policy)]).increment()
     }
 
-    /// A model call's usage and timings, when its answer (or stream) ended.
+    /// A model call's usage and timings, when its answer (or stream) ended. Each series is looked
+    /// up in the registry once per operation, group, instance, error type and modality (a stream's
+    /// end would otherwise build six descriptors and label arrays for the registry to validate and hash).
     func modelCall(operation: String, group: String, instance: String, usage: TokenUsage?, duration: Duration, timeToFirstChunk: Duration?, errorType: String?) {
-        let base = [("gen_ai_operation_name", operation), ("gen_ai_request_model", Self.bounded(group)), ("toolgate_instance", Self.bounded(instance))]
-        registry.makeDurationHistogram(descriptor: Self.inferenceDuration, labels: base + [("error_type", errorType ?? "")], buckets: Self.genAIBuckets)
-            .record(duration)
-        if let timeToFirstChunk {
-            registry.makeDurationHistogram(descriptor: Self.timeToFirstChunk, labels: base, buckets: Self.genAIBuckets).record(timeToFirstChunk)
-        }
         let usage = usage ?? TokenUsage(promptTokens: 0, completionTokens: 0)
-        let modality = usage.promptTokens + usage.completionTokens > 0 ? "text" : "unknown"
-        let withModality = base + [("gen_ai_token_modality", modality)]
-        registry.makeCounter(descriptor: Self.inputTokens, labels: withModality).increment(by: Int64(usage.promptTokens))
-        registry.makeCounter(descriptor: Self.outputTokens, labels: withModality).increment(by: Int64(usage.completionTokens))
-        if usage.cachedPromptTokens > 0 { registry.makeCounter(descriptor: Self.cachedTokens, labels: base).increment(by: Int64(usage.cachedPromptTokens)) }
-        if usage.reasoningTokens > 0 { registry.makeCounter(descriptor: Self.reasoningTokens, labels: base).increment(by: Int64(usage.reasoningTokens)) }
+        let key = ModelSeriesKey(
+            operation: operation, group: group, instance: instance, errorType: errorType ?? "",
+            modality: usage.promptTokens + usage.completionTokens > 0 ? "text" : "unknown"
+        )
+        let series = modelSeries.withLock { known in
+            var series = known[key] ?? makeModelSeries(key)
+            let before = series.present
+            if timeToFirstChunk != nil, series.firstChunk == nil {
+                series.firstChunk = registry.makeDurationHistogram(descriptor: Self.timeToFirstChunk, labels: key.base, buckets: Self.genAIBuckets)
+            }
+            if usage.cachedPromptTokens > 0, series.cached == nil { series.cached = registry.makeCounter(descriptor: Self.cachedTokens, labels: key.base) }
+            if usage.reasoningTokens > 0, series.reasoning == nil { series.reasoning = registry.makeCounter(descriptor: Self.reasoningTokens, labels: key.base) }
+            if known[key] == nil || series.present != before { known[key] = series }
+            return series
+        }
+        series.duration.record(duration)
+        if let timeToFirstChunk { series.firstChunk?.record(timeToFirstChunk) }
+        series.input.increment(by: Int64(usage.promptTokens))
+        series.output.increment(by: Int64(usage.completionTokens))
+        if usage.cachedPromptTokens > 0 { series.cached?.increment(by: Int64(usage.cachedPromptTokens)) }
+        if usage.reasoningTokens > 0 { series.reasoning?.increment(by: Int64(usage.reasoningTokens)) }
+    }
+
+    private func makeModelSeries(_ key: ModelSeriesKey) -> ModelSeries {
+        let withModality = key.base + [("gen_ai_token_modality", key.modality)]
+        return ModelSeries(
+            duration: registry.makeDurationHistogram(
+                descriptor: Self.inferenceDuration, labels: key.base + [("error_type", key.errorType)], buckets: Self.genAIBuckets
+            ),
+            input: registry.makeCounter(descriptor: Self.inputTokens, labels: withModality),
+            output: registry.makeCounter(descriptor: Self.outputTokens, labels: withModality)
+        )
+    }
+
+    private struct ModelSeriesKey: Hashable {
+        var operation: String
+        var group: String
+        var instance: String
+        var errorType: String
+        var modality: String
+
+        var base: [(String, String)] {
+            [("gen_ai_operation_name", operation), ("gen_ai_request_model", GatewayMetrics.bounded(group)), ("toolgate_instance", GatewayMetrics.bounded(instance))]
+        }
+    }
+
+    /// A model call's series; the optional ones appear once a call has had something to count.
+    private struct ModelSeries {
+        var duration: DurationHistogram
+        var input: Counter
+        var output: Counter
+        var firstChunk: DurationHistogram?
+        var cached: Counter?
+        var reasoning: Counter?
+
+        /// Which optional series exist (to know when the cached entry must be updated).
+        var present: Int { (firstChunk == nil ? 0 : 1) | (cached == nil ? 0 : 2) | (reasoning == nil ? 0 : 4) }
     }
 
     /// Calls in flight, by kind.
