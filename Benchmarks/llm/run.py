@@ -65,12 +65,22 @@ def measure(name, url, model, pids, args, workdir, stream, headers=None, kind=OP
             "url": url, "model": model, "stream": stream, "kind": kind}
 
 
+def half_connections(result):
+    """wrk connections that, each pausing HALF_DELAY_MS after every answer, offer half of `result`'s saturated rate."""
+    return max(1, round(result["rps"] / 2 * toolcall.HALF_DELAY_MS / 1000))
+
+
+def both_ways(result, direct):
+    """(label, url, model, headers) through Toolgate (as `result` was measured) and straight to the fake provider."""
+    return (("through", result["url"], result["model"], {}), ("direct", direct, "gpt-4o-mini", {"Authorization": "Bearer sk-bench"}))
+
+
 def half_load(result, direct, args, workdir):
     """p50 at half of Toolgate's saturated rate, through it and straight to the fake provider."""
-    connections = max(1, round(result["rps"] / 2 * toolcall.HALF_DELAY_MS / 1000))
+    connections = half_connections(result)
     expect = "[DONE]" if result["stream"] else "Hello!"
     rows = {}
-    for label, url, model, headers in (("through", result["url"], result["model"], {}), ("direct", direct, "gpt-4o-mini", {"Authorization": "Bearer sk-bench"})):
+    for label, url, model, headers in both_ways(result, direct):
         runs = [toolcall.wrk(url, max(3, args.duration // 2), connections, body(model, result["stream"]), headers, workdir, expect=expect,
                              delay_ms=toolcall.HALF_DELAY_MS) for _ in range(3)]
         rows[label] = {"rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs)}
@@ -104,9 +114,9 @@ def first_token_at_half(result, direct, args, workdir, count=600):
     """The time to the first event at half of Toolgate's saturated stream rate: wrk offers that
     load in the background (through Toolgate, or straight to the fake) while a probe times its own
     streams' first events; p50 of the probe, both ways, same run."""
-    connections = max(1, round(result["rps"] / 2 * toolcall.HALF_DELAY_MS / 1000))
+    connections = half_connections(result)
     rows = {}
-    for label, url, model, headers in (("through", result["url"], result["model"], {}), ("direct", direct, "gpt-4o-mini", {"Authorization": "Bearer sk-bench"})):
+    for label, url, model, headers in both_ways(result, direct):
         medians = []
         for _ in range(3):
             command, env = toolcall.wrk_command(url, 60, connections, body(model, True), headers, workdir, expect="[DONE]", delay_ms=toolcall.HALF_DELAY_MS)

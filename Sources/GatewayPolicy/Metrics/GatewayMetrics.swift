@@ -145,14 +145,22 @@ public final class GatewayMetrics: Sendable {
             modality: usage.promptTokens + usage.completionTokens > 0 ? "text" : "unknown"
         )
         let series = modelSeries.withLock { known in
-            var series = known[key] ?? makeModelSeries(key)
-            let before = series.present
+            let kept = known[key]
+            var series = kept ?? makeModelSeries(key)
+            var changed = kept == nil
             if timeToFirstChunk != nil, series.firstChunk == nil {
                 series.firstChunk = registry.makeDurationHistogram(descriptor: Self.timeToFirstChunk, labels: key.base, buckets: Self.genAIBuckets)
+                changed = true
             }
-            if usage.cachedPromptTokens > 0, series.cached == nil { series.cached = registry.makeCounter(descriptor: Self.cachedTokens, labels: key.base) }
-            if usage.reasoningTokens > 0, series.reasoning == nil { series.reasoning = registry.makeCounter(descriptor: Self.reasoningTokens, labels: key.base) }
-            if known[key] == nil || series.present != before { known[key] = series }
+            if usage.cachedPromptTokens > 0, series.cached == nil {
+                series.cached = registry.makeCounter(descriptor: Self.cachedTokens, labels: key.base)
+                changed = true
+            }
+            if usage.reasoningTokens > 0, series.reasoning == nil {
+                series.reasoning = registry.makeCounter(descriptor: Self.reasoningTokens, labels: key.base)
+                changed = true
+            }
+            if changed { known[key] = series }
             return series
         }
         series.duration.record(duration)
@@ -194,9 +202,6 @@ public final class GatewayMetrics: Sendable {
         var firstChunk: DurationHistogram?
         var cached: Counter?
         var reasoning: Counter?
-
-        /// Which optional series exist (to know when the cached entry must be updated).
-        var present: Int { (firstChunk == nil ? 0 : 1) | (cached == nil ? 0 : 2) | (reasoning == nil ? 0 : 4) }
     }
 
     /// Calls in flight, by kind.
