@@ -15,12 +15,26 @@ public struct CallerCredentials: Sendable, Hashable {
     }
 
     /// Reads `Authorization: Bearer` and `x-api-key` from request headers (names compared as
-    /// the engine compares them, `MCPReceiveContext.value(of:)`).
+    /// the engine compares them, `MCPReceiveContext.value(of:)`). Byte-level: this runs on every
+    /// authenticated request, where Foundation's trimming and grapheme counting showed in profiles.
     public init(headers: [(name: String, value: String)]) {
         let fields = MCPReceiveContext(headers: headers)
-        if let authorization = fields.value(of: "authorization"), authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " {
-            bearer = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        if let authorization = fields.value(of: "authorization") {
+            let bytes = authorization.utf8
+            let scheme = "bearer ".utf8
+            if bytes.count > scheme.count, zip(bytes, scheme).allSatisfy({ have, want in have == want || (0x41...0x5A).contains(have) && have | 0x20 == want }) {
+                bearer = Self.trimmed(bytes.dropFirst(scheme.count))
+            }
         }
-        apiKey = fields.value(of: "x-api-key")?.trimmingCharacters(in: .whitespaces)
+        apiKey = fields.value(of: "x-api-key").map { Self.trimmed($0.utf8[...]) }
+    }
+
+    /// A header value without the optional white space (spaces, tabs) around it (RFC 9110 §5.5).
+    public static func trimmed(_ bytes: Substring.UTF8View) -> String {
+        var start = bytes.startIndex, end = bytes.endIndex
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        while start < end, isSpace(bytes[start]) { start = bytes.index(after: start) }
+        while end > start, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }

@@ -9,6 +9,10 @@ struct CallContextTests {
         let read = CallerCredentials(headers: [("AUTHORIZATION", "Bearer  tg-123 "), ("X-Api-Key", "sk-ant-1"), ("Accept", "*/*")])
         #expect(read == CallerCredentials(bearer: "tg-123", apiKey: "sk-ant-1"))
         #expect(CallerCredentials(headers: [("Authorization", "Basic dXNlcjpwdw==")]) == CallerCredentials())
+        #expect(CallerCredentials(headers: [("authorization", "bEaReR k-1\t"), ("x-api-key", " \t")]) == CallerCredentials(bearer: "k-1", apiKey: ""))
+        #expect(CallerCredentials(headers: [("Authorization", "Bearer ")]) == CallerCredentials(), "no token after the scheme")
+        #expect(CallerCredentials(headers: [("Authorization", "Bearer\u{00A0}é-key")]) == CallerCredentials(), "the scheme is followed by a space")
+        #expect(CallerCredentials(headers: [("Authorization", "Bearer  é-ключ ")]) == CallerCredentials(bearer: "é-ключ"))
     }
 
     @Test("the tool-call initialiser targets the server; verdicts accumulate in order")

@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import json
+import subprocess
 import time
 
 import anthropic
@@ -60,12 +61,26 @@ def jwt(claims, secret=SECRET):
     return signing_input + "." + b64(signature)
 
 
+def curl(url, body, *headers):
+    """POST `body` with curl (as an operator would); (status, lower-cased headers, body text)."""
+    command = ["curl", "-s", "-i", "-X", "POST", url, "-H", "Content-Type: application/json", "--data-binary", body]
+    for header in headers:
+        command += ["-H", header]
+    text = subprocess.run(command, capture_output=True, timeout=30, check=True).stdout.decode()  # bytes: keep the CRLFs
+    head, _, rest = text.partition("\r\n\r\n")
+    lines = head.split("\r\n")
+    fields = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    return int(lines[0].split()[1]), {k.lower(): v for k, v in fields.items()}, rest
+
+
 def test_unauthenticated_requests_get_401_with_a_challenge(toolgate, demo_api, fake):
     consumers = f"  - {{ name: alice, api_keys: [\"{ALICE}\"] }}\n"
     with gateway(toolgate, config(demo_api, fake, consumers)) as gw:
         answer = httpx.post(gw.url + "/mcp/clinic", json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}},
                             headers={"Accept": "application/json, text/event-stream"})
         assert answer.status_code == 401 and answer.headers["www-authenticate"] == 'Bearer realm="toolgate"'
+        status, headers, _ = curl(gw.url + "/mcp/clinic", '{"jsonrpc":"2.0","id":1,"method":"tools/list"}', "Accept: application/json, text/event-stream")
+        assert status == 401 and headers["www-authenticate"] == 'Bearer realm="toolgate"', "curl, no key"
         wrong = httpx.post(gw.url + "/mcp/clinic", json={}, headers={"Authorization": "Bearer sk-wrong-0000000000000"})
         assert wrong.status_code == 401 and 'error="invalid_token"' in wrong.headers["www-authenticate"]
         assert "sk-wrong" not in wrong.text
@@ -149,6 +164,9 @@ def test_request_limit_is_shared_by_tool_calls_and_model_calls(toolgate, demo_ap
         assert headers["ratelimit-policy"] == '"requests-60s";q=3;w=60'
         assert headers["ratelimit"].startswith('"requests-60s";r=0;t=')
         assert "alice has used its limit of 3 requests per minute" in limited.value.message
+        status, headers, text = curl(gw.v1 + "/chat/completions", json.dumps({"model": "chat", "messages": LONG_PROMPT}), f"Authorization: Bearer {ALICE}")
+        assert status == 429 and int(headers["retry-after"]) >= 1 and headers["ratelimit-policy"] == '"requests-60s";q=3;w=60', "curl at the limit"
+        assert headers["ratelimit"].startswith('"requests-60s";r=0;t=') and json.loads(text)["error"]["type"] == "rate_limited"
 
         async def tool_call(session):
             with pytest.raises(MCPError) as refused:

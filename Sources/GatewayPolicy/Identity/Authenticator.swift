@@ -25,7 +25,7 @@ public struct Authenticator: Sendable {
     func credentials(_ credentials: CallerCredentials, headers: [(name: String, value: String)]) -> CallerCredentials {
         guard let header = directory.settings.auth.header, credentials.apiKey == nil else { return credentials }
         var credentials = credentials
-        credentials.apiKey = MCPReceiveContext(headers: headers).value(of: header.lowercased())?.trimmingCharacters(in: .whitespaces)
+        credentials.apiKey = MCPReceiveContext(headers: headers).value(of: header.lowercased()).map { CallerCredentials.trimmed($0.utf8[...]) }
         return credentials
     }
 
