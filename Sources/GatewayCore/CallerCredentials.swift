@@ -21,9 +21,9 @@ public struct CallerCredentials: Sendable, Hashable {
         let fields = MCPReceiveContext(headers: headers)
         if let authorization = fields.value(of: "authorization") {
             let bytes = authorization.utf8
-            let scheme = "bearer ".utf8
-            if bytes.count > scheme.count, zip(bytes, scheme).allSatisfy({ have, want in have == want || (0x41...0x5A).contains(have) && have | 0x20 == want }) {
-                bearer = Self.trimmed(bytes.dropFirst(scheme.count))
+            let scheme = "bearer "
+            if bytes.count > scheme.utf8.count, MCPReceiveContext.equalsIgnoringASCIICase(bytes.prefix(scheme.utf8.count), lowercased: scheme) {
+                bearer = Self.trimmed(bytes.dropFirst(scheme.utf8.count))
             }
         }
         apiKey = fields.value(of: "x-api-key").map { Self.trimmed($0.utf8[...]) }

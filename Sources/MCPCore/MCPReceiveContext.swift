@@ -23,7 +23,13 @@ public struct MCPReceiveContext: Sendable {
     }
 
     static func matches(_ field: String, lowercased name: String) -> Bool {
-        guard field.utf8.count == name.utf8.count else { return false }
-        return zip(field.utf8, name.utf8).allSatisfy { have, want in have == want || (0x41...0x5A).contains(have) && have | 0x20 == want }
+        equalsIgnoringASCIICase(field.utf8[...], lowercased: name)
+    }
+
+    /// Whether `bytes` spell `lowercased` with any ASCII letters in either case (header names,
+    /// authentication schemes).
+    package static func equalsIgnoringASCIICase(_ bytes: Substring.UTF8View, lowercased: String) -> Bool {
+        guard bytes.count == lowercased.utf8.count else { return false }
+        return zip(bytes, lowercased.utf8).allSatisfy { have, want in have == want || (0x41...0x5A).contains(have) && have | 0x20 == want }
     }
 }
