@@ -120,7 +120,7 @@ def wrk_command(url, duration, connections, body=None, headers=None, workdir=Non
     if delay_ms:
         env["DELAY_MS"] = str(delay_ms)
     if body is not None:
-        body_file = workdir / f"body-{os.getpid()}-{connections}.json"
+        body_file = workdir / "body.json"
         body_file.write_text(json.dumps(body, separators=(",", ":")))
         env["BODY_FILE"] = str(body_file)
         env["HEADERS"] = "|".join(f"{k}: {v}" for k, v in headers.items())

@@ -65,7 +65,7 @@ extension JSONValue {
 
     /// A JSON number: integral values in integer notation (so strict readers see an integer), the
     /// shortest round-tripping text otherwise; `null` for what JSON cannot say (NaN, infinities).
-    public static func writeNumber(_ double: Double, to output: inout [UInt8]) {
+    static func writeNumber(_ double: Double, to output: inout [UInt8]) {
         guard double.isFinite else { return output.append(contentsOf: "null".utf8) }
         if double.rounded() == double, abs(double) < 1e15 {
             output.append(contentsOf: String(Int64(double)).utf8)
@@ -79,7 +79,7 @@ extension JSONValue {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A JSON string: runs of bytes that need no escape are copied whole (most text is one run).
-    public static func writeString(_ string: String, to output: inout [UInt8]) {
+    static func writeString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in

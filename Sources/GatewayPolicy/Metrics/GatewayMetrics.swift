@@ -35,6 +35,9 @@ public final class GatewayMetrics: Sendable {
     private let callSeries = Mutex<[CallSeries: (count: Counter, duration: DurationHistogram)]>([:])
     private let inFlightGauges = Mutex<[CallKind: Gauge]>([:])
     private let modelSeries = Mutex<[ModelSeriesKey: ModelSeries]>([:])
+    private let firstChunkSeries = Mutex<[ModelSeriesKey: DurationHistogram]>([:])
+    private let cachedSeries = Mutex<[ModelSeriesKey: Counter]>([:])
+    private let reasoningSeries = Mutex<[ModelSeriesKey: Counter]>([:])
     private let splitSeries = Mutex<[SplitSeries: (upstream: DurationHistogram, overhead: DurationHistogram)]>([:])
     private let samplers = Mutex<[String: @Sendable (Samples) -> Void]>([:])
     /// The last total each sampled counter reported (a counter only goes up by the difference).
@@ -51,16 +54,13 @@ public final class GatewayMetrics: Sendable {
     /// (the rest), each series looked up once per kind and target.
     func split(kind: CallKind, scope: String, upstream: Duration, whole: Duration) {
         let key = SplitSeries(kind: kind, scope: scope)
-        let series = splitSeries.withLock { known in
-            if let series = known[key] { return series }
-            let series = (
+        let series = Self.kept(splitSeries, key) {
+            (
                 upstream: registry.makeDurationHistogram(
                     descriptor: Self.upstreamDuration, labels: [("kind", kind.rawValue), ("server", Self.bounded(scope))], buckets: Self.durationBuckets
                 ),
                 overhead: registry.makeDurationHistogram(descriptor: Self.overhead, labels: [("kind", kind.rawValue)], buckets: Self.overheadBuckets)
             )
-            known[key] = series
-            return series
         }
         if upstream > .zero { series.upstream.record(upstream) }
         series.overhead.record(max(.zero, whole - upstream))
@@ -114,17 +114,15 @@ public final class GatewayMetrics: Sendable {
     /// One finished call: `outcome` is `ok`, `tool_error`, or the error code it ended with.
     func call(kind: CallKind, scope: String, name: String, outcome: String, duration: Duration) {
         let key = CallSeries(kind: kind, scope: scope, name: name, outcome: outcome)
-        let series = callSeries.withLock { known in
-            if let series = known[key] { return series }
-            let labels = [("kind", kind.rawValue), ("server", Self.bounded(scope)), ("name", Self.bounded(name)), ("outcome", outcome)]
-            let series = (
-                count: registry.makeCounter(descriptor: Self.calls, labels: labels),
+        let series = Self.kept(callSeries, key) {
+            (
+                count: registry.makeCounter(
+                    descriptor: Self.calls, labels: [("kind", kind.rawValue), ("server", Self.bounded(scope)), ("name", Self.bounded(name)), ("outcome", outcome)]
+                ),
                 duration: registry.makeDurationHistogram(
                     descriptor: Self.callDuration, labels: [("kind", kind.rawValue), ("server", Self.bounded(scope))], buckets: Self.durationBuckets
                 )
             )
-            known[key] = series
-            return series
         }
         series.count.increment()
         series.duration.record(duration)
@@ -144,31 +142,22 @@ public final class GatewayMetrics: Sendable {
             operation: operation, group: group, instance: instance, errorType: errorType ?? "",
             modality: usage.promptTokens + usage.completionTokens > 0 ? "text" : "unknown"
         )
-        let series = modelSeries.withLock { known in
-            let kept = known[key]
-            var series = kept ?? makeModelSeries(key)
-            var changed = kept == nil
-            if timeToFirstChunk != nil, series.firstChunk == nil {
-                series.firstChunk = registry.makeDurationHistogram(descriptor: Self.timeToFirstChunk, labels: key.base, buckets: Self.genAIBuckets)
-                changed = true
-            }
-            if usage.cachedPromptTokens > 0, series.cached == nil {
-                series.cached = registry.makeCounter(descriptor: Self.cachedTokens, labels: key.base)
-                changed = true
-            }
-            if usage.reasoningTokens > 0, series.reasoning == nil {
-                series.reasoning = registry.makeCounter(descriptor: Self.reasoningTokens, labels: key.base)
-                changed = true
-            }
-            if changed { known[key] = series }
-            return series
-        }
+        let series = Self.kept(modelSeries, key) { makeModelSeries(key) }
         series.duration.record(duration)
-        if let timeToFirstChunk { series.firstChunk?.record(timeToFirstChunk) }
         series.input.increment(by: Int64(usage.promptTokens))
         series.output.increment(by: Int64(usage.completionTokens))
-        if usage.cachedPromptTokens > 0 { series.cached?.increment(by: Int64(usage.cachedPromptTokens)) }
-        if usage.reasoningTokens > 0 { series.reasoning?.increment(by: Int64(usage.reasoningTokens)) }
+        // These series appear once a call has had something to count.
+        if let timeToFirstChunk {
+            Self.kept(firstChunkSeries, key) { registry.makeDurationHistogram(descriptor: Self.timeToFirstChunk, labels: key.base, buckets: Self.genAIBuckets) }
+                .record(timeToFirstChunk)
+        }
+        if usage.cachedPromptTokens > 0 {
+            Self.kept(cachedSeries, key) { registry.makeCounter(descriptor: Self.cachedTokens, labels: key.base) }.increment(by: Int64(usage.cachedPromptTokens))
+        }
+        if usage.reasoningTokens > 0 {
+            Self.kept(reasoningSeries, key) { registry.makeCounter(descriptor: Self.reasoningTokens, labels: key.base) }
+                .increment(by: Int64(usage.reasoningTokens))
+        }
     }
 
     private func makeModelSeries(_ key: ModelSeriesKey) -> ModelSeries {
@@ -194,24 +183,26 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    /// A model call's series; the optional ones appear once a call has had something to count.
+    /// A model call's series that every call records.
     private struct ModelSeries {
         var duration: DurationHistogram
         var input: Counter
         var output: Counter
-        var firstChunk: DurationHistogram?
-        var cached: Counter?
-        var reasoning: Counter?
+    }
+
+    /// The series cached under `key`, made (and cached) on first use.
+    private static func kept<Key: Hashable & Sendable, Series: Sendable>(_ cache: borrowing Mutex<[Key: Series]>, _ key: Key, _ make: () -> Series) -> Series {
+        cache.withLock { known in
+            if let series = known[key] { return series }
+            let series = make()
+            known[key] = series
+            return series
+        }
     }
 
     /// Calls in flight, by kind.
     func inFlight(_ kind: CallKind) -> Gauge {
-        inFlightGauges.withLock { known in
-            if let gauge = known[kind] { return gauge }
-            let gauge = registry.makeGauge(descriptor: Self.callsInFlight, labels: [("kind", kind.rawValue)])
-            known[kind] = gauge
-            return gauge
-        }
+        Self.kept(inFlightGauges, kind) { registry.makeGauge(descriptor: Self.callsInFlight, labels: [("kind", kind.rawValue)]) }
     }
 
     /// The exposition text (`text/plain; version=0.0.4`), after reading the samplers.
