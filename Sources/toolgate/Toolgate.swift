@@ -17,7 +17,7 @@ struct Toolgate: AsyncParsableCommand {
     /// Runs Swift concurrency on NIO's event loops (the ones the HTTP server and client use), so a
     /// tool call does not hop between the two thread pools at every await.
     static func main() async {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        EventLoopConcurrency.install()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
