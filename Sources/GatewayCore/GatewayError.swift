@@ -45,28 +45,62 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
         public static let `internal` = Code(rawValue: "internal")
     }
 
-    public var code: Code
-    public var message: String
+    /// The fields live in one shared box, so the error is one word wide: async frames keep a slot
+    /// for the error of every `throws(GatewayError)` call they await, and 168 bytes a slot made
+    /// each streamed model call's task hold kilobytes more. Copy on write keeps value semantics.
+    private var storage: Storage
+
+    public var code: Code {
+        get { storage.code }
+        set { unique().code = newValue }
+    }
+    public var message: String {
+        get { storage.message }
+        set { unique().message = newValue }
+    }
     /// Seconds the caller should wait before trying again (rate limits, overload).
-    public var retryAfter: Int?
-    public var underlying: (any Error)?
+    public var retryAfter: Int? {
+        get { storage.retryAfter }
+        set { unique().retryAfter = newValue }
+    }
+    public var underlying: (any Error)? {
+        get { storage.underlying }
+        set { unique().underlying = newValue }
+    }
     /// An upstream MCP server's own JSON-RPC error, passed on to the client as it is.
-    public var upstreamError: JSONRPCError?
+    public var upstreamError: JSONRPCError? {
+        get { storage.upstreamError }
+        set { unique().upstreamError = newValue }
+    }
     /// The request field the error is about (`model`, `messages`...), for OpenAI-style `param`.
-    public var param: String?
+    public var param: String? {
+        get { storage.param }
+        set { unique().param = newValue }
+    }
     /// A model provider's own HTTP status and error object, passed on when no fallback applied
     /// (never for the provider's authentication errors, which name the gateway's key).
-    public var providerStatus: Int?
-    public var providerError: JSONValue?
+    public var providerStatus: Int? {
+        get { storage.providerStatus }
+        set { unique().providerStatus = newValue }
+    }
+    public var providerError: JSONValue? {
+        get { storage.providerError }
+        set { unique().providerError = newValue }
+    }
     /// Headers the HTTP answer carries besides `Retry-After` (which instance failed, how many attempts).
-    public var extraHeaders: [(name: String, value: String)] = []
+    public var extraHeaders: [(name: String, value: String)] {
+        get { storage.extraHeaders }
+        set { unique().extraHeaders = newValue }
+    }
 
     public init(_ code: Code, _ message: String, retryAfter: Int? = nil, param: String? = nil, underlying: (any Error)? = nil) {
-        self.param = param
-        self.code = code
-        self.message = message
-        self.retryAfter = retryAfter
-        self.underlying = underlying
+        storage = Storage(code: code, message: message, retryAfter: retryAfter, param: param, underlying: underlying)
+    }
+
+    /// The box, copied first when another error value shares it.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
@@ -76,5 +110,35 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
         var wrapped = GatewayError(.upstream, error.message)
         wrapped.upstreamError = error
         return wrapped
+    }
+
+    /// The error's fields; only mutated through `unique()`, so a shared box is never changed.
+    private final class Storage: @unchecked Sendable {
+        var code: Code
+        var message: String
+        var retryAfter: Int?
+        var underlying: (any Error)?
+        var upstreamError: JSONRPCError?
+        var param: String?
+        var providerStatus: Int?
+        var providerError: JSONValue?
+        var extraHeaders: [(name: String, value: String)] = []
+
+        init(code: Code, message: String, retryAfter: Int?, param: String?, underlying: (any Error)?) {
+            self.code = code
+            self.message = message
+            self.retryAfter = retryAfter
+            self.param = param
+            self.underlying = underlying
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(code: code, message: message, retryAfter: retryAfter, param: param, underlying: underlying)
+            copy.upstreamError = upstreamError
+            copy.providerStatus = providerStatus
+            copy.providerError = providerError
+            copy.extraHeaders = extraHeaders
+            return copy
+        }
     }
 }
