@@ -95,7 +95,25 @@ public struct ModelRoutes: Sendable {
         if operation == .embeddings {
             return try await Self.run(EmbeddingsCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
         }
-        return try await Self.run(ChatCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
+        guard modelRequest.stream else {
+            return try await Self.run(ChatCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
+        }
+        // A stream's request task lives as long as the stream, and a Swift task keeps the stack
+        // slabs of its deepest await until it ends. The chain and the attempts up to the first
+        // event run deepest, so they run in a child task whose slabs go when the stream starts.
+        async let answer = Self.result(ChatCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
+        return try await answer.get()
+    }
+
+    /// `run` as a value, for the child task of a streamed call.
+    static func result<Operation>(
+        _ call: ModelCall<Operation>, context: CallContext, policies: PolicyChain, provider: any ModelProvider
+    ) async -> Result<ModelResponse, GatewayError> {
+        do throws(GatewayError) {
+            return .success(try await run(call, context: context, policies: policies, provider: provider))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// One model call through the chain, then the provider.
