@@ -14,6 +14,9 @@ import UnixSignals
 /// build is refused with the error `toolgate check` gives, and the running one keeps serving.
 final class LiveGateway: Sendable {
     private let state: Mutex<Gateway>
+    /// Each MCP endpoint's credential check under the current configuration (nil: callers need
+    /// not authenticate), made once per build so a request does not copy the `Gateway`.
+    private let checks: Mutex<[String: Check?]>
     private let started = Mutex<Set<String>>([])
     let endpoints = EndpointTable()
     let chain: LiveChain
@@ -24,6 +27,7 @@ final class LiveGateway: Sendable {
 
     init(_ gateway: Gateway, reload: (@Sendable () throws -> GatewayConfiguration)?) {
         state = Mutex(gateway)
+        checks = Mutex(Self.checks(of: gateway))
         chain = LiveChain(gateway.policies)
         reloadConfiguration = reload
         responder = SwappableResponder(GatewayRouter().buildResponder())
@@ -51,10 +55,26 @@ final class LiveGateway: Sendable {
         gateway.routes(endpoints: endpoints, chain: reloadConfiguration == nil ? gateway.policies : chain.policy, reloadable: reloadConfiguration != nil) { path in
             guard self.reloadConfiguration != nil else { return gateway.httpAuthentication(path: path) }
             return { headers throws(GatewayError) in
-                guard let check = self.current.httpAuthentication(path: path) else { return .anonymous }
+                guard let check = self.check(for: path) else { return .anonymous }
                 return try await check(headers)
             }
         }
+    }
+
+    typealias Check = @Sendable ([(name: String, value: String)]) async throws(GatewayError) -> Identity
+
+    /// The current check of `path`; a path the last build did not list asks the configuration.
+    private func check(for path: String) -> Check? {
+        if let made = checks.withLock({ $0[path] }) { return made }
+        return current.httpAuthentication(path: path)
+    }
+
+    private static func checks(of gateway: Gateway) -> [String: Check?] {
+        var checks: [String: Check?] = [:]
+        for path in gateway.servers.map(\.endpoint.path) {
+            checks[path] = .some(gateway.httpAuthentication(path: path))
+        }
+        return checks
     }
 
     private func startServices(_ keyed: [Gateway.KeyedService]) {
@@ -109,6 +129,7 @@ final class LiveGateway: Sendable {
         let (router, keyed) = routes(of: next)
         chain.replace(with: next.policies)
         state.withLock { $0 = next }
+        checks.withLock { $0 = Self.checks(of: next) }
         responder.replace(with: router.buildResponder())
         if !keyed.contains(where: { $0.key == "prober" }) { services.stop(key: "prober") }
         startServices(keyed)
