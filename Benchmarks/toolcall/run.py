@@ -341,32 +341,20 @@ servers:
         if theirs:
             line += f"; {ours['rps'] / theirs['rps']:.1f}x FastMCP throughput, p99 {theirs['p99'] / ours['p99']:.1f}x lower"
         print(line)
-    for mode in ("session", "stateless"):
-        configured = by.get(f"toolgate+config tools/call ({mode})")
-        if configured:
-            ours = by[f"toolgate tools/call ({mode})"]
-            print(f"toolgate {mode} from a configuration file (reloadable) against flags: {configured['rps'] / ours['rps']:.3f}x "
-                  f"({configured['rps']:.0f} against {ours['rps']:.0f} req/s)")
-    for mode in ("session", "stateless"):
-        guarded = by.get(f"toolgate+auth+limit tools/call ({mode})")
-        if guarded:
-            ours = by[f"toolgate+config tools/call ({mode})"]
-            print(f"toolgate {mode} with authentication and a request limit on: {guarded['rps'] / ours['rps']:.3f}x the throughput with them off, "
-                  f"same configuration file otherwise ({guarded['rps']:.0f} against {ours['rps']:.0f} req/s), p50 {guarded['p50']:.2f} against {ours['p50']:.2f} ms")
-    for mode, (label, what) in itertools.product(("session", "stateless"), (("toolgate+audit", "committed before the answer"),
-                                                                             ("toolgate+audit-batch", "queued for the next batch"))):
-        audited = by.get(f"{label} tools/call ({mode})")
-        if audited:
-            ours = by[f"toolgate+config tools/call ({mode})"]
-            print(f"toolgate {mode} with the audit trail on ({what}): {audited['rps'] / ours['rps']:.3f}x the throughput with it off "
-                  f"({audited['rps']:.0f} against {ours['rps']:.0f} req/s), p50 {audited['p50']:.2f} against {ours['p50']:.2f} ms, "
-                  f"p99 {audited['p99']:.2f} against {ours['p99']:.2f} ms")
-    for mode in ("session", "stateless"):
-        baseline = by.get(f"baseline tools/call ({mode})")
-        if baseline:
-            ours = by[f"toolgate tools/call ({mode})"]
-            print(f"toolgate {mode} against the baseline build: {ours['rps'] / baseline['rps']:.3f}x throughput "
-                  f"({ours['rps']:.0f} against {baseline['rps']:.0f} req/s), p50 {ours['p50']:.2f} against {baseline['p50']:.2f} ms")
+    # (row, the row it is set against, what the row has that the other has not); the later row
+    # of a pair is the one measured, "toolgate" the earlier build when a baseline is given.
+    comparisons = (
+        ("toolgate+config", "toolgate", "from a configuration file (reloadable) against flags"),
+        ("toolgate+auth+limit", "toolgate+config", "with authentication and a request limit on, against them off"),
+        ("toolgate+audit", "toolgate+config", "with the audit trail on (committed before the answer), against it off"),
+        ("toolgate+audit-batch", "toolgate+config", "with the audit trail on (queued for the next batch), against it off"),
+        ("toolgate", "baseline", "against the baseline build"),
+    )
+    for (label, against, what), mode in itertools.product(comparisons, ("session", "stateless")):
+        row, other = by.get(f"{label} tools/call ({mode})"), by.get(f"{against} tools/call ({mode})")
+        if row and other:
+            print(f"toolgate {mode} {what}: {row['rps'] / other['rps']:.3f}x throughput ({row['rps']:.0f} against {other['rps']:.0f} req/s), "
+                  f"p50 {row['p50']:.2f} against {other['p50']:.2f} ms, p99 {row['p99']:.2f} against {other['p99']:.2f} ms")
     if any(r["bad"] for r in results):
         print("WARNING: some answers were wrong or failed; see the 'bad' column", file=sys.stderr)
         sys.exit(1)
