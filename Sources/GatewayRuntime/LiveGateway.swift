@@ -13,10 +13,10 @@ import UnixSignals
 /// and streams in flight finish on what they started with. A configuration that does not load or
 /// build is refused with the error `toolgate check` gives, and the running one keeps serving.
 final class LiveGateway: Sendable {
-    private let state: Mutex<Gateway>
-    /// Each MCP endpoint's credential check under the current configuration (nil: callers need
-    /// not authenticate), made once per build so a request does not copy the `Gateway`.
-    private let checks: Mutex<[String: Check?]>
+    /// The configuration serving new requests, with each MCP endpoint's credential check under
+    /// it (nil: callers need not authenticate), made once per build so that a request does not
+    /// copy the `Gateway`; swapped together.
+    private let state: Mutex<(gateway: Gateway, checks: [String: Check?])>
     private let started = Mutex<Set<String>>([])
     let endpoints = EndpointTable()
     let chain: LiveChain
@@ -26,15 +26,14 @@ final class LiveGateway: Sendable {
     let reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)?
 
     init(_ gateway: Gateway, reload: (@Sendable () throws -> GatewayConfiguration)?) {
-        state = Mutex(gateway)
-        checks = Mutex(Self.checks(of: gateway))
+        state = Mutex((gateway, Self.checks(of: gateway)))
         chain = LiveChain(gateway.policies)
         reloadConfiguration = reload
         responder = SwappableResponder(GatewayRouter().buildResponder())
     }
 
     /// The configuration serving new requests.
-    var current: Gateway { state.withLock { $0 } }
+    var current: Gateway { state.withLock { $0.gateway } }
 
     /// Builds the first route table, starts its services; returns the router for the listener.
     func start() -> GatewayRouter {
@@ -65,7 +64,7 @@ final class LiveGateway: Sendable {
 
     /// The current check of `path`; a path the last build did not list asks the configuration.
     private func check(for path: String) -> Check? {
-        if let made = checks.withLock({ $0[path] }) { return made }
+        if let made = state.withLock({ $0.checks[path] }) { return made }
         return current.httpAuthentication(path: path)
     }
 
@@ -128,8 +127,8 @@ final class LiveGateway: Sendable {
         }
         let (router, keyed) = routes(of: next)
         chain.replace(with: next.policies)
-        state.withLock { $0 = next }
-        checks.withLock { $0 = Self.checks(of: next) }
+        let checks = Self.checks(of: next)
+        state.withLock { $0 = (next, checks) }
         responder.replace(with: router.buildResponder())
         if !keyed.contains(where: { $0.key == "prober" }) { services.stop(key: "prober") }
         startServices(keyed)
