@@ -48,59 +48,59 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
     /// The fields live in one shared box, so the error is one word wide: async frames keep a slot
     /// for the error of every `throws(GatewayError)` call they await, and 168 bytes a slot made
     /// each streamed model call's task hold kilobytes more. Copy on write keeps value semantics.
-    private var storage: Storage
+    private var box: Box
 
     public var code: Code {
-        get { storage.code }
-        set { unique().code = newValue }
+        get { box.fields.code }
+        set { unique().fields.code = newValue }
     }
     public var message: String {
-        get { storage.message }
-        set { unique().message = newValue }
+        get { box.fields.message }
+        set { unique().fields.message = newValue }
     }
     /// Seconds the caller should wait before trying again (rate limits, overload).
     public var retryAfter: Int? {
-        get { storage.retryAfter }
-        set { unique().retryAfter = newValue }
+        get { box.fields.retryAfter }
+        set { unique().fields.retryAfter = newValue }
     }
     public var underlying: (any Error)? {
-        get { storage.underlying }
-        set { unique().underlying = newValue }
+        get { box.fields.underlying }
+        set { unique().fields.underlying = newValue }
     }
     /// An upstream MCP server's own JSON-RPC error, passed on to the client as it is.
     public var upstreamError: JSONRPCError? {
-        get { storage.upstreamError }
-        set { unique().upstreamError = newValue }
+        get { box.fields.upstreamError }
+        set { unique().fields.upstreamError = newValue }
     }
     /// The request field the error is about (`model`, `messages`...), for OpenAI-style `param`.
     public var param: String? {
-        get { storage.param }
-        set { unique().param = newValue }
+        get { box.fields.param }
+        set { unique().fields.param = newValue }
     }
     /// A model provider's own HTTP status and error object, passed on when no fallback applied
     /// (never for the provider's authentication errors, which name the gateway's key).
     public var providerStatus: Int? {
-        get { storage.providerStatus }
-        set { unique().providerStatus = newValue }
+        get { box.fields.providerStatus }
+        set { unique().fields.providerStatus = newValue }
     }
     public var providerError: JSONValue? {
-        get { storage.providerError }
-        set { unique().providerError = newValue }
+        get { box.fields.providerError }
+        set { unique().fields.providerError = newValue }
     }
     /// Headers the HTTP answer carries besides `Retry-After` (which instance failed, how many attempts).
     public var extraHeaders: [(name: String, value: String)] {
-        get { storage.extraHeaders }
-        set { unique().extraHeaders = newValue }
+        get { box.fields.extraHeaders }
+        set { unique().fields.extraHeaders = newValue }
     }
 
     public init(_ code: Code, _ message: String, retryAfter: Int? = nil, param: String? = nil, underlying: (any Error)? = nil) {
-        storage = Storage(code: code, message: message, retryAfter: retryAfter, param: param, underlying: underlying)
+        box = Box(Fields(code: code, message: message, retryAfter: retryAfter, underlying: underlying, param: param))
     }
 
     /// The box, copied first when another error value shares it.
-    private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        return storage
+    private mutating func unique() -> Box {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+        return box
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
@@ -112,8 +112,8 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
         return wrapped
     }
 
-    /// The error's fields; only mutated through `unique()`, so a shared box is never changed.
-    private final class Storage: @unchecked Sendable {
+    /// The error's fields, as plain stored properties.
+    private struct Fields {
         var code: Code
         var message: String
         var retryAfter: Int?
@@ -123,22 +123,11 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
         var providerStatus: Int?
         var providerError: JSONValue?
         var extraHeaders: [(name: String, value: String)] = []
+    }
 
-        init(code: Code, message: String, retryAfter: Int?, param: String?, underlying: (any Error)?) {
-            self.code = code
-            self.message = message
-            self.retryAfter = retryAfter
-            self.param = param
-            self.underlying = underlying
-        }
-
-        func copy() -> Storage {
-            let copy = Storage(code: code, message: message, retryAfter: retryAfter, param: param, underlying: underlying)
-            copy.upstreamError = upstreamError
-            copy.providerStatus = providerStatus
-            copy.providerError = providerError
-            copy.extraHeaders = extraHeaders
-            return copy
-        }
+    /// The shared box; only mutated through `unique()`, so a box two errors share never changes.
+    private final class Box: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
     }
 }
