@@ -6,7 +6,8 @@ design of the request path) and FastMCP's OpenAPI server on the same document, a
 run with wrk on 127.0.0.1.
 
 Every answer is checked (status 200 and the upstream's pet in the body) before a run counts.
-Figures are medians of --runs runs; ratios compare medians from this same run.
+Figures are medians of --runs runs; Toolgate's variants serve side by side and are measured in
+turn, round by round, and a ratio between two of them is the median of its per-round ratios.
 Usage: run.py --toolgate BIN [--references BIN] --fastmcp-python PY [--runs 3] [--duration 10] [--connections 32]"""
 import argparse
 import itertools
@@ -150,6 +151,33 @@ def measure(name, url, pids, args, workdir, mode=None, auth=None):
             "light_p50": light["p50"], "peak_mb": rss_mb(pids, "VmHWM"), "spread": (min(r["rps"] for r in runs), max(r["rps"] for r in runs))}
 
 
+def measure_in_turn(targets, args, workdir):
+    """`measure` for servers running side by side: one warm-up each, then --runs rounds that run
+    wrk once against every target, starting one later each round. Keeps each round's req/s
+    (`rounds`) so a ratio between two targets can be the median of its per-round ratios."""
+    requests = []
+    for target in targets:
+        body, headers = request_for(target["mode"], target["url"], target["auth"])
+        requests.append((body, headers))
+        wrk(target["url"], 2, args.connections, body, headers, workdir)
+    runs = [[] for _ in targets]
+    for round_index in range(args.runs):
+        for offset in range(len(targets)):
+            index = (round_index + offset) % len(targets)
+            body, headers = requests[index]
+            runs[index].append(wrk(targets[index]["url"], args.duration, args.connections, body, headers, workdir))
+    measured = []
+    for target, (body, headers), target_runs in zip(targets, requests, runs):
+        light = wrk(target["url"], max(3, args.duration // 2), 1, body, headers, workdir)
+        measured.append({
+            "name": target["name"], "rps": statistics.median(r["rps"] for r in target_runs),
+            "p50": statistics.median(r["p50"] for r in target_runs), "p99": statistics.median(r["p99"] for r in target_runs),
+            "bad": int(sum(r["errors"] + r["wrong"] for r in target_runs)), "requests": int(sum(r["requests"] for r in target_runs)),
+            "light_p50": light["p50"], "peak_mb": rss_mb(target["pids"], "VmHWM"),
+            "spread": (min(r["rps"] for r in target_runs), max(r["rps"] for r in target_runs)), "rounds": [r["rps"] for r in target_runs]})
+    return measured
+
+
 HALF_DELAY_MS = 10
 
 
@@ -175,6 +203,42 @@ def half_summary(result):
     return (f"at half saturation ({half['connections']} connections pausing {HALF_DELAY_MS} ms, {half['rps']:.0f} req/s) "
             f"p50 {half['p50']:.3f} ms against the upstream's {reference['p50']:.3f} ms at {reference['rps']:.0f} req/s: "
             f"added p50 {half['p50'] - reference['p50']:.3f} ms")
+
+
+def toolgate_command(label, binary, mode, port, workdir, upstream_url):
+    """The command line that serves the bench document as `label` asks, and the headers its calls carry."""
+    if label.endswith("+auth+limit"):
+        # An API key and a request limit no run reaches: the cost of the two policies alone.
+        config = workdir / f"identity-{mode}.yaml"
+        config.write_text(f"""listen: 127.0.0.1:{port}
+servers:
+  - {{ name: bench, openapi: {{ spec: {SPEC}, base_url: "{upstream_url}" }} }}
+consumers:
+  - {{ name: bench, api_keys: ["{BENCH_KEY}"], limits: [{{ requests: 1000000000, per: 1h }}] }}
+""")
+        return [binary, "serve", "--config", str(config), "--log-level", "error"], {"Authorization": f"Bearer {BENCH_KEY}"}
+    if label == "toolgate+config":
+        config = workdir / f"plain-{mode}.yaml"
+        config.write_text(f"""listen: 127.0.0.1:{port}
+servers:
+  - {{ name: bench, openapi: {{ spec: {SPEC}, base_url: "{upstream_url}" }} }}
+""")
+        return [binary, "serve", "--config", str(config), "--log-level", "error"], None
+    if "+audit" in label:
+        # Every call recorded with its (redacted) payloads: committed before its answer (the
+        # default), or queued for the writer's next batch.
+        durability = "batch" if label.endswith("-batch") else "answer"
+        config = workdir / f"audit-{mode}-{durability}.yaml"
+        config.write_text(f"""listen: 127.0.0.1:{port}
+store: sqlite:./audit-{mode}-{durability}.db
+policies:
+  redact: [email, api_key]
+  audit: {{ payloads: true, durability: {durability} }}
+servers:
+  - {{ name: bench, openapi: {{ spec: {SPEC}, base_url: "{upstream_url}" }} }}
+""")
+        return [binary, "serve", "--config", str(config), "--log-level", "error"], None
+    return [binary, "serve", "--spec", str(SPEC), "--base-url", upstream_url, "--name", "bench", "--port", str(port), "--log-level", "error"], None
 
 
 def stop(process):
@@ -232,8 +296,7 @@ def main():
                     with_half_load(results[-1], reference_url, body, headers, upstream_url, workdir, half_duration)
                     stop(reference)
 
-            # The baseline (an earlier build) and this build alternate, mode by mode, so drift
-            # during the run touches both alike.
+            # Toolgate's variants (an earlier build, the policy rows) are measured in turn, mode by mode.
             binaries = [("toolgate", args.toolgate)]
             if args.toolgate_baseline:
                 binaries.insert(0, ("baseline", args.toolgate_baseline))
@@ -247,55 +310,27 @@ def main():
                 binaries.append(("toolgate+audit", args.toolgate))
                 binaries.append(("toolgate+audit-batch", args.toolgate))
             for mode in ("session", "stateless"):
+                # Every variant serves at once and the rounds visit them in turn (the order rotated
+                # each round), so the machine's drift during the run touches all of them alike.
+                targets = []
                 for label, binary in binaries:
                     port = free_port()
-                    auth = None
-                    if label.endswith("+auth+limit"):
-                        # An API key and a request limit no run reaches: the cost of the two policies alone.
-                        config = workdir / "identity.yaml"
-                        config.write_text(f"""listen: 127.0.0.1:{port}
-servers:
-  - {{ name: bench, openapi: {{ spec: {SPEC}, base_url: "{upstream_url}" }} }}
-consumers:
-  - {{ name: bench, api_keys: ["{BENCH_KEY}"], limits: [{{ requests: 1000000000, per: 1h }}] }}
-""")
-                        command = [binary, "serve", "--config", str(config), "--log-level", "error"]
-                        auth = {"Authorization": f"Bearer {BENCH_KEY}"}
-                    elif label == "toolgate+config":
-                        config = workdir / "plain.yaml"
-                        config.write_text(f"""listen: 127.0.0.1:{port}
-servers:
-  - {{ name: bench, openapi: {{ spec: {SPEC}, base_url: "{upstream_url}" }} }}
-""")
-                        command = [binary, "serve", "--config", str(config), "--log-level", "error"]
-                    elif "+audit" in label:
-                        # Every call recorded with its (redacted) payloads: committed before its
-                        # answer (the default), or queued for the writer's next batch.
-                        durability = "batch" if label.endswith("-batch") else "answer"
-                        config = workdir / f"audit-{mode}-{durability}.yaml"
-                        config.write_text(f"""listen: 127.0.0.1:{port}
-store: sqlite:./audit-{mode}-{durability}.db
-policies:
-  redact: [email, api_key]
-  audit: {{ payloads: true, durability: {durability} }}
-servers:
-  - {{ name: bench, openapi: {{ spec: {SPEC}, base_url: "{upstream_url}" }} }}
-""")
-                        command = [binary, "serve", "--config", str(config), "--log-level", "error"]
-                    else:
-                        command = [binary, "serve", "--spec", str(SPEC), "--base-url", upstream_url, "--name", "bench", "--port", str(port), "--log-level", "error"]
+                    command, auth = toolgate_command(label, binary, mode, port, workdir, upstream_url)
                     toolgate = subprocess.Popen(command)
                     started.append(toolgate)
                     wait_port(port, toolgate)
-                    url = f"http://127.0.0.1:{port}/mcp/bench"
+                    targets.append({"name": f"{label} tools/call ({mode})", "url": f"http://127.0.0.1:{port}/mcp/bench",
+                                    "pids": [toolgate.pid], "mode": mode, "auth": auth, "process": toolgate})
                     if label == "toolgate" and mode == "session":
                         idle = rss_mb([toolgate.pid], "VmRSS")
-                    ours = measure(f"{label} tools/call ({mode})", url, [toolgate.pid], args, workdir, mode, auth)
-                    if label == "toolgate":
-                        body, headers = request_for(mode, url)
-                        with_half_load(ours, url, body, headers, upstream_url, workdir, half_duration)
+                measured = measure_in_turn(targets, args, workdir)
+                for target, ours in zip(targets, measured):
+                    if target["name"].startswith("toolgate tools/call"):
+                        body, headers = request_for(mode, target["url"])
+                        with_half_load(ours, target["url"], body, headers, upstream_url, workdir, half_duration)
                     results.append(ours)
-                    stop(toolgate)
+                for target in targets:
+                    stop(target["process"])
 
             if args.fastmcp_python:
                 for mode in ("session", "stateless"):
@@ -353,7 +388,9 @@ servers:
     for (label, against, what), mode in itertools.product(comparisons, ("session", "stateless")):
         row, other = by.get(f"{label} tools/call ({mode})"), by.get(f"{against} tools/call ({mode})")
         if row and other:
-            print(f"toolgate {mode} {what}: {row['rps'] / other['rps']:.3f}x throughput ({row['rps']:.0f} against {other['rps']:.0f} req/s), "
+            # Rows measured in turn: the median of the per-round ratios (drift cancels within a round).
+            ratio = statistics.median(a / b for a, b in zip(row["rounds"], other["rounds"]))
+            print(f"toolgate {mode} {what}: {ratio:.3f}x throughput (median of per-round ratios; medians {row['rps']:.0f} against {other['rps']:.0f} req/s), "
                   f"p50 {row['p50']:.2f} against {other['p50']:.2f} ms, p99 {row['p99']:.2f} against {other['p99']:.2f} ms")
     if any(r["bad"] for r in results):
         print("WARNING: some answers were wrong or failed; see the 'bad' column", file=sys.stderr)
