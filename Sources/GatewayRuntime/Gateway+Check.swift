@@ -23,6 +23,9 @@ extension Gateway {
         for server in configuration.servers {
             var one = configuration
             one.servers = [server]
+            // The audit store is left closed: a gateway serving this configuration holds it.
+            one.policies.store = nil
+            one.policies.audit = nil
             do {
                 let gateway = try await Gateway.build(one, logger: logger)
                 guard let assembled = gateway.servers.first else { continue }

@@ -9,19 +9,26 @@ import Synchronization
 /// The embedded audit trail: records in a SQLite file (WAL), hash-chained, written in batches by
 /// this service's own task.
 ///
-/// `write` queues a record and returns once the transaction holding it has committed; every call
-/// waiting meanwhile shares that one commit (group commit), so the cost per call falls as load
-/// rises. With SQLite's WAL and `synchronous=NORMAL` a committed record survives the gateway's
-/// crash (`kill -9`); a power loss may take the last batches (`synchronous=FULL` would not).
-/// Retention (age, count) prunes the oldest records and keeps the last pruned hash as the chain's anchor.
+/// `write(_:untilDurable: true)` appends the record to the store's journal (`AuditJournal`, one
+/// `write` system call) and queues it; once it returns the record survives the gateway's crash
+/// (`kill -9`), and the writer commits it with whatever else arrived meanwhile (group commit) off
+/// the request path. Records a crash left in the journal are committed when the store next opens.
+/// Without `untilDurable` a record is only queued. SQLite runs in WAL mode with
+/// `synchronous=NORMAL`: an operating-system crash or power loss may take the last batches, as it
+/// may the journal's last lines. Retention (age, count) prunes the oldest records and keeps the
+/// last pruned hash as the chain's anchor.
 public final class SQLiteAuditStore: AuditSink, Service, Sendable {
     typealias Waiter = CheckedContinuation<Result<Void, GatewayError>, Never>
-    typealias Batch = [(record: AuditRecord, waiter: Waiter?)]
+    /// Queued rows, each with the journal segment it was appended to (or would have been).
+    typealias Batch = [(row: AuditRow, segment: Int, waiter: Waiter?)]
 
     private struct Queue {
+        let journal: AuditJournal
         var pending: Batch = []
         var wakeUp: CheckedContinuation<Void, Never>?
         var stopped = false
+        /// A batch failed to commit: its journal segments stay for the next start to commit.
+        var failed = false
     }
 
     public struct Retention: Sendable {
@@ -38,7 +45,7 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
     let chain: AuditChain
     private let retention: Retention
     private let logger: Logger
-    private let queue = Mutex(Queue())
+    private let queue: Mutex<Queue>
     /// The last record's hash (the next record's previous hash); only the writer task changes it.
     private let head: Mutex<String>
     /// The most records one transaction takes.
@@ -62,55 +69,89 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
             }
             database = try DatabasePool(path: path, configuration: configuration)
             try database.write { db in try AuditSchema.create(db) }
-            head = Mutex(try database.read { db in try AuditSchema.lastHash(db) })
-        } catch let error as GatewayError {
-            throw error
         } catch {
             throw GatewayError(.configuration, "the audit store \(path) cannot be opened: \(error)", underlying: error)
         }
         chain = AuditChain(key: chainKey)
+        let journal = try AuditJournal(databasePath: path)
+        let left = AuditJournal.segments(of: path)
+        do {
+            var recovered = try database.read { db in try AuditSchema.lastHash(db) }
+            for segment in left {
+                recovered = try Self.recover(segment.path, after: recovered, chain: chain, database: database, logger: logger)
+                try FileManager.default.removeItem(atPath: segment.path)
+            }
+            head = Mutex(recovered)
+        } catch {
+            throw GatewayError(.configuration, "the audit store \(path): its journal cannot be committed: \(error)", underlying: error)
+        }
+        try journal.start(after: left.last?.number ?? 0)
+        queue = Mutex(Queue(journal: journal))
         self.retention = retention
         self.commitInterval = commitInterval
         self.logger = logger
     }
 
     public func write(_ record: AuditRecord, untilDurable: Bool) async throws(GatewayError) {
-        if !untilDurable, queue.withLock({ $0.pending.count < Self.queueLimit }) {
-            enqueue(record, waiter: nil)
+        let row = AuditRow(record)
+        if queue.withLock({ $0.pending.count < Self.queueLimit }) {
+            try enqueue(row, journaled: untilDurable, waiter: nil).get()
             return
         }
+        // Past the limit the caller waits for its batch's commit (back-pressure on a writer that
+        // cannot keep up), journaled or not.
         let outcome = await withCheckedContinuation { (waiter: Waiter) in
-            enqueue(record, waiter: waiter)
+            enqueue(row, journaled: untilDurable, waiter: waiter)
         }
         try outcome.get()
     }
 
-    /// Past this many queued records, writers that need not wait for durability wait anyway (back-pressure).
+    /// Past this many queued records, writers wait for their batch's commit (back-pressure).
     static let queueLimit = 8192
 
-    public func submit(_ record: AuditRecord) {
-        enqueue(record, waiter: nil)
+    public func submit(_ record: AuditRecord, untilDurable: Bool) {
+        enqueue(AuditRow(record), journaled: untilDurable, waiter: nil)
     }
 
-    private func enqueue(_ record: AuditRecord, waiter: Waiter?) {
-        let (wakeUp, refused) = queue.withLock { queue -> (CheckedContinuation<Void, Never>?, Bool) in
-            guard !queue.stopped else { return (nil, true) }
-            queue.pending.append((record, waiter))
-            defer { queue.wakeUp = nil }
-            return (queue.wakeUp, false)
-        }
-        if refused {
-            // The writer has stopped (shutdown): this last record is written here, alone.
-            do {
-                try writeNow([(record, nil)])
-                waiter?.resume(returning: .success(()))
-            } catch {
-                logger.error("audit record not written", metadata: ["id": "\(record.id)", "error": "\(error)"])
-                waiter?.resume(returning: .failure(GatewayError(.unavailable, "the audit trail cannot be written")))
+    /// Queues `row`, appended to the journal first when `journaled`; a waiter is answered when the
+    /// row's batch commits, or at once when the row cannot be taken (the result says why).
+    @discardableResult
+    private func enqueue(_ row: AuditRow, journaled: Bool, waiter: Waiter?) -> Result<Void, GatewayError> {
+        let (wakeUp, refusal) = queue.withLock { queue -> (CheckedContinuation<Void, Never>?, GatewayError??) in
+            guard !queue.stopped else { return (nil, .some(nil)) }
+            if journaled {
+                do throws(GatewayError) {
+                    try queue.journal.append(row.json)
+                } catch {
+                    return (nil, .some(error))
+                }
             }
-            return
+            queue.pending.append((row, queue.journal.segment, waiter))
+            defer { queue.wakeUp = nil }
+            return (queue.wakeUp, nil)
         }
-        wakeUp?.resume()
+        switch refusal {
+        case .none:
+            wakeUp?.resume()
+            return .success(())
+        case .some(.none):
+            // The writer has stopped (shutdown): this last record is written here, alone.
+            let outcome: Result<Void, GatewayError>
+            do {
+                try writeNow([(row, 0, nil)])
+                outcome = .success(())
+            } catch {
+                logger.error("audit record not written", metadata: ["id": "\(row.id)", "error": "\(error)"])
+                outcome = .failure(GatewayError(.unavailable, "the audit trail cannot be written"))
+            }
+            waiter?.resume(returning: outcome)
+            return outcome
+        case .some(.some(let error)):
+            logger.error("audit record not journaled", metadata: ["id": "\(row.id)", "error": "\(error.message)"])
+            let outcome = Result<Void, GatewayError>.failure(GatewayError(.unavailable, "the audit trail cannot be written"))
+            waiter?.resume(returning: outcome)
+            return outcome
+        }
     }
 
     /// Writes queued records in batches until graceful shutdown, then writes what is left.
@@ -134,6 +175,15 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
             }
         } onCancel: {
             self.stop()
+        }
+        // Drained: every journaled record has committed (a failed batch keeps its segments).
+        let segments = queue.withLock { $0.failed ? [] : $0.journal.retireAll() }
+        Self.delete(segments, logger: logger)
+    }
+
+    private static func delete(_ paths: [String], logger: Logger) {
+        for path in paths where unlink(path) != 0 && errno != ENOENT {
+            logger.warning("audit journal segment not deleted", metadata: ["path": "\(path)", "error": "\(AuditJournal.describeErrno())"])
         }
     }
 
@@ -194,6 +244,12 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
             outcome = .failure(GatewayError(.unavailable, "the audit trail cannot be written"))
         }
         for entry in batch { entry.waiter?.resume(returning: outcome) }
+        guard let last = batch.last else { return }
+        let retired = queue.withLock { queue -> [String] in
+            if case .failure = outcome { queue.failed = true }
+            return queue.failed ? [] : queue.journal.retire(below: last.segment)
+        }
+        Self.delete(retired, logger: logger)
     }
 
     /// Inserts records in one transaction on the calling thread.
@@ -208,17 +264,21 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
     /// straight to SQLite's statement (the record's JSON without a copy): GRDB's argument arrays
     /// cost more than the insert's own B-tree work at thousands of records a second.
     private func insert(_ batch: Batch, db: Database) throws {
-        var previous = head.withLock { $0 }
+        let last = try Self.insert(batch.lazy.map(\.row), after: head.withLock { $0 }, chain: chain, db: db)
+        db.afterNextTransaction { _ in self.head.withLock { $0 = last } }
+    }
+
+    /// Inserts `rows` chained from `previous`; returns the last one's hash.
+    private static func insert(_ rows: some Sequence<AuditRow>, after previous: String, chain: AuditChain, db: Database) throws -> String {
+        var previous = previous
         let statement = try db.cachedStatement(sql: Self.insertSQL)
         let handle = statement.sqliteStatement
-        for (record, _) in batch {
-            let time = AuditRecord.formatTime(record.time)
-            let json = record.jsonBytes(formattedTime: time)
-            let hash = json.withUnsafeBytes { chain.hash(previous: previous, record: $0) }
-            let code = json.withUnsafeBytes { json in
+        for row in rows {
+            let hash = row.json.withUnsafeBytes { chain.hash(previous: previous, record: $0) }
+            let code = row.json.withUnsafeBytes { json in
                 sqlite3_reset(handle)
                 defer { sqlite3_clear_bindings(handle) }
-                let texts = [record.id, time, record.consumer, record.kind.auditName, record.target, record.status]
+                let texts = [row.id, row.time, row.consumer, row.kind, row.target, row.status]
                 var bound = SQLITE_OK
                 for (index, text) in texts.enumerated() where bound == SQLITE_OK { bound = Self.bind(text, at: Int32(index + 1), in: handle) }
                 // Never empty (at least `{}`); bound in place, valid until the step below.
@@ -233,8 +293,31 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
             }
             previous = hash
         }
-        let last = previous
-        db.afterNextTransaction { _ in self.head.withLock { $0 = last } }
+        return previous
+    }
+
+    /// Commits the records of a journal segment a crash left that the store does not hold yet
+    /// (by id), in the segment's order, chained from `previous`; returns the new last hash. A line
+    /// that is not a whole record (a write cut short) is skipped and logged.
+    private static func recover(_ path: String, after previous: String, chain: AuditChain, database: DatabasePool, logger: Logger) throws -> String {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        var rows: [AuditRow] = []
+        var skipped = 0
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            guard let row = AuditRow(line: line) else {
+                skipped += 1
+                continue
+            }
+            rows.append(row)
+        }
+        if skipped > 0 { logger.warning("audit journal lines that are not whole records were skipped", metadata: ["path": "\(path)", "lines": "\(skipped)"]) }
+        return try database.write { db in
+            let missing = try rows.filter { row in
+                try !(Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM audit WHERE id = ?)", arguments: [row.id]) ?? false)
+            }
+            if !missing.isEmpty { logger.notice("audit records from before a crash committed", metadata: ["path": "\(path)", "records": "\(missing.count)"]) }
+            return try insert(missing, after: previous, chain: chain, db: db)
+        }
     }
 
     /// Binds text (copied by SQLite) to a parameter; SQLite's result code.

@@ -43,11 +43,18 @@ struct AuditCommand: AsyncParsableCommand {
                 key = key ?? configuration.policies.audit?.chainKey
             }
             guard let path else { throw CommandFailure.exit("name the store: --store sqlite:PATH or --config FILE") }
+            let reader: AuditReader
             do {
-                return try AuditReader(path: path, chainKey: key)
+                reader = try AuditReader(path: path, chainKey: key)
             } catch {
                 throw CommandFailure.exit(error.message)
             }
+            if reader.recordsLeftInJournal > 0 {
+                FileHandle.standardError.write(
+                    Data("note: \(reader.recordsLeftInJournal) records of a gateway that stopped without closing the store wait in its journal (\(path)-pending-*.jsonl); the next gateway to open the store commits them\n".utf8)
+                )
+            }
+            return reader
         }
     }
 

@@ -8,7 +8,7 @@ import Testing
 final class KeptRecords: AuditSink {
     let records = Mutex<[AuditRecord]>([])
     func write(_ record: AuditRecord, untilDurable: Bool) async throws(GatewayError) { records.withLock { $0.append(record) } }
-    func submit(_ record: AuditRecord) { records.withLock { $0.append(record) } }
+    func submit(_ record: AuditRecord, untilDurable: Bool) { records.withLock { $0.append(record) } }
 }
 
 @Suite("Audit policy")

@@ -32,7 +32,13 @@ struct SQLiteAuditStoreTests {
         }
     }
 
-    @Test("concurrent writes each return once durable; every record is there, chained, and a reopened store continues the chain")
+    /// The journal segments beside the store.
+    static func segments(_ path: String) throws -> [String] {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jsonl") }.sorted()
+    }
+
+    @Test("concurrent writes each return once journaled; every record is committed, chained, the journal deleted, and a reopened store continues the chain")
     func groupCommit() async throws {
         let path = Self.temporaryPath()
         try await Self.withStore(path) { store in
@@ -40,10 +46,9 @@ struct SQLiteAuditStoreTests {
                 for number in 0..<300 { group.addTask { try await store.write(Self.record(number), untilDurable: true) } }
                 try await group.waitForAll()
             }
-            // Durable on return: another connection sees all of them before the writer stops.
-            let reader = try AuditReader(path: path)
-            #expect(try reader.entries(.init()).count == 300)
         }
+        #expect(try AuditReader(path: path).entries(.init()).count == 300)
+        #expect(try Self.segments(path).isEmpty)
         try await Self.withStore(path) { store in try await store.write(Self.record(300), untilDurable: true) }
         let reader = try AuditReader(path: path)
         let verified = try reader.verify()
@@ -51,6 +56,45 @@ struct SQLiteAuditStoreTests {
         var filter = AuditReader.Filter()
         filter.text = ":42}"
         #expect(try reader.entries(filter).map { $0.record["request"]?.stringValue } == ["{\"n\":42}"])
+    }
+
+    @Test("records journaled by a store that never committed them (a crash) are committed once, in order, when the store opens again")
+    func recoveryAfterCrash() async throws {
+        let path = Self.temporaryPath()
+        var ids: [String] = []
+        do {
+            // No writer runs: the records reach the journal only, as when the gateway dies before its next batch.
+            let crashed = try SQLiteAuditStore(path: path, logger: Logger(label: "test"))
+            for number in 0..<40 {
+                let record = Self.record(number)
+                ids.append(record.id)
+                try await crashed.write(record, untilDurable: true)
+            }
+            // A second gateway on the same store is refused while the first holds it.
+            #expect(throws: GatewayError.self) { try SQLiteAuditStore(path: path, logger: Logger(label: "test")) }
+            #expect(try AuditReader(path: path).recordsLeftInJournal == 0)
+        }
+        let segment = try #require(try Self.segments(path).first)
+        let segmentPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(segment).path
+        let journaled = try Data(contentsOf: URL(fileURLWithPath: segmentPath))
+        // The crash cut the last write short.
+        let handle = try #require(FileHandle(forWritingAtPath: segmentPath))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"id\":\"cut".utf8))
+        try handle.close()
+        #expect(try AuditReader(path: path).recordsLeftInJournal == 40)
+        try await Self.withStore(path) { _ in }
+        let reader = try AuditReader(path: path)
+        #expect(try reader.entries(.init()).map { $0.record["id"]?.stringValue } == ids)
+        #expect(try reader.verify().firstBreak == nil)
+        #expect(try Self.segments(path).isEmpty)
+        #expect(reader.recordsLeftInJournal == 0)
+        // A segment whose records had committed before the crash adds nothing.
+        try journaled.write(to: URL(fileURLWithPath: segmentPath))
+        try await Self.withStore(path) { store in try await store.write(Self.record(40), untilDurable: true) }
+        let after = try AuditReader(path: path)
+        #expect(try after.entries(.init()).count == 41)
+        #expect(try after.verify().firstBreak == nil)
     }
 
     @Test("with a chain key the hashes are HMACs: the key verifies them, no key or another key does not")

@@ -193,13 +193,36 @@ def test_kill_9_under_load_loses_no_answered_call(toolgate, demo_api, fake, dura
             asyncio.run(with_session(url, load))
         assert process.returncode == -signal.SIGKILL
         assert len(answered) >= 150
+
+        def missing_from(stored):
+            return [name for name in answered if f"{name}\\\"" not in stored and f"{name}\"" not in stored]
+
+        # Right after the crash: what committed verifies; what had not is in the journal, and
+        # `toolgate audit` says how much waits there.
+        checked = audit(toolgate, folder, "verify")
+        assert checked.returncode == 0, checked.stderr
+        journal = "\n".join(path.read_text() for path in sorted(folder.glob("audit.db-pending-*.jsonl")))
+        waiting = journal.count("\n")
+        assert (f"note: {waiting} records" in checked.stderr) == (waiting > 0), checked.stderr
+        # The next start commits the journal, chained after what was there.
+        with open(folder / "restart.log", "w") as log:
+            restarted = subprocess.Popen([toolgate, "serve", "--config", str(folder / "toolgate.yaml")], stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            deadline = time.monotonic() + 30
+            while "listening on" not in (folder / "restart.log").read_text() and time.monotonic() < deadline and restarted.poll() is None:
+                time.sleep(0.02)
+            assert "listening on" in (folder / "restart.log").read_text(), (folder / "restart.log").read_text()
+        finally:
+            restarted.terminate()
+            restarted.wait(timeout=10)
         with sqlite3.connect(folder / "audit.db") as db:
             stored = "\n".join(row[0] for row in db.execute("SELECT record FROM audit"))
-        missing = [name for name in answered if f"{name}\\\"" not in stored and f"{name}\"" not in stored]
+        missing = missing_from(stored)
         if durability == "answer":
             assert not missing, f"{len(missing)} answered calls have no record: {missing[:5]}"
         else:
             assert len(missing) <= 8192 + 1024
+        assert not list(folder.glob("audit.db-pending-*.jsonl"))
         assert audit(toolgate, folder, "verify").returncode == 0
 
 

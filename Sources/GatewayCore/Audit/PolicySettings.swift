@@ -28,8 +28,9 @@ public struct PolicySettings: Sendable {
 public struct AuditSettings: Sendable {
     /// Keep the arguments, messages and answers (redacted), not only who, what and how it ended.
     public var payloads = false
-    /// The answer waits until its record is committed (`true`, the default), or leaves once the
-    /// record is queued for the next batch (a crash can lose the records queued, at most one batch).
+    /// The answer waits until its record survives a crash (`true`, the default: it is in the
+    /// store's journal), or leaves once the record is queued for the next batch (a crash can lose
+    /// the records queued).
     public var durableBeforeAnswer = true
     /// A secret that makes each record's hash an HMAC, so only its holder can forge a chain.
     public var chainKey: String?

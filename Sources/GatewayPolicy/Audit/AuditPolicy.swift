@@ -5,12 +5,12 @@ import MCPCore
 /// The outermost policy: one `AuditRecord` per call of every kind but lists (tool call, resource
 /// read, prompt get, model call), answered or refused, with every inner policy's verdict.
 ///
-/// The record is written before the answer leaves: `AuditSink.write` returns once it is durable,
-/// so an answered call always has its record (a sink that cannot write fails the call, closed);
-/// with `durability: batch` the answer leaves once the record is queued instead. A
+/// The record is written before the answer leaves: `AuditSink.write` returns once it survives a
+/// crash, so an answered call always has its record (a sink that cannot write fails the call,
+/// closed); with `durability: batch` the answer leaves once the record is queued instead. A
 /// streamed model answer is recorded when its stream ends, with the usage and how it ended; that
-/// record is submitted as the stream closes (the client already has the answer), so the bound for
-/// a streamed call is the sink's batch: its record is durable within one batch of the end.
+/// record is submitted as the stream closes (the client already has the answer), as durable as
+/// the setting asks.
 public struct AuditPolicy: Policy {
     public let name = "audit"
     let sink: any AuditSink
@@ -59,6 +59,7 @@ public struct AuditPolicy: Policy {
                 // the reader is done with it (the ledger may close while read-ahead chunks are
                 // still on their way) and the ledger has closed.
                 let sink = self.sink
+                let durable = durableBeforeAnswer
                 let received = context.receivedAt
                 let started = record
                 let text = payloads ? StreamedText(limit: maxPayloadCharacters) : nil
@@ -76,7 +77,7 @@ public struct AuditPolicy: Policy {
                         finished.status = AnsweredStatus.of(finished.verdicts)
                         if finished.status == "ok", outcome.end != .completed { finished.status = outcome.end.rawValue }
                         if let text { finished.response = payload(text.value) }
-                        sink.submit(finished)
+                        sink.submit(finished, untilDurable: durable)
                     }
                 }
                 guard var answer = output as? ModelResponse else { return output }

@@ -1,0 +1,148 @@
+import Foundation
+import GatewayCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The audit store's write-ahead log: each record a call waits for is appended here, one JSON line
+/// in one `write`, before the call's answer leaves, and is committed to SQLite by the store's
+/// writer afterwards. A `write` that returned is in the kernel's page cache, so it survives the
+/// gateway's crash (`kill -9`) without the answer waiting for a transaction; an operating-system
+/// crash or power loss may take what the kernel had not written back yet, the bound SQLite's WAL
+/// with `synchronous=NORMAL` has too. Lines land in numbered segments beside the database
+/// (`audit.db-pending-1.jsonl`, ...); a segment is deleted once every record in it has committed,
+/// and the segments a crash left are committed when the store next opens.
+///
+/// The process that opens the journal holds an exclusive lock (`audit.db-pending.lock`) until it
+/// exits, so one gateway at a time writes a store: two would each chain to their own last hash.
+/// Not thread-safe: the store uses it under its queue's lock.
+final class AuditJournal {
+    /// A segment past this size is closed and the next one started.
+    static let segmentBytes = 16 << 20
+
+    let databasePath: String
+    private let lockDescriptor: Int32
+    /// The segment lines are appended to, its number and size; -1 until `start`.
+    private var descriptor: Int32 = -1
+    private(set) var segment = 0
+    private var size = 0
+    /// Segments on disk not yet deleted, oldest first.
+    private var onDisk: [Int] = []
+
+    /// Takes the store's lock; fails when another process holds it.
+    init(databasePath: String) throws(GatewayError) {
+        self.databasePath = databasePath
+        let lockPath = databasePath + "-pending.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw GatewayError(.configuration, "the audit store's lock \(lockPath) cannot be opened: \(Self.describeErrno())")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw GatewayError(.configuration, "the audit store \(databasePath) is in use by another gateway (it holds \(lockPath)); one gateway writes a store")
+        }
+        lockDescriptor = descriptor
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+        close(lockDescriptor)
+    }
+
+    /// The segments beside `databasePath`, oldest first (what a crash left, when no gateway runs).
+    static func segments(of databasePath: String) -> [(number: Int, path: String)] {
+        let url = URL(fileURLWithPath: databasePath)
+        let folder = url.deletingLastPathComponent()
+        let prefix = url.lastPathComponent + "-pending-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix(prefix), name.hasSuffix(".jsonl"), let number = Int(name.dropFirst(prefix.count).dropLast(6)) else { return nil }
+            return (number, folder.appendingPathComponent(name).path)
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// How many records wait in segments no gateway is writing (a crash left them; the next
+    /// gateway to open the store commits them); 0 while a gateway holds the store.
+    static func recordsLeftBehind(by databasePath: String) -> Int {
+        let segments = segments(of: databasePath)
+        guard !segments.isEmpty else { return 0 }
+        let descriptor = open(databasePath + "-pending.lock", O_RDONLY | O_CLOEXEC)
+        if descriptor >= 0 {
+            defer { close(descriptor) }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return 0 }
+        }
+        return segments.reduce(0) { count, segment in
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: segment.path))) ?? Data()
+            return count + bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        }
+    }
+
+    func path(of segment: Int) -> String {
+        "\(databasePath)-pending-\(segment).jsonl"
+    }
+
+    /// Opens a fresh segment after `number` (the last one recovered, or 0).
+    func start(after number: Int) throws(GatewayError) {
+        try openSegment(number + 1)
+    }
+
+    private func openSegment(_ number: Int) throws(GatewayError) {
+        let path = path(of: number)
+        let opened = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
+        guard opened >= 0 else { throw GatewayError(.unavailable, "the audit journal \(path) cannot be opened: \(Self.describeErrno())") }
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = opened
+        segment = number
+        size = 0
+        onDisk.append(number)
+    }
+
+    /// Appends one record's JSON and a line feed in one `write`; on failure the segment is cut
+    /// back to where it was, so the next line starts clean.
+    func append(_ json: [UInt8]) throws(GatewayError) {
+        if size >= Self.segmentBytes { try openSegment(segment + 1) }
+        let written = json.withUnsafeBytes { json -> Int in
+            var newline = UInt8(ascii: "\n")
+            return withUnsafeMutableBytes(of: &newline) { newline -> Int in
+                var parts = [
+                    iovec(iov_base: UnsafeMutableRawPointer(mutating: json.baseAddress), iov_len: json.count),
+                    iovec(iov_base: newline.baseAddress, iov_len: 1),
+                ]
+                return parts.withUnsafeMutableBufferPointer { writev(descriptor, $0.baseAddress, 2) }
+            }
+        }
+        guard written == json.count + 1 else {
+            let reason = written < 0 ? Self.describeErrno() : "\(written) of \(json.count + 1) bytes written"
+            _ = ftruncate(descriptor, off_t(size))
+            throw GatewayError(.unavailable, "the audit journal \(path(of: segment)) cannot be written: \(reason)")
+        }
+        size += written
+    }
+
+    /// Forgets the segments numbered below `segment` (every record in them has committed) and
+    /// returns their paths, to delete outside the caller's lock.
+    func retire(below segment: Int) -> [String] {
+        let retired = onDisk.prefix { $0 < segment }
+        guard !retired.isEmpty else { return [] }
+        onDisk.removeFirst(retired.count)
+        return retired.map(path(of:))
+    }
+
+    /// Closes the segment being written and returns every segment's path (all committed: the
+    /// writer has stopped and drained its queue).
+    func retireAll() -> [String] {
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+        defer { onDisk = [] }
+        return onDisk.map(path(of:))
+    }
+
+    static func describeErrno() -> String {
+        String(cString: strerror(errno))
+    }
+}
