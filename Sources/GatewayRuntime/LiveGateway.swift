@@ -1,6 +1,7 @@
 import GatewayConfig
 import GatewayCore
 import GatewayPolicy
+import GatewayServer
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -29,7 +30,7 @@ final class LiveGateway: Sendable {
         state = Mutex((gateway, Self.checks(of: gateway)))
         chain = LiveChain(gateway.policies)
         reloadConfiguration = reload
-        responder = SwappableResponder(GatewayRouter().buildResponder())
+        responder = SwappableResponder(GatewayRouter().buildResponder(), streamingPaths: gateway.models == nil ? [] : ModelRoutes.streamingPaths)
     }
 
     /// The configuration serving new requests.

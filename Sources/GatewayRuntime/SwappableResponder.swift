@@ -8,9 +8,12 @@ final class SwappableResponder: HTTPResponder, Sendable {
     typealias Context = BasicRequestContext
 
     private let current: Mutex<RouterResponder<BasicRequestContext>>
+    /// Paths answered in a child task: see `respond`.
+    private let streamingPaths: Set<String>
 
-    init(_ responder: RouterResponder<BasicRequestContext>) {
+    init(_ responder: RouterResponder<BasicRequestContext>, streamingPaths: Set<String> = []) {
         current = Mutex(responder)
+        self.streamingPaths = streamingPaths
     }
 
     func replace(with responder: RouterResponder<BasicRequestContext>) {
@@ -19,6 +22,12 @@ final class SwappableResponder: HTTPResponder, Sendable {
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         let responder = current.withLock { $0 }
-        return try await responder.respond(to: request, context: context)
+        guard streamingPaths.contains(request.uri.path) else { return try await responder.respond(to: request, context: context) }
+        // A streamed answer is written by the connection's task, which lives as long as the
+        // stream, and a Swift task keeps the stack slabs of its deepest await until it ends. The
+        // routing, the policy chain and the attempts up to the first event run deepest, so they
+        // run in a child task whose slabs go when the answer's head is ready.
+        async let answer = responder.respond(to: request, context: context)
+        return try await answer
     }
 }

@@ -56,6 +56,10 @@ public struct ModelRoutes: Sendable {
 
     /// Runs `route` as the caller the credentials name (`RequestIdentity`), or answers the refusal
     /// in the route's wire format before reading the body.
+    /// The paths whose answers may be streams that stay open as long as a model writes: a host
+    /// answers them in a task of their own (see `SwappableResponder`).
+    public static let streamingPaths: Set<String> = ["/v1/chat/completions", "/v1/messages"]
+
     func authenticated(_ request: Request, refuse: (GatewayError) -> Response, route: () async -> Response) async -> Response {
         guard let authenticate else { return await route() }
         do throws(GatewayError) {
@@ -95,25 +99,7 @@ public struct ModelRoutes: Sendable {
         if operation == .embeddings {
             return try await Self.run(EmbeddingsCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
         }
-        guard modelRequest.stream else {
-            return try await Self.run(ChatCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
-        }
-        // A stream's request task lives as long as the stream, and a Swift task keeps the stack
-        // slabs of its deepest await until it ends. The chain and the attempts up to the first
-        // event run deepest, so they run in a child task whose slabs go when the stream starts.
-        async let answer = Self.result(ChatCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
-        return try await answer.get()
-    }
-
-    /// `run` as a value, for the child task of a streamed call.
-    static func result<Operation>(
-        _ call: ModelCall<Operation>, context: CallContext, policies: PolicyChain, provider: any ModelProvider
-    ) async -> Result<ModelResponse, GatewayError> {
-        do throws(GatewayError) {
-            return .success(try await run(call, context: context, policies: policies, provider: provider))
-        } catch {
-            return .failure(error)
-        }
+        return try await Self.run(ChatCall(request: modelRequest, group: group), context: context, policies: policies, provider: provider)
     }
 
     /// One model call through the chain, then the provider.
