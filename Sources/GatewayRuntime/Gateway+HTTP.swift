@@ -18,8 +18,16 @@ extension Gateway {
     /// The route table: every server's streamable HTTP endpoint and legacy SSE endpoints,
     /// `/healthz`, `/readyz`, and the mounted route groups (`/v1/...`).
     public func routes() -> (router: GatewayRouter, services: [any Service]) {
-        let (router, services) = routes(endpoints: EndpointTable(), chain: policies, reloadable: false) { path in self.httpAuthentication(path: path) }
+        let (router, services) = routes(endpoints: EndpointTable(), chain: policies, reloadable: false) { path in
+            Self.fixed(self.httpAuthentication(path: path))
+        }
         return (router, services.map(\.service))
+    }
+
+    /// A check that does not change, as the per-request source a transport asks; nil for none.
+    static func fixed(_ check: StreamableHTTPTransport.CredentialCheck?) -> (@Sendable () -> StreamableHTTPTransport.CredentialCheck?)? {
+        guard let check else { return nil }
+        return { check }
     }
 
     /// A service of the route table, keyed so a reload starts only what is new (`endpoint:`),
@@ -30,12 +38,12 @@ extension Gateway {
     }
 
     /// The route table over `endpoints`: a path that already has a transport keeps it (and its
-    /// sessions); a new path gets one, whose sessions run `chain` and are authenticated by what
-    /// `authentication` gives for the path. `reloadable`: every server says its lists can change
-    /// (a reload may change any of them).
+    /// sessions); a new path gets one, whose sessions run `chain` and whose requests are checked by
+    /// what `authentication` gives for the path (asked per request). `reloadable`: every server
+    /// says its lists can change (a reload may change any of them).
     func routes(
         endpoints: EndpointTable, chain: PolicyChain, reloadable: Bool,
-        authentication: (String) -> (@Sendable ([(name: String, value: String)]) async throws(GatewayError) -> Identity)?
+        authentication: (String) -> (@Sendable () -> StreamableHTTPTransport.CredentialCheck?)?
     ) -> (router: GatewayRouter, services: [KeyedService]) {
         let router = GatewayRouter()
         if let accessLog { router.add(middleware: AccessLogMiddleware(log: accessLog)) }
@@ -45,7 +53,7 @@ extension Gateway {
         for server in servers {
             let slot = endpoints.slot(for: server) { slot in
                 var transportConfiguration = transportConfiguration
-                transportConfiguration.authenticate = authentication(server.endpoint.path)
+                transportConfiguration.authentication = authentication(server.endpoint.path)
                 var session = server.session
                 if reloadable { session.listsChange = true }
                 return StreamableHTTPTransport(

@@ -50,18 +50,15 @@ final class LiveGateway: Sendable {
     var reloader: some Service { ReloadOnSignal(live: self) }
 
     /// The route table of `gateway` over the kept endpoints: sessions run the live chain, and
-    /// (when reloads can change who may call) ask the current configuration who the caller is.
+    /// (when reloads can change who may call) each request takes the current configuration's check.
     private func routes(of gateway: Gateway) -> (GatewayRouter, [Gateway.KeyedService]) {
         gateway.routes(endpoints: endpoints, chain: reloadConfiguration == nil ? gateway.policies : chain.policy, reloadable: reloadConfiguration != nil) { path in
-            guard self.reloadConfiguration != nil else { return gateway.httpAuthentication(path: path) }
-            return { headers throws(GatewayError) in
-                guard let check = self.check(for: path) else { return .anonymous }
-                return try await check(headers)
-            }
+            guard self.reloadConfiguration != nil else { return Gateway.fixed(gateway.httpAuthentication(path: path)) }
+            return { self.check(for: path) }
         }
     }
 
-    typealias Check = @Sendable ([(name: String, value: String)]) async throws(GatewayError) -> Identity
+    typealias Check = StreamableHTTPTransport.CredentialCheck
 
     /// The current check of `path`; a path the last build did not list asks the configuration.
     private func check(for path: String) -> Check? {

@@ -12,6 +12,9 @@ import NIOCore
 /// `Origin` and `Host` validation against DNS rebinding, CORS, DELETE to end a session.
 public struct StreamableHTTPTransport: Sendable {
     /// Limits and security settings.
+    /// Who a request's headers say the caller is.
+    public typealias CredentialCheck = @Sendable (_ headers: [(name: String, value: String)]) async throws(GatewayError) -> Identity
+
     public struct Configuration: Sendable {
         /// How requests are answered (`ReplyMode`).
         public typealias Replies = ReplyMode
@@ -24,10 +27,12 @@ public struct StreamableHTTPTransport: Sendable {
         public var maxBodyBytes: Int
         public var maxSessions: Int
         public var sessionIdleTimeout: Duration
-        /// Checks every request's credentials before anything else (nil: no authentication at the
-        /// HTTP level); a refusal is answered as it is (401 with `WWW-Authenticate`), an identity
-        /// goes with the request to its calls (`RequestIdentity`), so they are not checked twice.
-        public var authenticate: (@Sendable (_ headers: [(name: String, value: String)]) async throws(GatewayError) -> Identity)?
+        /// The check of a request's credentials, asked for as each request arrives (a reload may
+        /// change it); nil, or a nil check: no authentication at the HTTP level. The check runs
+        /// before anything else; a refusal is answered as it is (401 with `WWW-Authenticate`), an
+        /// identity goes with the request to its calls (`RequestIdentity`), so they are not
+        /// checked twice.
+        public var authentication: (@Sendable () -> CredentialCheck?)?
 
         public init(
             allowedOrigins: Set<String> = [], allowedHosts: Set<String> = [], maxBodyBytes: Int = 4 << 20, maxSessions: Int = 10_000,
@@ -105,7 +110,7 @@ public struct StreamableHTTPTransport: Sendable {
         }
         var response: Response
         do {
-            if request.method != .options, let authenticate = configuration.authenticate {
+            if request.method != .options, let authenticate = configuration.authentication?() {
                 let identity = try await authenticate(request.headers.map { ($0.name.rawName, $0.value) } + [("host", request.head.authority ?? "")])
                 response = try await RequestIdentity.$current.withValue(identity) { try await body(request) }
             } else {
