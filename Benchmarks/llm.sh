@@ -6,7 +6,7 @@
 # Installs wrk and nginx (Debian) when missing; LiteLLM into .venv-bench-llm.
 # Usage: Benchmarks/llm.sh [RUNS] [SECONDS] [CONNECTIONS]
 # TOOLGATE_BENCH_SKIP=litellm,references,streams,audit leaves those out (a quicker run); audit is Toolgate
-# again with the audit trail on (payloads kept), committed before the answer and queued.
+# again with the audit trail on (payloads kept), journaled before the answer and queued.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}; seconds=${2:-10}; connections=${3:-32}

@@ -273,7 +273,7 @@ models:
             targets.append(("Toolgate chat → anthropic", f"http://127.0.0.1:{gateway_port}/v1/chat/completions", "claude", [gateway.pid], None, portuguese))
             if args.audit:
                 # The same gateway with every call recorded (redacted messages and answers kept),
-                # committed before the answer, or queued for the writer's next batch.
+                # journaled before the answer, or queued for the writer's next batch.
                 for durability in ("answer", "batch"):
                     audited_port = toolcall.free_port()
                     audited_config = workdir / f"audit-{durability}.yaml"

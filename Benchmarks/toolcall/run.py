@@ -225,7 +225,7 @@ servers:
 """)
         return [binary, "serve", "--config", str(config), "--log-level", "error"], None
     if "+audit" in label:
-        # Every call recorded with its (redacted) payloads: committed before its answer (the
+        # Every call recorded with its (redacted) payloads: journaled before its answer (the
         # default), or queued for the writer's next batch.
         durability = "batch" if label.endswith("-batch") else "answer"
         config = workdir / f"audit-{mode}-{durability}.yaml"
@@ -381,7 +381,7 @@ def main():
     comparisons = (
         ("toolgate+config", "toolgate", "from a configuration file (reloadable) against flags"),
         ("toolgate+auth+limit", "toolgate+config", "with authentication and a request limit on, against them off"),
-        ("toolgate+audit", "toolgate+config", "with the audit trail on (committed before the answer), against it off"),
+        ("toolgate+audit", "toolgate+config", "with the audit trail on (journaled before the answer), against it off"),
         ("toolgate+audit-batch", "toolgate+config", "with the audit trail on (queued for the next batch), against it off"),
         ("toolgate", "baseline", "against the baseline build"),
     )
