@@ -51,14 +51,15 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
     /// The most records one transaction takes.
     static let batchLimit = 1024
     /// The least time from one transaction's start to the next's (group commit): under load each
-    /// transaction carries what arrived meanwhile, so the WAL grows by a few pages per interval
-    /// rather than per record (and checkpoints, each with an fsync, come that much less often).
-    /// A call arriving after a quiet spell is committed at once.
+    /// transaction carries what arrived meanwhile, so the last pages of the table and its indexes
+    /// go to the WAL once per interval rather than per record (and checkpoints, each with an
+    /// fsync, come that much less often). No answer waits for it (records a call waits for are
+    /// journaled); a record arriving after a quiet spell is committed at once.
     let commitInterval: Duration
 
     /// Opens (creating when needed) the store at `path`.
     public init(
-        path: String, chainKey: String? = nil, retention: Retention = Retention(), commitInterval: Duration = .milliseconds(2), logger: Logger
+        path: String, chainKey: String? = nil, retention: Retention = Retention(), commitInterval: Duration = .milliseconds(25), logger: Logger
     ) throws(GatewayError) {
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()

@@ -65,6 +65,14 @@ def export(toolgate, folder):
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
+def stop_and_export(toolgate, process, folder):
+    """Every record, once the gateway has stopped: an answered call's record is journaled before
+    its answer and committed with the writer's next batch, at the latest on shutdown."""
+    process.terminate()
+    assert process.wait(timeout=10) == 0
+    return export(toolgate, folder)
+
+
 async def with_session(url, body):
     async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {ALICE}"}, timeout=30) as http:
         async with streamable_http_client(url + "/mcp/clinic", http_client=http) as (read, write):
@@ -96,7 +104,7 @@ def test_every_answered_call_is_recorded_redacted_and_chained(toolgate, demo_api
         assert message.stop_reason == "refusal"
         assert len(fake.requests()) == 1, "guarded calls never reach the provider"
 
-        records = export(toolgate, folder)
+        records = stop_and_export(toolgate, process, folder)
         tool_calls = [r for r in records if r["kind"] == "tool_call"]
         model_calls = [r for r in records if r["kind"] == "model_call"]
         assert len(tool_calls) == 26 and len(model_calls) == 4, [(r["kind"], r["target"]) for r in records]
@@ -243,11 +251,6 @@ def test_upstreams_get_placeholders_the_client_gets_values_and_every_request_is_
         sent = json.loads(fake.requests()[-1]["body"])["messages"][0]["content"]
         assert sent == "Write to [EMAIL_1] and [EMAIL_1], key [API_KEY_1]"
 
-        records = export(toolgate, folder)
-        stream_record = [r for r in records if r["kind"] == "model_call"][-1]
-        assert stream_record["response"] == streamed_text and stream_record["usage"]["total_tokens"] > 0
-        assert any(v["policy"] == "redact_upstream" and v["outcome"] == "modified" for v in stream_record["verdicts"])
-
         httpx2.get(url + "/healthz?api_key=sk-in-the-query-0000000000")
         # Lines are written off the event loops, in order: wait (bounded) for the last one.
         deadline = time.monotonic() + 10
@@ -258,3 +261,8 @@ def test_upstreams_get_placeholders_the_client_gets_values_and_every_request_is_
         assert ("POST", "/v1/chat/completions", 200) in [(e["method"], e["path"], e["status"]) for e in log]
         assert log[-1]["path"] == "/healthz" and "sk-in-the-query" not in (folder / "access.log").read_text()
         assert ALICE not in (folder / "access.log").read_text() and EMAIL not in (folder / "access.log").read_text()
+
+        records = stop_and_export(toolgate, process, folder)
+        stream_record = [r for r in records if r["kind"] == "model_call"][-1]
+        assert stream_record["response"] == streamed_text and stream_record["usage"]["total_tokens"] > 0
+        assert any(v["policy"] == "redact_upstream" and v["outcome"] == "modified" for v in stream_record["verdicts"])

@@ -15,7 +15,7 @@ from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
 from llm_support import gateway
-from test_audit import config as audited_config, export
+from test_audit import config as audited_config, stop_and_export
 
 
 class Moderator(http.server.BaseHTTPRequestHandler):
@@ -98,7 +98,7 @@ def test_openai_moderation_allows_flags_and_fails_closed(toolgate, demo_api, fak
             served = client.chat.completions.create(model="chat", messages=[{"role": "user", "content": "hello"}])
             assert served.choices[0].finish_reason == "stop"
             assert len(fake.requests()) == 1, "only the allowed model call reached the provider"
-            records = export(toolgate, gw.folder)
+            records = stop_and_export(toolgate, gw.process, gw.folder)
         first = Moderator.seen[0]
         assert first["path"] == "/v1/moderations" and first["authorization"] == "Bearer sk-moderation"
         assert first["body"] == {"input": ['{"name":"Rex","species":"dog"}'], "model": "omni-moderation-latest"}
@@ -116,7 +116,7 @@ def test_webhook_moderation_fails_open_and_checks_answers(toolgate, demo_api, fa
             slow, flagged = asyncio.run(call_tools(gw.url, "slow Rex", "attack"))
             assert not slow.is_error, "fail open: the moderator's timeout lets the call pass"
             assert flagged.is_error and "violent content" in flagged.content[0].text
-            records = export(toolgate, gw.folder)
+            records = stop_and_export(toolgate, gw.process, gw.folder)
         stages = [(seen["body"]["stage"], seen["body"]["kind"], seen["body"]["target"]) for seen in Moderator.seen]
         assert ("request", "tool_call", "clinic/createPet") in stages and ("response", "tool_call", "clinic/createPet") in stages
         observed = [v for r in records for v in r.get("verdicts", []) if v["policy"] == "moderation" and v["outcome"] == "observed"]
@@ -136,6 +136,6 @@ def test_a_streamed_answer_is_judged_in_windows_and_cut_where_flagged(toolgate, 
             assert "withheld by content moderation" in text and reasons == ["content_filter"]
             windows = [seen["body"]["input"][0] for seen in Moderator.seen if seen["body"].get("stage") == "response"]
             assert windows == ["Hello!", " How can I assist"]
-            records = export(toolgate, gw.folder)
+            records = stop_and_export(toolgate, gw.process, gw.folder)
         assert records[-1]["status"] == "content_filtered" and "assist" not in records[-1].get("response", "")
         assert any(v["policy"] == "moderation" and v["detail"] == "response: violent content" for v in records[-1]["verdicts"])
