@@ -59,11 +59,14 @@ extension AuditRecord {
     /// later, so the store's unique index on them grows at its end (one page per batch) instead
     /// of touching a random page for every record.
     public static func newID(at time: Date = Date()) -> String {
-        var random = SystemRandomNumberGenerator()
+        // Both words from one `arc4random_buf` (one `getrandom` system call with glibc 2.36);
+        // `SystemRandomNumberGenerator` makes one per word.
+        var random: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &random) { arc4random_buf($0.baseAddress!, $0.count) }
         let milliseconds = UInt64(max(0, time.timeIntervalSince1970 * 1000))
         // 48 bits of time, the version, 12 random bits; the variant, 62 random bits.
-        let high = milliseconds << 16 | 0x7000 | random.next() & 0x0FFF
-        let low = 0x8000_0000_0000_0000 | random.next() & 0x3FFF_FFFF_FFFF_FFFF
+        let high = milliseconds << 16 | 0x7000 | random.0 & 0x0FFF
+        let low = 0x8000_0000_0000_0000 | random.1 & 0x3FFF_FFFF_FFFF_FFFF
         let bytes = withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { Array($0) }
         let text = Hex.encode(bytes).utf8
         var id = [UInt8]()
