@@ -41,9 +41,7 @@ public struct AuditReader: Sendable {
 
     let database: DatabaseQueue
     let chain: AuditChain
-    /// Records a gateway journaled but had not committed when it stopped without closing the
-    /// store (a crash): they are in the store once a gateway opens it again.
-    public let recordsLeftInJournal: Int
+    let path: String
 
     /// Opens the store at `path` for reading (it must exist).
     public init(path: String, chainKey: String? = nil) throws(GatewayError) {
@@ -56,7 +54,14 @@ public struct AuditReader: Sendable {
             throw GatewayError(.configuration, "the audit store \(path) cannot be opened: \(error)", underlying: error)
         }
         chain = AuditChain(key: chainKey)
-        recordsLeftInJournal = AuditJournal.recordsLeftBehind(by: path)
+        self.path = path
+    }
+
+    /// Records a gateway journaled but had not committed when it stopped without closing the
+    /// store (a crash): they are in the store once a gateway opens it again. 0 while a gateway
+    /// holds the store.
+    public func recordsLeftInJournal() -> Int {
+        AuditJournal.recordsLeftBehind(by: path)
     }
 
     public func entries(_ filter: Filter) throws -> [Entry] {

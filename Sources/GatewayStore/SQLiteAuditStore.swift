@@ -114,28 +114,38 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
         enqueue(AuditRow(record), journaled: untilDurable, waiter: nil)
     }
 
+    /// What became of a row handed to `enqueue`.
+    private enum Taken {
+        /// Queued; the writer, when it was waiting, is to be woken.
+        case queued(wakeUp: CheckedContinuation<Void, Never>?)
+        /// The writer has stopped.
+        case stopped
+        /// The journal could not take it.
+        case unjournaled(GatewayError)
+    }
+
     /// Queues `row`, appended to the journal first when `journaled`; a waiter is answered when the
     /// row's batch commits, or at once when the row cannot be taken (the result says why).
     @discardableResult
     private func enqueue(_ row: AuditRow, journaled: Bool, waiter: Waiter?) -> Result<Void, GatewayError> {
-        let (wakeUp, refusal) = queue.withLock { queue -> (CheckedContinuation<Void, Never>?, GatewayError??) in
-            guard !queue.stopped else { return (nil, .some(nil)) }
+        let taken = queue.withLock { queue -> Taken in
+            guard !queue.stopped else { return .stopped }
             if journaled {
                 do throws(GatewayError) {
                     try queue.journal.append(row.json)
                 } catch {
-                    return (nil, .some(error))
+                    return .unjournaled(error)
                 }
             }
             queue.pending.append((row, queue.journal.segment, waiter))
             defer { queue.wakeUp = nil }
-            return (queue.wakeUp, nil)
+            return .queued(wakeUp: queue.wakeUp)
         }
-        switch refusal {
-        case .none:
+        switch taken {
+        case .queued(let wakeUp):
             wakeUp?.resume()
             return .success(())
-        case .some(.none):
+        case .stopped:
             // The writer has stopped (shutdown): this last record is written here, alone.
             let outcome: Result<Void, GatewayError>
             do {
@@ -147,7 +157,7 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
             }
             waiter?.resume(returning: outcome)
             return outcome
-        case .some(.some(let error)):
+        case .unjournaled(let error):
             logger.error("audit record not journaled", metadata: ["id": "\(row.id)", "error": "\(error.message)"])
             let outcome = Result<Void, GatewayError>.failure(GatewayError(.unavailable, "the audit trail cannot be written"))
             waiter?.resume(returning: outcome)

@@ -49,9 +49,10 @@ struct AuditCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure.exit(error.message)
             }
-            if reader.recordsLeftInJournal > 0 {
+            let waiting = reader.recordsLeftInJournal()
+            if waiting > 0 {
                 FileHandle.standardError.write(
-                    Data("note: \(reader.recordsLeftInJournal) records of a gateway that stopped without closing the store wait in its journal (\(path)-pending-*.jsonl); the next gateway to open the store commits them\n".utf8)
+                    Data("note: \(waiting) records of a gateway that stopped without closing the store wait in its journal (\(path)-pending-*.jsonl); the next gateway to open the store commits them\n".utf8)
                 )
             }
             return reader

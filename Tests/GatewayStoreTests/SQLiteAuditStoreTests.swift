@@ -72,7 +72,7 @@ struct SQLiteAuditStoreTests {
             }
             // A second gateway on the same store is refused while the first holds it.
             #expect(throws: GatewayError.self) { try SQLiteAuditStore(path: path, logger: Logger(label: "test")) }
-            #expect(try AuditReader(path: path).recordsLeftInJournal == 0)
+            #expect(try AuditReader(path: path).recordsLeftInJournal() == 0)
         }
         let segment = try #require(try Self.segments(path).first)
         let segmentPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(segment).path
@@ -82,13 +82,13 @@ struct SQLiteAuditStoreTests {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data("{\"id\":\"cut".utf8))
         try handle.close()
-        #expect(try AuditReader(path: path).recordsLeftInJournal == 40)
+        #expect(try AuditReader(path: path).recordsLeftInJournal() == 40)
         try await Self.withStore(path) { _ in }
         let reader = try AuditReader(path: path)
         #expect(try reader.entries(.init()).map { $0.record["id"]?.stringValue } == ids)
         #expect(try reader.verify().firstBreak == nil)
         #expect(try Self.segments(path).isEmpty)
-        #expect(reader.recordsLeftInJournal == 0)
+        #expect(reader.recordsLeftInJournal() == 0)
         // A segment whose records had committed before the crash adds nothing.
         try journaled.write(to: URL(fileURLWithPath: segmentPath))
         try await Self.withStore(path) { store in try await store.write(Self.record(40), untilDurable: true) }
