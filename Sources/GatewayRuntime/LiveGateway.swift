@@ -30,7 +30,7 @@ final class LiveGateway: Sendable {
         state = Mutex((gateway, Self.checks(of: gateway)))
         chain = LiveChain(gateway.policies)
         reloadConfiguration = reload
-        responder = SwappableResponder(GatewayRouter().buildResponder(), streamingPaths: gateway.models == nil ? [] : ModelRoutes.streamingPaths)
+        responder = SwappableResponder(GatewayRouter().buildResponder(), streamingPaths: ModelRoutes.streamingPaths)
     }
 
     /// The configuration serving new requests.
