@@ -7,34 +7,40 @@ import Glibc
 import Darwin
 #endif
 
-/// The audit store's write-ahead log: each record a call waits for is appended here, one JSON line
-/// in one `write`, before the call's answer leaves, and is committed to SQLite by the store's
-/// writer afterwards. A `write` that returned is in the kernel's page cache, so it survives the
-/// gateway's crash (`kill -9`) without the answer waiting for a transaction; an operating-system
-/// crash or power loss may take what the kernel had not written back yet, the bound SQLite's WAL
-/// with `synchronous=NORMAL` has too. Lines land in numbered segments beside the database
-/// (`audit.db-pending-1.jsonl`, ...); a segment is deleted once every record in it has committed,
-/// and the segments a crash left are committed when the store next opens.
+/// The audit store's write-ahead log: each record a call waits for is copied here, one JSON line,
+/// before the call's answer leaves, and is committed to SQLite by the store's writer afterwards.
+/// A segment is a file mapped into memory (`MAP_SHARED`, its blocks allocated up front), so an
+/// append is a copy into the kernel's page cache without a system call: it survives the gateway's
+/// crash (`kill -9`) without the answer waiting for a transaction; an operating-system crash or
+/// power loss may take what the kernel had not written back yet, the bound SQLite's WAL with
+/// `synchronous=NORMAL` has too. Lines land in numbered segments beside the database
+/// (`audit.db-pending-1.jsonl`, ...), each followed by zero bytes up to the segment's size until a
+/// full segment is closed (and cut to its lines); a segment is deleted once every record in it has
+/// committed, and the segments a crash left are committed when the store next opens.
 ///
 /// The process that opens the journal holds an exclusive lock (`audit.db-pending.lock`) until it
 /// exits, so one gateway at a time writes a store: two would each chain to their own last hash.
 /// Not thread-safe: the store uses it under its queue's lock.
 final class AuditJournal {
-    /// A segment past this size is closed and the next one started.
-    static let segmentBytes = 16 << 20
+    /// The room a segment is made with; a line that does not fit starts the next one.
+    let segmentBytes: Int
 
     let databasePath: String
     private let lockDescriptor: Int32
-    /// The segment lines are appended to, its number and size; -1 until `start`.
+    /// The segment lines are appended to: its file (-1 until `start`), number, mapping, capacity
+    /// and the bytes its lines take.
     private var descriptor: Int32 = -1
     private(set) var segment = 0
+    private var mapping: UnsafeMutableRawPointer?
+    private var capacity = 0
     private var size = 0
     /// Segments on disk not yet deleted, oldest first.
     private var onDisk: [Int] = []
 
     /// Takes the store's lock; fails when another process holds it.
-    init(databasePath: String) throws(GatewayError) {
+    init(databasePath: String, segmentBytes: Int = 16 << 20) throws(GatewayError) {
         self.databasePath = databasePath
+        self.segmentBytes = segmentBytes
         let lockPath = databasePath + "-pending.lock"
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
@@ -48,7 +54,7 @@ final class AuditJournal {
     }
 
     deinit {
-        if descriptor >= 0 { close(descriptor) }
+        closeSegment()
         close(lockDescriptor)
     }
 
@@ -89,37 +95,51 @@ final class AuditJournal {
         try openSegment(number + 1)
     }
 
-    private func openSegment(_ number: Int) throws(GatewayError) {
+    /// Creates segment `number` with room for at least `bytes` (its blocks allocated, so a copy
+    /// into the mapping cannot meet a full disk) and maps it; closes the segment before it.
+    private func openSegment(_ number: Int, bytes: Int? = nil) throws(GatewayError) {
+        let bytes = bytes ?? segmentBytes
         let path = path(of: number)
-        let opened = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
+        let opened = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard opened >= 0 else { throw GatewayError(.unavailable, "the audit journal \(path) cannot be opened: \(Self.describeErrno())") }
-        if descriptor >= 0 { close(descriptor) }
+        let allocated = posix_fallocate(opened, 0, off_t(bytes))
+        let mapped = allocated == 0 ? mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, opened, 0) : MAP_FAILED
+        guard let mapped, mapped != MAP_FAILED else {
+            let reason = allocated != 0 ? String(cString: strerror(allocated)) : Self.describeErrno()
+            close(opened)
+            unlink(path)
+            throw GatewayError(.unavailable, "the audit journal \(path) cannot be made (\(bytes) bytes): \(reason)")
+        }
+        closeSegment()
         descriptor = opened
+        mapping = mapped
+        capacity = bytes
         segment = number
         size = 0
         onDisk.append(number)
     }
 
-    /// Appends one record's JSON and a line feed in one `write`; on failure the segment is cut
-    /// back to where it was, so the next line starts clean.
+    /// Unmaps the current segment and cuts its file to the lines it holds.
+    private func closeSegment() {
+        guard descriptor >= 0 else { return }
+        if let mapping { munmap(mapping, capacity) }
+        _ = ftruncate(descriptor, off_t(size))
+        close(descriptor)
+        descriptor = -1
+        mapping = nil
+    }
+
+    /// Appends one record's JSON and a line feed: a copy into the mapped segment (the next
+    /// segment first when this one has no room).
     func append(_ json: [UInt8]) throws(GatewayError) {
-        if size >= Self.segmentBytes { try openSegment(segment + 1) }
-        let written = json.withUnsafeBytes { json -> Int in
-            var newline = UInt8(ascii: "\n")
-            return withUnsafeMutableBytes(of: &newline) { newline -> Int in
-                var parts = [
-                    iovec(iov_base: UnsafeMutableRawPointer(mutating: json.baseAddress), iov_len: json.count),
-                    iovec(iov_base: newline.baseAddress, iov_len: 1),
-                ]
-                return parts.withUnsafeMutableBufferPointer { writev(descriptor, $0.baseAddress, 2) }
-            }
+        let line = json.count + 1
+        if size + line > capacity { try openSegment(segment + 1, bytes: max(segmentBytes, line)) }
+        guard let mapping else { throw GatewayError(.unavailable, "the audit journal is closed") }
+        json.withUnsafeBytes { json in
+            if let start = json.baseAddress { (mapping + size).copyMemory(from: start, byteCount: json.count) }
         }
-        guard written == json.count + 1 else {
-            let reason = written < 0 ? Self.describeErrno() : "\(written) of \(json.count + 1) bytes written"
-            _ = ftruncate(descriptor, off_t(size))
-            throw GatewayError(.unavailable, "the audit journal \(path(of: segment)) cannot be written: \(reason)")
-        }
-        size += written
+        mapping.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: size + json.count, as: UInt8.self)
+        size += line
     }
 
     /// Forgets the segments numbered below `segment` (every record in them has committed) and
@@ -134,10 +154,7 @@ final class AuditJournal {
     /// Closes the segment being written and returns every segment's path (all committed: the
     /// writer has stopped and drained its queue).
     func retireAll() -> [String] {
-        if descriptor >= 0 {
-            close(descriptor)
-            descriptor = -1
-        }
+        closeSegment()
         defer { onDisk = [] }
         return onDisk.map(path(of:))
     }

@@ -9,8 +9,8 @@ import Synchronization
 /// The embedded audit trail: records in a SQLite file (WAL), hash-chained, written in batches by
 /// this service's own task.
 ///
-/// `write(_:untilDurable: true)` appends the record to the store's journal (`AuditJournal`, one
-/// `write` system call) and queues it; once it returns the record survives the gateway's crash
+/// `write(_:untilDurable: true)` appends the record to the store's journal (`AuditJournal`, a copy
+/// into a mapped file) and queues it; once it returns the record survives the gateway's crash
 /// (`kill -9`), and the writer commits it with whatever else arrived meanwhile (group commit) off
 /// the request path. Records a crash left in the journal are committed when the store next opens.
 /// Without `untilDurable` a record is only queued. SQLite runs in WAL mode with
@@ -57,9 +57,11 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
     /// journaled); a record arriving after a quiet spell is committed at once.
     let commitInterval: Duration
 
-    /// Opens (creating when needed) the store at `path`.
+    /// Opens (creating when needed) the store at `path`; its journal's segments are made with
+    /// `journalSegmentBytes` of room (allocated on disk up front).
     public init(
-        path: String, chainKey: String? = nil, retention: Retention = Retention(), commitInterval: Duration = .milliseconds(25), logger: Logger
+        path: String, chainKey: String? = nil, retention: Retention = Retention(), commitInterval: Duration = .milliseconds(25),
+        journalSegmentBytes: Int = 16 << 20, logger: Logger
     ) throws(GatewayError) {
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -74,7 +76,7 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
             throw GatewayError(.configuration, "the audit store \(path) cannot be opened: \(error)", underlying: error)
         }
         chain = AuditChain(key: chainKey)
-        let journal = try AuditJournal(databasePath: path)
+        let journal = try AuditJournal(databasePath: path, segmentBytes: journalSegmentBytes)
         let left = AuditJournal.segments(of: path)
         do {
             var recovered = try database.read { db in try AuditSchema.lastHash(db) }
@@ -309,12 +311,13 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
 
     /// Commits the records of a journal segment a crash left that the store does not hold yet
     /// (by id), in the segment's order, chained from `previous`; returns the new last hash. A line
-    /// that is not a whole record (a write cut short) is skipped and logged.
+    /// that is not a whole record (a copy cut short) is skipped and logged; the zero bytes after
+    /// the last line (the segment's unused room) are not lines.
     private static func recover(_ path: String, after previous: String, chain: AuditChain, database: DatabasePool, logger: Logger) throws -> String {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         var rows: [AuditRow] = []
         var skipped = 0
-        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+        for line in bytes.prefix(while: { $0 != 0 }).split(separator: UInt8(ascii: "\n")) {
             guard let row = AuditRow(line: line) else {
                 skipped += 1
                 continue

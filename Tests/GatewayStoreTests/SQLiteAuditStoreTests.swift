@@ -77,10 +77,13 @@ struct SQLiteAuditStoreTests {
         let segment = try #require(try Self.segments(path).first)
         let segmentPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(segment).path
         let journaled = try Data(contentsOf: URL(fileURLWithPath: segmentPath))
-        // The crash cut the last write short.
+        // Closed, the segment holds its lines alone.
+        #expect(!journaled.contains(0) && journaled.last == UInt8(ascii: "\n"))
+        // A crash leaves the segment at its allocated size, zero bytes after the lines; this one
+        // also cut the last copy short.
         let handle = try #require(FileHandle(forWritingAtPath: segmentPath))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data("{\"id\":\"cut".utf8))
+        try handle.write(contentsOf: Data("{\"id\":\"cut".utf8) + Data(count: 1 << 20))
         try handle.close()
         #expect(try AuditReader(path: path).recordsLeftInJournal() == 40)
         try await Self.withStore(path) { _ in }
@@ -95,6 +98,42 @@ struct SQLiteAuditStoreTests {
         let after = try AuditReader(path: path)
         #expect(try after.entries(.init()).count == 41)
         #expect(try after.verify().firstBreak == nil)
+    }
+
+    @Test("a full journal segment is cut to its lines and the next one started; all of them are committed after a crash, a line larger than a segment included")
+    func journalSegments() async throws {
+        let path = Self.temporaryPath()
+        var ids: [String] = []
+        do {
+            // 4 KB segments: about twenty records each. No writer runs (a crash before any commit).
+            let crashed = try SQLiteAuditStore(path: path, journalSegmentBytes: 4096, logger: Logger(label: "test"))
+            for number in 0..<100 {
+                var record = Self.record(number)
+                if number == 50 { record.response = String(repeating: "x", count: 10_000) }
+                ids.append(record.id)
+                try await crashed.write(record, untilDurable: true)
+            }
+            let segments = try Self.segments(path)
+            #expect(segments.count > 5)
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            // Every closed segment holds whole lines and nothing after them; the one being written
+            // still has its room.
+            for name in segments.dropLast() {
+                let bytes = try Data(contentsOf: folder.appendingPathComponent(name))
+                #expect(!bytes.contains(0) && bytes.last == UInt8(ascii: "\n"), "\(name)")
+            }
+            let open = try Data(contentsOf: folder.appendingPathComponent(try #require(segments.last)))
+            #expect(open.count == 4096 && open.last == 0)
+            withExtendedLifetime(crashed) {}
+        }
+        try await Self.withStore(path) { store in
+            try await store.write(Self.record(100), untilDurable: true)
+        }
+        let reader = try AuditReader(path: path)
+        let stored = try reader.entries(.init()).map { $0.record["id"]?.stringValue }
+        #expect(Array(stored.prefix(100)) == ids && stored.count == 101)
+        #expect(try reader.verify().firstBreak == nil)
+        #expect(try Self.segments(path).isEmpty)
     }
 
     @Test("with a chain key the hashes are HMACs: the key verifies them, no key or another key does not")
