@@ -35,6 +35,8 @@ struct AuditRecordTests {
         let start = Date(timeIntervalSince1970: 1_765_000_000.123)
         let ids = (0..<1000).map { AuditRecord.newID(at: start.addingTimeInterval(Double($0) / 100)) }
         #expect(Set(ids).count == ids.count)
+        let sameInstant = (0..<10_000).map { _ in AuditRecord.newID(at: start) }
+        #expect(Set(sameInstant).count == sameInstant.count, "ids made in one millisecond differ")
         #expect(ids == ids.sorted(), "a later id sorts later (the store's index grows at its end)")
         for id in ids {
             let uuid = try #require(UUID(uuidString: id))

@@ -1,5 +1,6 @@
 import Foundation
 import MCPCore
+import Synchronization
 
 /// What the audit trail keeps of one answered call, of any kind: who, what, when, how it ended,
 /// what each policy decided, and (when so configured, redacted) what was asked and answered.
@@ -55,26 +56,44 @@ public struct AuditRecord: Sendable, Hashable {
 }
 
 extension AuditRecord {
-    /// A UUIDv7 (RFC 9562): the time in milliseconds, then random bits. Ids made later sort
-    /// later, so the store's unique index on them grows at its end (one page per batch) instead
-    /// of touching a random page for every record.
+    /// A UUIDv7 (RFC 9562): the time in milliseconds, then 74 bits that differ for every id this
+    /// process makes. Ids made later sort later, so the store's unique index on them grows at its
+    /// end (one page per batch) instead of touching a random page for every record.
     public static func newID(at time: Date = Date()) -> String {
-        // Both words from one `arc4random_buf` (one `getrandom` system call with glibc 2.36);
-        // `SystemRandomNumberGenerator` makes one per word.
-        var random: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &random) { arc4random_buf($0.baseAddress!, $0.count) }
+        // Random bits drawn once per process, then a counter spread over them (a Weyl sequence:
+        // distinct for the first 2^62 ids): no `getrandom` system call per id, which the audit
+        // trail makes for every call. Ids are not secrets (they correlate logs and records).
+        let count = idCounter.wrappingAdd(1, ordering: .relaxed).oldValue
         let milliseconds = UInt64(max(0, time.timeIntervalSince1970 * 1000))
-        // 48 bits of time, the version, 12 random bits; the variant, 62 random bits.
-        let high = milliseconds << 16 | 0x7000 | random.0 & 0x0FFF
-        let low = 0x8000_0000_0000_0000 | random.1 & 0x3FFF_FFFF_FFFF_FFFF
-        let bytes = withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { Array($0) }
-        let text = Hex.encode(bytes).utf8
-        var id = [UInt8]()
-        id.reserveCapacity(36)
-        for (offset, digit) in text.enumerated() {
-            if offset == 8 || offset == 12 || offset == 16 || offset == 20 { id.append(UInt8(ascii: "-")) }
-            id.append(digit)
+        // 48 bits of time, the version, 12 random bits; the variant, 62 bits.
+        let high = milliseconds << 16 | 0x7000 | idSeed.high & 0x0FFF
+        let low = 0x8000_0000_0000_0000 | (idSeed.low &+ count &* 0x9E37_79B9_7F4A_7C15) & 0x3FFF_FFFF_FFFF_FFFF
+        // Hex digits, dashes after the 8th, 12th, 16th and 20th, written into the string's storage.
+        return String(unsafeUninitializedCapacity: 36) { text in
+            let digits: StaticString = "0123456789abcdef"
+            var position = 0
+            for (word, first) in [(high, 0), (low, 16)] {
+                for nibble in 0..<16 {
+                    let digit = first + nibble
+                    if digit == 8 || digit == 12 || digit == 16 || digit == 20 {
+                        text[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    text[position] = digits.utf8Start[Int(word >> UInt64(60 - 4 * nibble) & 0xF)]
+                    position += 1
+                }
+            }
+            return position
         }
-        return String(decoding: id, as: UTF8.self)
     }
 }
+
+/// The random bits every audit id of this process starts from.
+private let idSeed: (high: UInt64, low: UInt64) = {
+    var random: (UInt64, UInt64) = (0, 0)
+    withUnsafeMutableBytes(of: &random) { arc4random_buf($0.baseAddress!, $0.count) }
+    return random
+}()
+
+/// How many audit ids this process has made.
+private let idCounter = Atomic<UInt64>(0)
