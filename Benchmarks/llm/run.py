@@ -65,6 +65,29 @@ def measure(name, url, model, pids, args, workdir, stream, headers=None, kind=OP
             "url": url, "model": model, "stream": stream, "kind": kind}
 
 
+def measure_in_turn(targets, args, workdir, stream):
+    """`measure` for targets served side by side (Toolgate with and without a policy): one warm-up
+    each, then --runs rounds that visit every target, starting one later each round, so the
+    machine's drift touches all alike; keeps each round's req/s (`rounds`) for per-round ratios."""
+    requests = []
+    for target in targets:
+        kind = target[5] if len(target) > 5 else OPENAI
+        request, headers, expect = body(target[2], stream, kind), (target[4] if len(target) > 4 else None) or {}, kind["stream" if stream else "whole"]
+        requests.append((request, headers, expect, kind))
+        toolcall.wrk(target[1], 2, args.connections, request, headers, workdir, expect=expect)
+    runs = [[] for _ in targets]
+    for round_index in range(args.runs):
+        for offset in range(len(targets)):
+            index = (round_index + offset) % len(targets)
+            request, headers, expect, _ = requests[index]
+            runs[index].append(toolcall.wrk(targets[index][1], args.duration, args.connections, request, headers, workdir, expect=expect))
+    return [{"name": target[0], "rps": statistics.median(r["rps"] for r in target_runs), "p50": statistics.median(r["p50"] for r in target_runs),
+             "p99": statistics.median(r["p99"] for r in target_runs), "bad": int(sum(r["errors"] + r["wrong"] for r in target_runs)),
+             "peak_mb": toolcall.rss_mb(target[3], "VmHWM"), "spread": (min(r["rps"] for r in target_runs), max(r["rps"] for r in target_runs)),
+             "url": target[1], "model": target[2], "stream": stream, "kind": kind, "rounds": [r["rps"] for r in target_runs]}
+            for target, (_, _, _, kind), target_runs in zip(targets, requests, runs)]
+
+
 def half_connections(result):
     """wrk connections that, each pausing HALF_DELAY_MS after every answer, offer half of `result`'s saturated rate."""
     return max(1, round(result["rps"] / 2 * toolcall.HALF_DELAY_MS / 1000))
@@ -296,8 +319,12 @@ policies:
             results = {}
             for stream in (False, True):
                 kind = "stream" if stream else "whole"
-                results[kind] = [measure(target[0], target[1], target[2], target[3], args, workdir, stream, target[4] if len(target) > 4 else None,
-                                         target[5] if len(target) > 5 else OPENAI)
+                # Toolgate and its audited twins in turn (their ratios are the audit's cost); the
+                # rest one after another.
+                paired = [t for t in targets if t[0] == "Toolgate" or t[0].startswith("Toolgate + audit")]
+                in_turn = dict(zip((t[0] for t in paired), measure_in_turn(paired, args, workdir, stream))) if len(paired) > 1 else {}
+                results[kind] = [in_turn.get(target[0]) or measure(target[0], target[1], target[2], target[3], args, workdir, stream,
+                                                                   target[4] if len(target) > 4 else None, target[5] if len(target) > 5 else OPENAI)
                                  for target in targets]
                 toolgate_row = next(r for r in results[kind] if r["name"] == "Toolgate")
                 toolgate_row["half"] = half_load(toolgate_row, fake_url + PERSONA_PATH, args, workdir)
@@ -334,7 +361,9 @@ def report(results):
                       f"{r['p50'] - reference['p50']:.3f} ms over the provider alone ({reference['name']})")
         for r in rows:
             if r["name"].startswith("Toolgate + audit"):
-                print(f"{r['name']}: {r['rps'] / toolgate['rps']:.3f}x Toolgate's throughput without it, p99 {r['p99']:.2f} against {toolgate['p99']:.2f} ms")
+                ratio = statistics.median(a / b for a, b in zip(r["rounds"], toolgate["rounds"]))
+                print(f"{r['name']}: {ratio:.3f}x Toolgate's throughput without it (median of {len(r['rounds'])} rounds in turn), "
+                      f"p99 {r['p99']:.2f} against {toolgate['p99']:.2f} ms")
         half = toolgate["half"]
         print(f"at half saturation ({half['connections']} connections pausing {toolcall.HALF_DELAY_MS} ms): through Toolgate p50 "
               f"{half['through']['p50']:.3f} ms at {half['through']['rps']:.0f} req/s, straight to the provider {half['direct']['p50']:.3f} ms "

@@ -38,7 +38,7 @@ final class AuditJournal {
     private var onDisk: [Int] = []
 
     /// Takes the store's lock; fails when another process holds it.
-    init(databasePath: String, segmentBytes: Int = 16 << 20) throws(GatewayError) {
+    init(databasePath: String, segmentBytes: Int = 4 << 20) throws(GatewayError) {
         self.databasePath = databasePath
         self.segmentBytes = segmentBytes
         let lockPath = databasePath + "-pending.lock"

@@ -61,7 +61,7 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
     /// `journalSegmentBytes` of room (allocated on disk up front).
     public init(
         path: String, chainKey: String? = nil, retention: Retention = Retention(), commitInterval: Duration = .milliseconds(25),
-        journalSegmentBytes: Int = 16 << 20, logger: Logger
+        journalSegmentBytes: Int = 4 << 20, logger: Logger
     ) throws(GatewayError) {
         do {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
