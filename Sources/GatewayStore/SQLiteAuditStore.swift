@@ -311,14 +311,17 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
 
     /// Commits the records of a journal segment a crash left that the store does not hold yet
     /// (by id), in the segment's order, chained from `previous`; returns the new last hash. A line
-    /// that is not a whole record (a copy cut short) is skipped and logged; the zero bytes after
-    /// the last line (the segment's unused room) are not lines.
+    /// that is not a whole record (a copy cut short) is skipped and logged; zero bytes (the
+    /// segment's unused room, or pages an operating-system crash did not write back) are not
+    /// lines, and lines after such a hole are still read.
     private static func recover(_ path: String, after previous: String, chain: AuditChain, database: DatabasePool, logger: Logger) throws -> String {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         var rows: [AuditRow] = []
         var skipped = 0
-        for line in bytes.prefix(while: { $0 != 0 }).split(separator: UInt8(ascii: "\n")) {
-            guard let row = AuditRow(line: line) else {
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            // Zero bytes around a line are room no copy reached; a line of them alone is no line.
+            guard let start = line.firstIndex(where: { $0 != 0 }), let end = line.lastIndex(where: { $0 != 0 }) else { continue }
+            guard let row = AuditRow(line: line[start...end]) else {
                 skipped += 1
                 continue
             }

@@ -80,11 +80,15 @@ struct SQLiteAuditStoreTests {
         // Closed, the segment holds its lines alone.
         #expect(!journaled.contains(0) && journaled.last == UInt8(ascii: "\n"))
         // A crash leaves the segment at its allocated size, zero bytes after the lines; this one
-        // also cut the last copy short.
-        let handle = try #require(FileHandle(forWritingAtPath: segmentPath))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data("{\"id\":\"cut".utf8) + Data(count: 1 << 20))
-        try handle.close()
+        // also cut the last copy short, and a page in the middle was never written back (an
+        // operating-system crash): the lines after that hole still count.
+        let middle = try #require(journaled[(journaled.count / 2)...].firstIndex(of: UInt8(ascii: "\n"))) + 1
+        var holed = Data(journaled[..<middle])
+        holed.append(Data(count: 4096))
+        holed.append(journaled[middle...])
+        holed.append(Data("{\"id\":\"cut".utf8))
+        holed.append(Data(count: 1 << 20))
+        try holed.write(to: URL(fileURLWithPath: segmentPath))
         #expect(try AuditReader(path: path).recordsLeftInJournal() == 40)
         try await Self.withStore(path) { _ in }
         let reader = try AuditReader(path: path)

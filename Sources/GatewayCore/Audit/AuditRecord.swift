@@ -72,7 +72,7 @@ extension AuditRecord {
         return String(unsafeUninitializedCapacity: 36) { text in
             let digits: StaticString = "0123456789abcdef"
             var position = 0
-            for (word, first) in [(high, 0), (low, 16)] {
+            func write(_ word: UInt64, from first: Int) {
                 for nibble in 0..<16 {
                     let digit = first + nibble
                     if digit == 8 || digit == 12 || digit == 16 || digit == 20 {
@@ -83,6 +83,8 @@ extension AuditRecord {
                     position += 1
                 }
             }
+            write(high, from: 0)
+            write(low, from: 16)
             return position
         }
     }
