@@ -41,7 +41,7 @@ extension ConfigurationLoader {
             settings.redactUpstream = redaction
         }
         if let audit = fields["audit"] {
-            let auditFields = try audit.object(allowed: ["payloads", "durability", "chain_key", "retention", "max_records", "redact"])
+            let auditFields = try audit.object(allowed: ["payloads", "durability", "chain_key", "retention", "max_records", "max_bytes", "redact"])
             var auditSettings = AuditSettings()
             if let payloads = auditFields["payloads"] { auditSettings.payloads = try payloads.bool() }
             if let key = auditFields["chain_key"] { auditSettings.chainKey = try key.string() }
@@ -54,6 +54,7 @@ extension ConfigurationLoader {
             }
             if let retention = auditFields["retention"] { auditSettings.maxAge = .milliseconds(Int64(try retention.seconds() * 1000)) }
             if let maxRecords = auditFields["max_records"] { auditSettings.maxRecords = try maxRecords.int(in: 1...Int.max) }
+            if let maxBytes = auditFields["max_bytes"] { auditSettings.maxBytes = try maxBytes.int(in: (1 << 20)...Int.max) }
             // The design's shape, `audit: { redact: [...] }`, names the same kinds as `policies.redact`.
             if let redact = auditFields["redact"] { try redactions(redact, into: &settings) }
             settings.audit = auditSettings

@@ -18,7 +18,8 @@ extension Gateway {
         let store: SQLiteAuditStore
         do {
             store = try SQLiteAuditStore(
-                path: path, chainKey: audit.chainKey, retention: .init(maxAge: audit.maxAge, maxRecords: audit.maxRecords), logger: logger
+                path: path, chainKey: audit.chainKey, retention: .init(maxAge: audit.maxAge, maxRecords: audit.maxRecords, maxBytes: audit.maxBytes),
+                logger: logger
             )
         } catch {
             throw GatewayStartupError(.invalidConfiguration, "store: \(error.message)", underlying: error)

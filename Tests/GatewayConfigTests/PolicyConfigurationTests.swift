@@ -21,7 +21,7 @@ struct PolicyConfigurationTests {
               guard:
                 deny: ["(?i)internal use only"]        # any message text or tool argument that matches
               redact: [email, phone, card, iban, api_key, credit_card, { pattern: "EMP-\\\\d{6}" }]
-              audit: { payloads: true, durability: batch, chain_key: "${KEY}", retention: 30d, max_records: 1000 }
+              audit: { payloads: true, durability: batch, chain_key: "${KEY}", retention: 30d, max_records: 1000, max_bytes: 1073741824 }
             """,
             environment: ["KEY": "k3y"]
         )
@@ -29,7 +29,7 @@ struct PolicyConfigurationTests {
         #expect(policies.store == "/etc/toolgate/toolgate.db")
         #expect(policies.guardDeny == ["(?i)internal use only"] && policies.guardAllow.isEmpty)
         #expect(policies.redact == ["email", "phone", "card", "iban", "api_key"] && policies.redactPatterns == ["EMP-\\d{6}"])
-        #expect(policies.audit?.payloads == true && policies.audit?.chainKey == "k3y" && policies.audit?.maxRecords == 1000)
+        #expect(policies.audit?.payloads == true && policies.audit?.chainKey == "k3y" && policies.audit?.maxRecords == 1000 && policies.audit?.maxBytes == 1 << 30)
         #expect(policies.audit?.maxAge == .seconds(30 * 86_400) && policies.audit?.durableBeforeAnswer == false)
         #expect(policies.auditsCalls)
         #expect(try !load("").policies.auditsCalls, "no store and no audit section: nothing is audited")

@@ -189,6 +189,46 @@ struct SQLiteAuditStoreTests {
         #expect(inserted.id == "forged" && inserted.seq == 11)
     }
 
+    @Test("retention by size keeps the newest records whose pages fit, and the file stops growing")
+    func retentionBySize() async throws {
+        let path = Self.temporaryPath()
+        let payload = String(repeating: "p", count: 1000)
+        func pagesInUse() throws -> Int64 {
+            try DatabaseQueue(path: path).read { db in
+                let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+                return (pages - free) * (try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
+            }
+        }
+        try await Self.withStore(path) { store in
+            for number in 0..<2000 {
+                var record = Self.record(number)
+                record.response = payload
+                try await store.write(record, untilDurable: false)
+            }
+        }
+        #expect(try pagesInUse() > 2_000_000)
+        let limit = 512 << 10
+        // Pruning runs in the writer's first round after start.
+        try await Self.withStore(path, retention: .init(maxBytes: limit)) { store in try await store.write(Self.record(2000), untilDurable: true) }
+        let kept = try pagesInUse()
+        #expect(kept <= limit && kept > limit / 2, "\(kept) bytes of pages in use")
+        let reader = try AuditReader(path: path)
+        let entries = try reader.entries(.init())
+        #expect(entries.count > 100 && entries.count < 600 && entries.last?.seq == 2001)
+        #expect(try reader.verify().firstBreak == nil)
+        // Later records take the freed pages: the file does not grow past what it was.
+        let fileSize = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        try await Self.withStore(path, retention: .init(maxBytes: limit)) { store in
+            for number in 2001..<2200 {
+                var record = Self.record(number)
+                record.response = payload
+                try await store.write(record, untilDurable: false)
+            }
+        }
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 <= fileSize)
+    }
+
     @Test("retention keeps the newest records and the chain still verifies from its anchor")
     func retention() async throws {
         let path = Self.temporaryPath()

@@ -38,6 +38,8 @@ public struct AuditSettings: Sendable {
     public var maxAge: Duration?
     /// At most this many records are kept.
     public var maxRecords: Int?
+    /// The store's records (their pages, indexes included) are kept under this many bytes.
+    public var maxBytes: Int?
 
     public init() {}
 }
