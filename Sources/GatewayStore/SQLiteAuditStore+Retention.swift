@@ -29,7 +29,8 @@ extension SQLiteAuditStore {
         guard used > Int64(maxBytes), let range = try Row.fetchOne(db, sql: "SELECT MIN(seq), MAX(seq) FROM audit"),
             let first = range[0] as Int64?, let last = range[1] as Int64?
         else { return 0 }
-        // Records are pruned oldest first only, so their seqs run (all but) without gaps.
+        // Only the oldest records are ever deleted, and a rolled-back insert gives its seq back
+        // (AUTOINCREMENT's counter rolls back with it): the seqs run without gaps.
         let records = last - first + 1
         let excess = Double(used) - Double(maxBytes) * 0.9
         let share = Int64((Double(records) * excess / Double(used)).rounded(.up))
