@@ -16,7 +16,9 @@ import Darwin
 /// `synchronous=NORMAL` has too. Lines land in numbered segments beside the database
 /// (`audit.db-pending-1.jsonl`, ...), each followed by zero bytes up to the segment's size until a
 /// full segment is closed (and cut to its lines); a segment is deleted once every record in it has
-/// committed, and the segments a crash left are committed when the store next opens.
+/// committed, and the segments a crash left are committed when the store next opens. Segments
+/// belong to the running gateway: one truncated under it would end the process (`SIGBUS` on the
+/// mapping), as a database file truncated under SQLite would corrupt the store.
 ///
 /// The process that opens the journal holds an exclusive lock (`audit.db-pending.lock`) until it
 /// exits, so one gateway at a time writes a store: two would each chain to their own last hash.
