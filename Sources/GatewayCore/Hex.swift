@@ -15,6 +15,24 @@ public enum Hex {
         }
     }
 
+    /// 16 bytes as a UUID's text (`8-4-4-4-12` lowercase digits), written in place.
+    public static func uuid(_ bytes: UnsafeRawBufferPointer) -> String {
+        precondition(bytes.count == 16, "a UUID is 16 bytes")
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var position = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                text[position] = digit(byte >> 4)
+                text[position + 1] = digit(byte & 0x0F)
+                position += 2
+            }
+            return position
+        }
+    }
+
     private static func digit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }

@@ -68,25 +68,7 @@ extension AuditRecord {
         // 48 bits of time, the version, 12 random bits; the variant, 62 bits.
         let high = milliseconds << 16 | 0x7000 | idSeed.high & 0x0FFF
         let low = 0x8000_0000_0000_0000 | (idSeed.low &+ count &* 0x9E37_79B9_7F4A_7C15) & 0x3FFF_FFFF_FFFF_FFFF
-        // Hex digits, dashes after the 8th, 12th, 16th and 20th, written into the string's storage.
-        return String(unsafeUninitializedCapacity: 36) { text in
-            let digits: StaticString = "0123456789abcdef"
-            var position = 0
-            func write(_ word: UInt64, from first: Int) {
-                for nibble in 0..<16 {
-                    let digit = first + nibble
-                    if digit == 8 || digit == 12 || digit == 16 || digit == 20 {
-                        text[position] = UInt8(ascii: "-")
-                        position += 1
-                    }
-                    text[position] = digits.utf8Start[Int(word >> UInt64(60 - 4 * nibble) & 0xF)]
-                    position += 1
-                }
-            }
-            write(high, from: 0)
-            write(low, from: 16)
-            return position
-        }
+        return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { Hex.uuid($0) }
     }
 }
 
