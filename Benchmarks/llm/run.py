@@ -67,24 +67,17 @@ def measure(name, url, model, pids, args, workdir, stream, headers=None, kind=OP
 
 def measure_in_turn(targets, args, workdir, stream):
     """`measure` for targets served side by side (Toolgate with and without a policy): one warm-up
-    each, then --runs rounds that visit every target, starting one later each round, so the
-    machine's drift touches all alike; keeps each round's req/s (`rounds`) for per-round ratios."""
+    each, then --runs rounds in turn (`toolcall.rounds_in_turn`)."""
     requests = []
     for target in targets:
         kind = target[5] if len(target) > 5 else OPENAI
         request, headers, expect = body(target[2], stream, kind), (target[4] if len(target) > 4 else None) or {}, kind["stream" if stream else "whole"]
         requests.append((request, headers, expect, kind))
         toolcall.wrk(target[1], 2, args.connections, request, headers, workdir, expect=expect)
-    runs = [[] for _ in targets]
-    for round_index in range(args.runs):
-        for offset in range(len(targets)):
-            index = (round_index + offset) % len(targets)
-            request, headers, expect, _ = requests[index]
-            runs[index].append(toolcall.wrk(targets[index][1], args.duration, args.connections, request, headers, workdir, expect=expect))
-    return [{"name": target[0], "rps": statistics.median(r["rps"] for r in target_runs), "p50": statistics.median(r["p50"] for r in target_runs),
-             "p99": statistics.median(r["p99"] for r in target_runs), "bad": int(sum(r["errors"] + r["wrong"] for r in target_runs)),
-             "peak_mb": toolcall.rss_mb(target[3], "VmHWM"), "spread": (min(r["rps"] for r in target_runs), max(r["rps"] for r in target_runs)),
-             "url": target[1], "model": target[2], "stream": stream, "kind": kind, "rounds": [r["rps"] for r in target_runs]}
+    runs = toolcall.rounds_in_turn(len(targets), args.runs, lambda index: toolcall.wrk(
+        targets[index][1], args.duration, args.connections, requests[index][0], requests[index][1], workdir, expect=requests[index][2]))
+    return [{"name": target[0], **toolcall.in_turn_summary(target_runs), "peak_mb": toolcall.rss_mb(target[3], "VmHWM"),
+             "url": target[1], "model": target[2], "stream": stream, "kind": kind}
             for target, (_, _, _, kind), target_runs in zip(targets, requests, runs)]
 
 

@@ -151,30 +151,39 @@ def measure(name, url, pids, args, workdir, mode=None, auth=None):
             "light_p50": light["p50"], "peak_mb": rss_mb(pids, "VmHWM"), "spread": (min(r["rps"] for r in runs), max(r["rps"] for r in runs))}
 
 
+def rounds_in_turn(count, runs, one):
+    """`one(index)` (one wrk run against target `index`) for `count` targets served side by side:
+    `runs` rounds that visit every target, starting one later each round, so the machine's drift
+    touches all alike. Each target's results, in order."""
+    results = [[] for _ in range(count)]
+    for round_index in range(runs):
+        for offset in range(count):
+            index = (round_index + offset) % count
+            results[index].append(one(index))
+    return results
+
+
+def in_turn_summary(target_runs):
+    """Medians of one target's in-turn runs, with each round's req/s (`rounds`) for per-round ratios."""
+    return {"rps": statistics.median(r["rps"] for r in target_runs), "p50": statistics.median(r["p50"] for r in target_runs),
+            "p99": statistics.median(r["p99"] for r in target_runs), "bad": int(sum(r["errors"] + r["wrong"] for r in target_runs)),
+            "spread": (min(r["rps"] for r in target_runs), max(r["rps"] for r in target_runs)), "rounds": [r["rps"] for r in target_runs]}
+
+
 def measure_in_turn(targets, args, workdir):
-    """`measure` for servers running side by side: one warm-up each, then --runs rounds that run
-    wrk once against every target, starting one later each round. Keeps each round's req/s
-    (`rounds`) so a ratio between two targets can be the median of its per-round ratios."""
+    """`measure` for servers running side by side: one warm-up each, then --runs rounds in turn
+    (`rounds_in_turn`)."""
     requests = []
     for target in targets:
         body, headers = request_for(target["mode"], target["url"], target["auth"])
         requests.append((body, headers))
         wrk(target["url"], 2, args.connections, body, headers, workdir)
-    runs = [[] for _ in targets]
-    for round_index in range(args.runs):
-        for offset in range(len(targets)):
-            index = (round_index + offset) % len(targets)
-            body, headers = requests[index]
-            runs[index].append(wrk(targets[index]["url"], args.duration, args.connections, body, headers, workdir))
+    runs = rounds_in_turn(len(targets), args.runs, lambda index: wrk(targets[index]["url"], args.duration, args.connections, *requests[index], workdir))
     measured = []
     for target, (body, headers), target_runs in zip(targets, requests, runs):
         light = wrk(target["url"], max(3, args.duration // 2), 1, body, headers, workdir)
-        measured.append({
-            "name": target["name"], "rps": statistics.median(r["rps"] for r in target_runs),
-            "p50": statistics.median(r["p50"] for r in target_runs), "p99": statistics.median(r["p99"] for r in target_runs),
-            "bad": int(sum(r["errors"] + r["wrong"] for r in target_runs)), "requests": int(sum(r["requests"] for r in target_runs)),
-            "light_p50": light["p50"], "peak_mb": rss_mb(target["pids"], "VmHWM"),
-            "spread": (min(r["rps"] for r in target_runs), max(r["rps"] for r in target_runs)), "rounds": [r["rps"] for r in target_runs]})
+        measured.append({"name": target["name"], **in_turn_summary(target_runs), "requests": int(sum(r["requests"] for r in target_runs)),
+                         "light_p50": light["p50"], "peak_mb": rss_mb(target["pids"], "VmHWM")})
     return measured
 
 
