@@ -95,6 +95,7 @@ struct PolicyConfigurationTests {
             ("policies:\n  redact: [{ regex: x }]\n", "unknown field 'regex'"),
             ("policies:\n  audit: { payload: true }\n", "unknown field 'payload'"),
             ("policies:\n  audit: { durability: eventually }\n", "expected answer"),
+            ("policies:\n  audit: { max_bytes: 4096 }\n", "policies.audit.max_bytes"),
             ("policies:\n  moderation: {}\n", "'url' is required"),
             ("policies:\n  moderation: { url: 'ftp://x/m' }\n", "expected an http or https URL"),
             ("policies:\n  moderation: { url: 'http://x/m', fail: maybe }\n", "expected open or closed"),
