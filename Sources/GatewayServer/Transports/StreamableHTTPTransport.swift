@@ -11,10 +11,10 @@ import NIOCore
 /// cryptographically random ids, `Accept`/`Content-Type`/`MCP-Protocol-Version` checks,
 /// `Origin` and `Host` validation against DNS rebinding, CORS, DELETE to end a session.
 public struct StreamableHTTPTransport: Sendable {
-    /// Limits and security settings.
     /// Who a request's headers say the caller is.
     public typealias CredentialCheck = @Sendable (_ headers: [(name: String, value: String)]) async throws(GatewayError) -> Identity
 
+    /// Limits and security settings.
     public struct Configuration: Sendable {
         /// How requests are answered (`ReplyMode`).
         public typealias Replies = ReplyMode
