@@ -18,7 +18,7 @@ struct ModelAttempt: Sendable {
     var traceHeaders: [(name: String, value: String)] = []
 
     enum Answer: Sendable {
-        case complete([UInt8], usage: TokenUsage?)
+        case complete([UInt8], json: JSONValue, usage: TokenUsage?)
         case stream(ChatStreamRelay)
     }
 
@@ -52,11 +52,11 @@ struct ModelAttempt: Sendable {
             if instance.dialect.wire == .anthropicMessages {
                 guard json["type"]?.stringValue == "message" else { throw failure(.invalidAnswer("an answer that is not an Anthropic message")) }
                 let chat = AnthropicProviderAnswer.chatCompletion(json)
-                return .complete(chat.serializedBytes(), usage: TokenUsage(openAI: chat["usage"]))
+                return .complete(chat.serializedBytes(), json: chat, usage: TokenUsage(openAI: chat["usage"]))
             }
             // DeepSeek sends blank lines while a request waits; the client gets the JSON alone.
             let start = response.body.firstIndex { ![0x20, 0x0A, 0x0D, 0x09].contains($0) } ?? 0
-            return .complete(start == 0 ? response.body : Array(response.body[start...]), usage: TokenUsage(openAI: json["usage"]))
+            return .complete(start == 0 ? response.body : Array(response.body[start...]), json: json, usage: TokenUsage(openAI: json["usage"]))
         }
         let headDeadline = NIODeadline.now() + TimeAmount(min(group.timeout, group.ttftTimeout ?? group.timeout))
         let response: HTTP1StreamingResponse

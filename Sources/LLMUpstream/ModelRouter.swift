@@ -86,9 +86,9 @@ public struct ModelRouter: ModelProvider {
             let waited = started.duration(to: .now)
             upstreamWait += waited
             switch answer {
-            case .complete(let body, let usage):
+            case .complete(let body, let json, let usage):
                 instance.end(success: true, countsAsFailure: false, timeToFirstToken: waited, tokens: usage?.totalTokens ?? 0)
-                return ModelResponse(instance: instance.name, attempts: attempts, upstreamWait: upstreamWait, body: .complete(body, usage: usage), price: instance.settings.price)
+                return ModelResponse(instance: instance.name, attempts: attempts, upstreamWait: upstreamWait, body: .complete(body, json: json, usage: usage), price: instance.settings.price)
             case .stream(let relay):
                 let logger = self.logger
                 relay.ledger.onClose { outcome in

@@ -53,7 +53,7 @@ struct GuardAndRedactionTests {
             }
             #expect(answer.instance == "guard" && answer.attempts == 0)
             switch answer.body {
-            case .complete(let bytes, _):
+            case .complete(let bytes, _, _):
                 let json = try JSONParser().parse(bytes)
                 #expect(json["choices"]?.arrayValue?.first?["finish_reason"] == "content_filter" && json["object"] == "chat.completion")
             case .stream(let events):

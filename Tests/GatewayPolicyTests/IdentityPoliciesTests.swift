@@ -144,13 +144,13 @@ struct IdentityPoliciesTests {
         let answer = try await chain.run(ChatCall(request: request, group: ModelGroupInfo(name: "chat")), context: context) { call, context async throws(GatewayError) in
             let reserved = await store.acquire("consumer:alice:0", cost: 0, amount: 100, window: .seconds(3600))
             #expect(reserved.remaining == 38, "2 prompt tokens estimated + 60 max_tokens reserved")
-            return ModelResponse(instance: "a", attempts: 1, upstreamWait: .zero, body: .complete([], usage: TokenUsage(promptTokens: 10, completionTokens: 20)))
+            return ModelResponse(instance: "a", attempts: 1, upstreamWait: .zero, body: .complete([], json: [:], usage: TokenUsage(promptTokens: 10, completionTokens: 20)))
         }
         #expect(answer.headers.contains { $0.name == "RateLimit-Policy" })
         #expect(await store.acquire("consumer:alice:0", cost: 0, amount: 100, window: .seconds(3600)).remaining == 70, "settled to the 30 tokens used")
         let second = await Self.error {
             _ = try await chain.run(ChatCall(request: request, group: ModelGroupInfo(name: "chat")), context: context) { _, _ async throws(GatewayError) in
-                ModelResponse(instance: "a", attempts: 1, upstreamWait: .zero, body: .complete([], usage: TokenUsage(promptTokens: 10, completionTokens: 20)))
+                ModelResponse(instance: "a", attempts: 1, upstreamWait: .zero, body: .complete([], json: [:], usage: TokenUsage(promptTokens: 10, completionTokens: 20)))
             }
         }
         #expect(second == nil, "62 reserved of 70 left fits")
@@ -168,7 +168,7 @@ struct IdentityPoliciesTests {
         _ = try await chain.run(ChatCall(request: request, group: ModelGroupInfo(name: "chat")), context: context) { _, _ async throws(GatewayError) in
             // 100,000 prompt tokens at 2.0 per million: 0.2.
             ModelResponse(
-                instance: "a", attempts: 1, upstreamWait: .zero, body: .complete([], usage: TokenUsage(promptTokens: 100_000, completionTokens: 0)),
+                instance: "a", attempts: 1, upstreamWait: .zero, body: .complete([], json: [:], usage: TokenUsage(promptTokens: 100_000, completionTokens: 0)),
                 price: ModelPrice(input: 2.0, output: 8.0)
             )
         }

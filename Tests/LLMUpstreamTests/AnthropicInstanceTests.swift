@@ -39,7 +39,7 @@ struct AnthropicInstanceTests {
         try await withFakeModelProvider { fake, url in
             let (router, group) = Self.router([("claude", .anthropic, "\(url)/anthropic")])
             let response = try await Self.send(router, group, ["max_tokens": 100])
-            guard case .complete(let bytes, let usage) = response.body else { Issue.record("not a whole answer"); return }
+            guard case .complete(let bytes, _, let usage) = response.body else { Issue.record("not a whole answer"); return }
             let chat = try JSONParser().parse(bytes)
             #expect(chat["object"] == "chat.completion" && chat["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue?.hasPrefix("Olá!") == true)
             #expect(usage == TokenUsage(promptTokens: 1040, completionTokens: 38, cachedPromptTokens: 1024))

@@ -1,10 +1,13 @@
+import MCPCore
+
 /// A model call's answer as the provider layer hands it back: which instance served it, after
 /// how many upstream requests, how long the gateway waited on providers, and the body (whole,
 /// or streaming).
 public struct ModelResponse: Sendable {
     public enum Body: Sendable {
-        /// A whole JSON answer (the provider's bytes) and its usage.
-        case complete([UInt8], usage: TokenUsage?)
+        /// A whole JSON answer: the bytes the client gets, the same answer parsed (policies read
+        /// it without parsing it again) and its usage.
+        case complete([UInt8], json: JSONValue, usage: TokenUsage?)
         /// A stream of chunks; the usage is known when its ledger closes.
         case stream(ModelStream)
     }
@@ -33,7 +36,7 @@ public struct ModelResponse: Sendable {
     /// The usage of a whole answer, or of a stream so far.
     public var usage: TokenUsage? {
         switch body {
-        case .complete(_, let usage): return usage
+        case .complete(_, _, let usage): return usage
         case .stream(let stream): return stream.ledger.usage
         }
     }

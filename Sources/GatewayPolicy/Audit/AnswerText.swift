@@ -12,8 +12,8 @@ enum AnswerText {
     }
 
     /// A chat completion's message texts (reasoning, content, tool calls), or the JSON as it is.
-    static func ofCompletion(_ bytes: [UInt8]) -> String {
-        guard let json = try? JSONParser().parse(bytes), let choices = json["choices"]?.arrayValue else { return String(decoding: bytes, as: UTF8.self) }
+    static func ofCompletion(_ json: JSONValue) -> String {
+        guard let choices = json["choices"]?.arrayValue else { return json.serialized() }
         return choices.compactMap { choice -> String? in
             guard let message = choice["message"] else { return nil }
             var parts: [String] = []
@@ -27,7 +27,7 @@ enum AnswerText {
     /// The text of a call's answer, when it has one to read now (a stream's comes later).
     static func of<Output>(_ output: Output) -> String? {
         if let result = output as? MCPToolResult { return of(result) }
-        if let answer = output as? ModelResponse, case .complete(let bytes, _) = answer.body { return ofCompletion(bytes) }
+        if let answer = output as? ModelResponse, case .complete(_, let json, _) = answer.body { return ofCompletion(json) }
         if let value = output as? JSONValue { return value.serialized() }
         return nil
     }

@@ -51,9 +51,9 @@ public struct AuditPolicy: Policy {
             record.instance = answer.instance
             record.attempts = answer.attempts
             switch answer.body {
-            case .complete(let bytes, let usage):
+            case .complete(_, let json, let usage):
                 record.usage = usage
-                if payloads { record.response = payload(AnswerText.ofCompletion(bytes)) }
+                if payloads { record.response = payload(AnswerText.ofCompletion(json)) }
             case .stream(let stream):
                 // Recorded at the stream's end, when its usage (and its whole text) is known: once
                 // the reader is done with it (the ledger may close while read-ahead chunks are

@@ -17,7 +17,7 @@ enum GuardRefusal {
                 "choices": [["index": 0, "message": ["role": "assistant", "content": .string(message), "refusal": .string(message)], "finish_reason": "content_filter"]],
                 "usage": usage,
             ]
-            return ModelResponse(instance: "guard", attempts: 0, upstreamWait: .zero, body: .complete(body.serializedBytes(), usage: zero))
+            return ModelResponse(instance: "guard", attempts: 0, upstreamWait: .zero, body: .complete(body.serializedBytes(), json: body, usage: zero))
         }
         var chunks: [JSONValue] = [Self.filteredChunk(id: id, created: created, model: request.model, content: message, role: true)]
         if request.clientWantsStreamUsage {

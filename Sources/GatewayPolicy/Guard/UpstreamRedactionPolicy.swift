@@ -45,9 +45,9 @@ public struct UpstreamRedactionPolicy: Policy {
             let output = try await next(forwarded, context)
             guard restore, var answer = output as? ModelResponse else { return output }
             switch answer.body {
-            case .complete(let bytes, let usage):
-                guard let json = try? JSONParser().parse(bytes) else { return output }
-                answer.body = .complete(json.mappingStrings { table.restore($0) }.serializedBytes(), usage: usage)
+            case .complete(_, let json, let usage):
+                let restored = json.mappingStrings { table.restore($0) }
+                answer.body = .complete(restored.serializedBytes(), json: restored, usage: usage)
             case .stream(let stream):
                 answer.body = .stream(stream.mapped { event in
                     guard case .chunk(let raw, let json) = event else { return event }

@@ -72,7 +72,7 @@ public struct LimitsPolicy: Policy {
         }
         response.headers += headers(held)
         switch response.body {
-        case .complete(_, let usage):
+        case .complete(_, _, let usage):
             await settle(held, usage: usage ?? TokenUsage(promptTokens: model?.estimatedPromptTokens ?? 0, completionTokens: 0, estimated: true), price: response.price)
         case .stream(let stream):
             let store = self.store

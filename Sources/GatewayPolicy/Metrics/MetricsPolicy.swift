@@ -50,7 +50,7 @@ public struct MetricsPolicy: Policy {
         let operation = Self.operation(target.kind)
         metrics.retries(group: target.scope, count: answer.attempts - 1)
         switch answer.body {
-        case .complete(_, let usage):
+        case .complete(_, _, let usage):
             finish(target, outcome: outcome, verdicts: log.verdicts, started: context.receivedAt)
             metrics.split(kind: target.kind, scope: target.scope, upstream: answer.upstreamWait, whole: context.receivedAt.duration(to: .now))
             metrics.modelCall(

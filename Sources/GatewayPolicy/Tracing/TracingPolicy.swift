@@ -46,7 +46,7 @@ public struct TracingPolicy: Policy {
         span.attributes["toolgate.instance"] = answer.instance
         span.attributes["toolgate.attempts"] = answer.attempts
         switch answer.body {
-        case .complete(_, let usage):
+        case .complete(_, _, let usage):
             Self.record(usage, on: span)
             span.end()
             return output

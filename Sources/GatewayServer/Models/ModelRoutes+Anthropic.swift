@@ -25,9 +25,8 @@ extension ModelRoutes {
         }
         var headers = Self.answerHeaders(answer, received: received)
         switch answer.body {
-        case .complete(let bytes, _):
+        case .complete(_, let chat, _):
             headers[.contentType] = "application/json"
-            let chat = (try? JSONParser().parse(bytes)) ?? [:]
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: AnthropicOutbound.message(chat, model: model).serializedBytes())))
         case .stream(let stream):
             headers[.contentType] = "text/event-stream; charset=utf-8"

@@ -115,7 +115,7 @@ public struct ModelRoutes: Sendable {
     static func response(_ answer: ModelResponse, received: ContinuousClock.Instant) -> Response {
         var headers = answerHeaders(answer, received: received)
         switch answer.body {
-        case .complete(let bytes, _):
+        case .complete(let bytes, _, _):
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         case .stream(let stream):
