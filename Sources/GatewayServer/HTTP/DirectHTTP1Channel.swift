@@ -136,15 +136,13 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
     }
 
     /// Writes the head and the body: a body of known length goes out with one flush at its end; a
-    /// stream (SSE) has its head sent at once and is flushed at every write, which waits for the
-    /// socket (back-pressure) and fails once the client is gone.
+    /// stream (SSE) has its head flushed with the events ready now (or alone, before the stream
+    /// waits for its first), then flushed at every write, which waits for the socket
+    /// (back-pressure) and fails once the client is gone.
     static func write(_ response: Response, to channel: any Channel) async throws {
         let streaming = response.body.contentLength == nil
-        if streaming {
-            channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(response.head)), promise: nil)
-        } else {
-            channel.write(HTTPServerResponsePart.head(HTTPResponseHead(response.head)), promise: nil)
-        }
+        channel.write(HTTPServerResponsePart.head(HTTPResponseHead(response.head)), promise: nil)
+        if streaming { ChannelResponseBodyWriter.flushSoon(channel) }
         try await response.body.write(ChannelResponseBodyWriter(channel: channel, streaming: streaming))
     }
 }
