@@ -107,6 +107,7 @@ private struct Reader {
             index += 1
             return .object(object)
         }
+        object.reserveCapacity(4)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -178,6 +179,16 @@ private struct Reader {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        // Integers of up to 18 digits are read in place (no text to parse; they cannot overflow).
+        if isInteger {
+            let negative = bytes[start] == UInt8(ascii: "-")
+            let digits = negative ? start + 1 : start
+            if index - digits <= 18 {
+                var value: Int64 = 0
+                for position in digits..<index { value = value &* 10 &+ Int64(bytes[position] &- UInt8(ascii: "0")) }
+                return .int(negative ? -value : value)
+            }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let int = Int64(text) { return .int(int) }

@@ -16,6 +16,29 @@ struct JSONParserTests {
         #expect(value.serialized() == #"{"z":1,"a":2.5,"m":0,"big":12345678901234,"e":1000}"#)
     }
 
+    @Test("reads integers of every length exactly, to Int64's ends, and larger ones as doubles")
+    func integerLengths() throws {
+        var digits = ""
+        for length in 1...19 {
+            digits += String(length % 10)
+            for text in [digits, "-" + digits] {
+                #expect(try parser.parse(text) == .int(Int64(text)!), "\(text)")
+            }
+        }
+        #expect(try parser.parse("9223372036854775807") == .int(.max))
+        #expect(try parser.parse("-9223372036854775808") == .int(.min))
+        #expect(try parser.parse("9223372036854775808") == .double(9_223_372_036_854_775_808))
+        #expect(try parser.parse("[999999999999999999,-999999999999999999]") == [.int(999_999_999_999_999_999), .int(-999_999_999_999_999_999)])
+    }
+
+    @Test("a repeated key keeps its first place and its last value, in small and large objects")
+    func repeatedKeys() throws {
+        #expect(try parser.parse(#"{"a":1,"b":2,"a":3}"#).serialized() == #"{"a":3,"b":2}"#)
+        let many = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        let value = try parser.parse("{" + many + #","k0":"last","k39":null}"#)
+        #expect(value.objectValue?.count == 40 && value["k0"] == "last" && value["k39"] == .null && value.objectValue?.keys.first == "k0")
+    }
+
     @Test("decodes escapes and surrogate pairs, and re-escapes control characters")
     func escapes() throws {
         let value = try parser.parse(#"["a\"b\\c\/d\n\t", "\u00e9\ud83d\ude00", "\u0001"]"#)
