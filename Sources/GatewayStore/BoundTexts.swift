@@ -13,10 +13,19 @@ struct BoundTexts {
     mutating func gather(_ row: AuditRow, previous: String, hash: String) {
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
-        for text in [row.id, row.time, row.consumer, row.kind, row.target, row.status, previous, hash] {
-            bytes.append(contentsOf: text.utf8)
-            ends.append(bytes.count)
-        }
+        append(row.id)
+        append(row.time)
+        append(row.consumer)
+        append(row.kind)
+        append(row.target)
+        append(row.status)
+        append(previous)
+        append(hash)
+    }
+
+    private mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+        ends.append(bytes.count)
     }
 
     /// Calls `body` with the bytes of the text at each slot (in `gather`'s order); they are valid

@@ -335,11 +335,10 @@ public final class SQLiteAuditStore: AuditSink, Service, Sendable {
         }
     }
 
-    /// Binds text (copied by SQLite) to a parameter; SQLite's result code.
-    /// Binds bytes that stay valid until the statement is reset (`SQLITE_STATIC`).
+    /// Binds text that stays valid until the statement is reset (`SQLITE_STATIC`: SQLite keeps no
+    /// copy); SQLite's result code.
     private static func bind(_ bytes: UnsafeRawBufferPointer, at index: Int32, in handle: OpaquePointer) -> Int32 {
         guard let start = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, nil) }
         return sqlite3_bind_text(handle, index, start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
     }
-
 }

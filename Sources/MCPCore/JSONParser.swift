@@ -107,6 +107,7 @@ private struct Reader {
             index += 1
             return .object(object)
         }
+        // Room for a few keys at once (most objects have few) instead of growing from one.
         object.reserveCapacity(4)
         while true {
             skipWhitespace()
