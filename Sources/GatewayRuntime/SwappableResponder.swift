@@ -26,8 +26,12 @@ final class SwappableResponder: HTTPResponder, Sendable {
         // A streamed answer is written by the connection's task, which lives as long as the
         // stream, and a Swift task keeps the stack slabs of its deepest await until it ends. The
         // routing, the policy chain and the attempts up to the first event run deepest, so they
-        // run in a child task whose slabs go when the answer's head is ready.
-        async let answer = responder.respond(to: request, context: context)
-        return try await answer
+        // run in a child task whose slabs go when the answer's head is ready. The child starts
+        // on this thread at once (no trip through the event loop's queue before it runs).
+        return try await withThrowingTaskGroup(of: Response.self) { group in
+            group.addImmediateTask { try await responder.respond(to: request, context: context) }
+            guard let answer = try await group.next() else { throw CancellationError() }
+            return answer
+        }
     }
 }
