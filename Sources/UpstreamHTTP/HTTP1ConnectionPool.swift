@@ -53,6 +53,11 @@ public final class HTTP1ConnectionPool: Sendable {
     /// The process-wide pool tool calls share.
     public static let shared = HTTP1ConnectionPool()
 
+    /// Reads start at 16 KiB and never go below 4 KiB: with NIO's default (2 KiB at first, down
+    /// to 64 bytes on a connection whose answers were small), a model's stream or a REST answer
+    /// of a few KiB took two or more reads, and each read is a channel event and a body part.
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 16384, maximum: 65536)
+
     /// A pool on NIO's shared event loops (the ones Toolgate also runs its tasks on).
     public init(configuration: Configuration = Configuration(), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
@@ -196,6 +201,7 @@ public final class HTTP1ConnectionPool: Sendable {
             let channel = try await ClientBootstrap(group: loop)
                 .connectTimeout(timeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.recvAllocator, value: Self.receiveBuffers)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if tunnel {
