@@ -68,4 +68,30 @@ struct GuardAndRedactionTests {
             _ = try await chain.run(prompt, context: context) { _, _ async throws(GatewayError) -> JSONValue in .null }
         }
     }
+
+    @Test("upstream redaction: a whole answer's placeholders are put back; an answer without one keeps the provider's bytes")
+    func upstreamRedactionOfWholeAnswers() async throws {
+        var chain = PolicyChain()
+        chain.append(UpstreamRedactionPolicy(redactor: try Redactor(kinds: [.email]), servers: nil, models: nil, restore: true))
+        let context = CallContext(target: CallTarget(kind: .chat, scope: "chat", name: "chat"), transport: "test")
+        let request = ModelRequest(operation: .chatCompletions, model: "chat", body: ["model": "chat", "messages": [["role": "user", "content": "write to ana@clinic.example"]]])
+        for echoes in [true, false] {
+            // Spaced as a provider may send it: a serialisation of the parsed answer would differ.
+            let text = echoes ? "Sent to [EMAIL_1]." : "Sent."
+            let provided = Array(#"{"choices": [{"index": 0, "message": {"role": "assistant", "content": "\#(text)"}, "finish_reason": "stop"}]}"#.utf8)
+            let answer = try await chain.run(ChatCall(request: request, group: ModelGroupInfo(name: "chat")), context: context) {
+                call, _ async throws(GatewayError) -> ModelResponse in
+                #expect(call.request.body["messages"]?.arrayValue?.first?["content"] == "write to [EMAIL_1]", "the provider gets the placeholder")
+                return ModelResponse(instance: "fake", attempts: 1, upstreamWait: .zero, body: .complete(provided, json: try! JSONParser().parse(provided), usage: nil))
+            }
+            guard case .complete(let bytes, let json, _) = answer.body else {
+                Issue.record("a whole answer became a stream")
+                continue
+            }
+            let content = json["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue
+            #expect(content == (echoes ? "Sent to ana@clinic.example." : "Sent."))
+            #expect(try JSONParser().parse(bytes) == json, "the bytes and the parsed answer agree")
+            #expect((bytes == provided) == !echoes, "only a restored answer is serialised anew")
+        }
+    }
 }

@@ -46,8 +46,9 @@ public struct UpstreamRedactionPolicy: Policy {
             guard restore, var answer = output as? ModelResponse else { return output }
             switch answer.body {
             case .complete(_, let json, let usage):
+                // The provider's bytes go on as they came unless a placeholder was put back.
                 let restored = json.mappingStrings { table.restore($0) }
-                answer.body = .complete(restored.serializedBytes(), json: restored, usage: usage)
+                if restored != json { answer.body = .complete(restored.serializedBytes(), json: restored, usage: usage) }
             case .stream(let stream):
                 answer.body = .stream(stream.mapped { event in
                     guard case .chunk(let raw, let json) = event else { return event }
