@@ -79,10 +79,11 @@ struct GuardAndRedactionTests {
             // Spaced as a provider may send it: a serialisation of the parsed answer would differ.
             let text = echoes ? "Sent to [EMAIL_1]." : "Sent."
             let provided = Array(#"{"choices": [{"index": 0, "message": {"role": "assistant", "content": "\#(text)"}, "finish_reason": "stop"}]}"#.utf8)
+            let parsed = try JSONParser().parse(provided)
             let answer = try await chain.run(ChatCall(request: request, group: ModelGroupInfo(name: "chat")), context: context) {
                 call, _ async throws(GatewayError) -> ModelResponse in
                 #expect(call.request.body["messages"]?.arrayValue?.first?["content"] == "write to [EMAIL_1]", "the provider gets the placeholder")
-                return ModelResponse(instance: "fake", attempts: 1, upstreamWait: .zero, body: .complete(provided, json: try! JSONParser().parse(provided), usage: nil))
+                return ModelResponse(instance: "fake", attempts: 1, upstreamWait: .zero, body: .complete(provided, json: parsed, usage: nil))
             }
             guard case .complete(let bytes, let json, _) = answer.body else {
                 Issue.record("a whole answer became a stream")
