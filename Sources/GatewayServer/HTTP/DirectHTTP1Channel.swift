@@ -136,9 +136,9 @@ public struct DirectHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel w
     }
 
     /// Writes the head and the body: a body of known length goes out with one flush at its end; a
-    /// stream (SSE) has its head flushed with the events ready now (or alone, before the stream
-    /// waits for its first), then flushed at every write, which waits for the socket
-    /// (back-pressure) and fails once the client is gone.
+    /// stream (SSE) is flushed whenever the writing task lets the event loop run, so its head
+    /// leaves with the events ready now (or alone, before the stream waits for its first) and
+    /// later events that arrive together leave together (`ChannelResponseBodyWriter`).
     static func write(_ response: Response, to channel: any Channel) async throws {
         let streaming = response.body.contentLength == nil
         channel.write(HTTPServerResponsePart.head(HTTPResponseHead(response.head)), promise: nil)
