@@ -285,7 +285,7 @@ let package = Package(
         .testTarget(
             name: "GatewayRuntimeTests",
             dependencies: [
-                "GatewayRuntime", "GatewayConfig", "GatewayCore", "GatewayTesting", "OpenAPIImport",
+                "GatewayRuntime", "GatewayConfig", "GatewayCore", "GatewayTesting", "MCPCore", "OpenAPIImport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -8,7 +8,7 @@ extension GatewayError {
     public var jsonRPCError: JSONRPCError {
         if let upstreamError { return upstreamError }
         switch code {
-        case .unknownTool, .invalidRequest, .notFound, .modelNotFound, .payloadTooLarge: return .invalidParams(message)
+        case .unknownTool, .invalidRequest, .notFound, .modelNotFound, .methodNotAllowed, .payloadTooLarge: return .invalidParams(message)
         case .denied, .rateLimited, .unauthenticated, .contentFiltered:
             var data: JSONObject = ["reason": .string(code.rawValue)]
             if let retryAfter { data["retryAfter"] = .int(Int64(retryAfter)) }
@@ -33,6 +33,7 @@ extension GatewayError {
         case .unauthenticated: return 401
         case .denied: return 403
         case .unknownTool, .notFound, .modelNotFound: return 404
+        case .methodNotAllowed: return 405
         case .payloadTooLarge: return 413
         case .rateLimited: return 429
         case .upstream: return 502

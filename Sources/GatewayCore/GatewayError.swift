@@ -28,6 +28,8 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
         public static let contentFiltered = Code(rawValue: "content_filtered")
         /// A rate or token limit was hit.
         public static let rateLimited = Code(rawValue: "rate_limited")
+        /// The path is served, but not with the request's method (HTTP 405, with `Allow`).
+        public static let methodNotAllowed = Code(rawValue: "method_not_allowed")
         /// The request body is larger than allowed.
         public static let payloadTooLarge = Code(rawValue: "payload_too_large")
         /// The upstream failed in a way that is not a tool result.

@@ -99,6 +99,11 @@ extension Gateway {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.serializedBytes()))
             )
         }
+        // Last, so it wraps only the not-found responder (see the middleware).
+        var endpoints: [(path: String, method: HTTPRequest.Method)] = [("/healthz", .get), ("/readyz", .get)]
+        if metrics != nil, configuration.metricsListen == nil { endpoints.append(("/metrics", .get)) }
+        if models != nil { endpoints += ModelRoutes.endpoints }
+        router.add(middleware: UnmatchedRouteMiddleware(endpoints: endpoints, modelsServed: models != nil))
         return (router, services)
     }
 

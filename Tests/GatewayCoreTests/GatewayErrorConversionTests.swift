@@ -12,6 +12,7 @@ struct GatewayErrorConversionTests {
         (.denied, .invalidRequest, 403),
         (.notFound, .invalidParams, 404),
         (.modelNotFound, .invalidParams, 404),
+        (.methodNotAllowed, .invalidParams, 405),
         (.rateLimited, .invalidRequest, 429),
         (.payloadTooLarge, .invalidParams, 413),
         (.upstream, .internalError, 502),

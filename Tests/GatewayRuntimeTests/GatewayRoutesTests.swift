@@ -8,6 +8,7 @@ import GatewayRuntime
 import GatewayTesting
 import Hummingbird
 import Logging
+import MCPCore
 import OpenAPIImport
 import Testing
 
@@ -50,6 +51,39 @@ struct GatewayRoutesTests {
             let unknown = try await Self.get(base + "/mcp/nope")
             #expect(unknown.status == 404)
             #expect(unknown.body.contains("no MCP server at /mcp/nope; this gateway serves /mcp/clinic"))
+        }
+        await gateway.shutdown()
+    }
+
+    static func send(_ method: String, _ url: String) async throws -> (status: Int, allow: String?, error: JSONValue?) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as? HTTPURLResponse
+        return (http?.statusCode ?? 0, http?.value(forHTTPHeaderField: "Allow"), try JSONParser().parse(Array(data))["error"])
+    }
+
+    @Test("a request no route takes gets a JSON error saying what is served: 404, or 405 with Allow for a served path")
+    func unmatchedRoutes() async throws {
+        let spec = Self.repository.appendingPathComponent("specs/demo-api.yaml").path
+        let server = VirtualServerConfiguration(name: "clinic", source: .openAPI(OpenAPISource(spec: spec)))
+        let gateway = try await Gateway.build(GatewayConfiguration(servers: [server]), logger: Self.logger)
+        try await withLiveServer(gateway.routes().router) { port in
+            let base = "http://127.0.0.1:\(port)"
+            let other = try await Self.send("GET", base + "/admin")
+            #expect(other.status == 404)
+            #expect(other.error?["message"] == "no route for GET /admin; MCP servers answer at /mcp/<name>, models at /v1/chat/completions")
+            #expect(other.error?["code"] == "not_found")
+            let model = try await Self.send("POST", base + "/v1/chat/completions")
+            #expect(model.status == 404)
+            #expect(model.error?["message"] == "no route for POST /v1/chat/completions: this gateway serves no models (the configuration has no `models:`)")
+            let method = try await Self.send("POST", base + "/healthz")
+            #expect(method.status == 405 && method.allow == "GET")
+            #expect(method.error?["message"] == "POST /healthz is not served; /healthz takes GET")
+            #expect(method.error?["code"] == "method_not_allowed")
+            // Matched routes are answered by their handlers, their own errors included.
+            #expect(try await Self.get(base + "/healthz") == (200, #"{"status":"ok"}"#))
+            #expect(try await Self.send("GET", base + "/mcp/nope").error?["message"] == "no MCP server at /mcp/nope; this gateway serves /mcp/clinic")
         }
         await gateway.shutdown()
     }

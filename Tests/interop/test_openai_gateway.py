@@ -236,6 +236,30 @@ def test_bad_input_is_refused_naming_the_field_and_reaches_no_provider(basic, fa
     assert c.chat.completions.create(model="chat", messages=MESSAGES).choices[0].message.content, "the gateway keeps serving"
 
 
+def test_unserved_endpoints_and_methods_say_what_is_served(basic, fake):
+    c = client(basic)
+    # APIs this gateway does not serve (the Responses API, legacy completions) get a JSON 404 the
+    # SDK reads, naming the request and the endpoints there are, instead of an empty body.
+    with pytest.raises(openai.NotFoundError) as caught:
+        c.responses.create(model="chat", input="Say hello.")
+    assert caught.value.code == "not_found"
+    assert caught.value.body["message"] == (
+        "no route for POST /v1/responses; the model endpoints are POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, "
+        "POST /v1/messages, POST /v1/messages/count_tokens")
+    with pytest.raises(openai.NotFoundError) as caught:
+        c.completions.create(model="chat", prompt="Say hello.")
+    assert caught.value.body["message"].startswith("no route for POST /v1/completions; ")
+    # A served path asked with another method: 405 with Allow, in the format of the path's clients.
+    answer = httpx.get(basic.v1 + "/chat/completions", timeout=10)
+    assert answer.status_code == 405 and answer.headers["allow"] == "POST"
+    assert answer.json()["error"] == {"message": "GET /v1/chat/completions is not served; /v1/chat/completions takes POST", "type": "method_not_allowed", "param": None, "code": "method_not_allowed"}
+    answer = httpx.delete(basic.v1 + "/messages", timeout=10)
+    assert answer.status_code == 405 and answer.headers["allow"] == "POST"
+    assert answer.json() == {"type": "error", "error": {"type": "invalid_request_error", "message": "DELETE /v1/messages is not served; /v1/messages takes POST"}}
+    assert fake.requests("/") == [], "nothing reached a provider"
+    assert c.chat.completions.create(model="chat", messages=MESSAGES).choices[0].message.content, "the gateway keeps serving"
+
+
 def test_embeddings_and_models(basic):
     c = client(basic)
     answer = c.embeddings.create(model="qwen", input=["one", "two"])

@@ -54,12 +54,28 @@ public struct ModelRoutes: Sendable {
         }
     }
 
-    /// Runs `route` as the caller the credentials name (`RequestIdentity`), or answers the refusal
-    /// in the route's wire format before reading the body.
+    /// Every path `register` serves and its method, in the order a client's documentation lists
+    /// them (what an unmatched request is told is served).
+    public static let endpoints: [(path: String, method: HTTPRequest.Method)] = [
+        ("/v1/chat/completions", .post), ("/v1/embeddings", .post), ("/v1/models", .get), ("/v1/messages", .post), ("/v1/messages/count_tokens", .post),
+    ]
+
+    /// Whether errors on `path` are answered in Anthropic's format (`/v1/messages...`).
+    public static func speaksAnthropic(_ path: String) -> Bool {
+        path == "/v1/messages" || path.hasPrefix("/v1/messages/")
+    }
+
+    /// An error in the wire format of `path`'s clients.
+    public static func errorResponse(_ error: GatewayError, path: String) -> Response {
+        speaksAnthropic(path) ? anthropicError(error) : error.response()
+    }
+
     /// The paths whose answers may be streams that stay open as long as a model writes: a host
     /// answers them in a task of their own (see `SwappableResponder`).
     public static let streamingPaths: Set<String> = ["/v1/chat/completions", "/v1/messages"]
 
+    /// Runs `route` as the caller the credentials name (`RequestIdentity`), or answers the refusal
+    /// in the route's wire format before reading the body.
     func authenticated(_ request: Request, refuse: (GatewayError) -> Response, route: () async -> Response) async -> Response {
         guard let authenticate else { return await route() }
         do throws(GatewayError) {
