@@ -26,7 +26,7 @@ extension GatewayError {
 
     package var anthropicType: String {
         switch httpStatus {
-        case 400, 405, 422: return "invalid_request_error"
+        case 400, 405, 421, 422: return "invalid_request_error"
         case 401: return "authentication_error"
         case 402: return "billing_error"
         case 403: return "permission_error"

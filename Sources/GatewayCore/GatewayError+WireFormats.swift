@@ -9,7 +9,7 @@ extension GatewayError {
         if let upstreamError { return upstreamError }
         switch code {
         case .unknownTool, .invalidRequest, .notFound, .modelNotFound, .methodNotAllowed, .payloadTooLarge: return .invalidParams(message)
-        case .denied, .rateLimited, .unauthenticated, .contentFiltered:
+        case .denied, .rateLimited, .unauthenticated, .contentFiltered, .misdirected:
             var data: JSONObject = ["reason": .string(code.rawValue)]
             if let retryAfter { data["retryAfter"] = .int(Int64(retryAfter)) }
             return JSONRPCError(code: .invalidRequest, message: message, data: .object(data))
@@ -34,6 +34,7 @@ extension GatewayError {
         case .denied: return 403
         case .unknownTool, .notFound, .modelNotFound: return 404
         case .methodNotAllowed: return 405
+        case .misdirected: return 421
         case .payloadTooLarge: return 413
         case .rateLimited: return 429
         case .upstream: return 502

@@ -28,6 +28,8 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
         public static let contentFiltered = Code(rawValue: "content_filtered")
         /// A rate or token limit was hit.
         public static let rateLimited = Code(rawValue: "rate_limited")
+        /// The `Host` the request names is not served here (HTTP 421: the DNS-rebinding guard).
+        public static let misdirected = Code(rawValue: "misdirected_request")
         /// The path is served, but not with the request's method (HTTP 405, with `Allow`).
         public static let methodNotAllowed = Code(rawValue: "method_not_allowed")
         /// The request body is larger than allowed.

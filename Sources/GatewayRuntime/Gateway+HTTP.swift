@@ -73,8 +73,10 @@ extension Gateway {
             }
         }
         if let models {
-            ModelRoutes(provider: models, policies: policies, maxBodyBytes: configuration.http.maxBodyBytes, logger: logger, authenticate: modelAuthentication())
-                .register(on: router)
+            ModelRoutes(
+                provider: models, policies: policies, maxBodyBytes: configuration.http.maxBodyBytes, logger: logger, authenticate: modelAuthentication(),
+                browsers: transportConfiguration.browsers
+            ).register(on: router)
             let prober = models.prober
             if prober.isNeeded { services.append(KeyedService(key: "prober", service: prober)) }
         }
@@ -102,7 +104,7 @@ extension Gateway {
         // Last, so it wraps only the not-found responder (see the middleware).
         var endpoints: [(path: String, method: HTTPRequest.Method)] = [("/healthz", .get), ("/readyz", .get)]
         if metrics != nil, configuration.metricsListen == nil { endpoints.append(("/metrics", .get)) }
-        if models != nil { endpoints += ModelRoutes.endpoints }
+        if models != nil { endpoints += ModelRoutes.endpoints + ModelRoutes.endpoints.map { ($0.path, .options) } }
         router.add(middleware: UnmatchedRouteMiddleware(endpoints: endpoints, modelsServed: models != nil))
         return (router, services)
     }

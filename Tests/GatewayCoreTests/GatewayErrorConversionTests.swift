@@ -13,6 +13,7 @@ struct GatewayErrorConversionTests {
         (.notFound, .invalidParams, 404),
         (.modelNotFound, .invalidParams, 404),
         (.methodNotAllowed, .invalidParams, 405),
+        (.misdirected, .invalidRequest, 421),
         (.rateLimited, .invalidRequest, 429),
         (.payloadTooLarge, .invalidParams, 413),
         (.upstream, .internalError, 502),

@@ -251,13 +251,49 @@ def test_unserved_endpoints_and_methods_say_what_is_served(basic, fake):
     assert caught.value.body["message"].startswith("no route for POST /v1/completions; ")
     # A served path asked with another method: 405 with Allow, in the format of the path's clients.
     answer = httpx.get(basic.v1 + "/chat/completions", timeout=10)
-    assert answer.status_code == 405 and answer.headers["allow"] == "POST"
-    assert answer.json()["error"] == {"message": "GET /v1/chat/completions is not served; /v1/chat/completions takes POST", "type": "method_not_allowed", "param": None, "code": "method_not_allowed"}
+    assert answer.status_code == 405 and answer.headers["allow"] == "POST, OPTIONS"
+    assert answer.json()["error"] == {"message": "GET /v1/chat/completions is not served; /v1/chat/completions takes POST, OPTIONS", "type": "method_not_allowed", "param": None, "code": "method_not_allowed"}
     answer = httpx.delete(basic.v1 + "/messages", timeout=10)
-    assert answer.status_code == 405 and answer.headers["allow"] == "POST"
-    assert answer.json() == {"type": "error", "error": {"type": "invalid_request_error", "message": "DELETE /v1/messages is not served; /v1/messages takes POST"}}
+    assert answer.status_code == 405 and answer.headers["allow"] == "POST, OPTIONS"
+    assert answer.json() == {"type": "error", "error": {"type": "invalid_request_error", "message": "DELETE /v1/messages is not served; /v1/messages takes POST, OPTIONS"}}
     assert fake.requests("/") == [], "nothing reached a provider"
     assert c.chat.completions.create(model="chat", messages=MESSAGES).choices[0].message.content, "the gateway keeps serving"
+
+
+def test_browser_host_and_origin_checks_guard_the_model_routes(toolgate, fake):
+    config = 'http: { allowed_origins: ["https://app.example.com"], allowed_hosts: [gateway.example.com] }\n'
+    config += "models:\n" + group("chat", ("primary", "openai", fake.base("openai"), "gpt-4o-mini"))
+    anthropic_body = {"model": "chat", "max_tokens": 16, "messages": MESSAGES}
+    with gateway(toolgate, config) as gw:
+        # DNS rebinding: a page whose name was made to resolve to the gateway names its own host.
+        answer = httpx.post(gw.v1 + "/chat/completions", json={"model": "chat", "messages": MESSAGES}, headers={"Host": "attacker.example"}, timeout=10)
+        assert answer.status_code == 421
+        assert answer.json()["error"] == {"message": "Host 'attacker.example' is not served here", "type": "misdirected_request", "param": None, "code": "misdirected_request"}
+        # A page on another site, through the official SDK as a browser build of it would send it.
+        evil = openai.OpenAI(base_url=gw.v1, api_key=CALLER_KEY, max_retries=0, timeout=20, default_headers={"Origin": "https://evil.example"})
+        with pytest.raises(openai.PermissionDeniedError) as caught:
+            evil.chat.completions.create(model="chat", messages=MESSAGES, stream=True)
+        assert caught.value.body["message"] == "Origin 'https://evil.example' is not allowed"
+        answer = httpx.post(gw.v1 + "/messages", json=anthropic_body, headers={"Origin": "https://evil.example"}, timeout=10)
+        assert answer.status_code == 403 and answer.json()["error"]["type"] == "permission_error"
+        answer = httpx.options(gw.v1 + "/chat/completions", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}, timeout=10)
+        assert answer.status_code == 403 and "access-control-allow-origin" not in answer.headers
+        assert fake.requests("/") == [], "nothing reached a provider"
+        # An allowed origin: the preflight grants what the page asks to send, the answer is readable.
+        asked = "authorization, content-type, x-stainless-os"
+        answer = httpx.options(
+            gw.v1 + "/chat/completions", headers={"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": asked}, timeout=10
+        )
+        assert answer.status_code == 204 and answer.headers["access-control-allow-origin"] == "https://app.example.com"
+        assert answer.headers["access-control-allow-headers"] == asked and answer.headers["access-control-allow-methods"] == "POST, OPTIONS"
+        app = openai.OpenAI(base_url=gw.v1, api_key=CALLER_KEY, max_retries=0, timeout=20, default_headers={"Origin": "https://app.example.com"})
+        raw = app.chat.completions.with_raw_response.create(model="chat", messages=MESSAGES)
+        assert raw.parse().choices[0].message.content
+        assert raw.headers["access-control-allow-origin"] == "https://app.example.com" and "x-toolgate-instance" in raw.headers["access-control-expose-headers"]
+        # A host the configuration names, and callers that are not browsers, are served as before.
+        answer = httpx.post(gw.v1 + "/chat/completions", json={"model": "chat", "messages": MESSAGES}, headers={"Host": "gateway.example.com:443"}, timeout=10)
+        assert answer.status_code == 200 and "access-control-allow-origin" not in answer.headers
+        assert [m.id for m in client(gw).models.list()] == ["chat"]
 
 
 def test_embeddings_and_models(basic):

@@ -23,12 +23,16 @@ public struct ModelRoutes: Sendable {
     /// Checks the caller's credentials before the request is read (nil: callers need not
     /// authenticate): an unknown caller learns nothing, not even which models exist.
     let authenticate: (@Sendable ([(name: String, value: String)]) async throws(GatewayError) -> Identity)?
+    /// The `Host` and `Origin` checks and CORS, as on the MCP endpoints: a page on another site,
+    /// or one whose name was made to resolve to the gateway, cannot spend the providers' keys.
+    let browsers: BrowserGuard
 
     public init(
         provider: any ModelProvider, policies: PolicyChain, maxBodyBytes: Int, logger: Logger,
-        authenticate: (@Sendable ([(name: String, value: String)]) async throws(GatewayError) -> Identity)? = nil
+        authenticate: (@Sendable ([(name: String, value: String)]) async throws(GatewayError) -> Identity)? = nil, browsers: BrowserGuard = BrowserGuard()
     ) {
         self.authenticate = authenticate
+        self.browsers = browsers
         self.provider = provider
         self.policies = policies
         self.maxBodyBytes = maxBodyBytes
@@ -51,6 +55,9 @@ public struct ModelRoutes: Sendable {
         }
         router.post("/v1/messages/count_tokens") { request, _ in
             await self.authenticated(request, refuse: Self.anthropicError) { await self.countTokens(request) }
+        }
+        for endpoint in Self.endpoints {
+            router.on(RouterPath(endpoint.path), method: .options) { request, _ in self.preflight(request, method: endpoint.method) }
         }
     }
 
@@ -76,14 +83,48 @@ public struct ModelRoutes: Sendable {
 
     /// Runs `route` as the caller the credentials name (`RequestIdentity`), or answers the refusal
     /// in the route's wire format before reading the body.
+    /// A browser's request from a host or origin not allowed is refused first (`BrowserGuard`);
+    /// an allowed origin's answer carries the CORS headers.
     func authenticated(_ request: Request, refuse: (GatewayError) -> Response, route: () async -> Response) async -> Response {
-        guard let authenticate else { return await route() }
-        do throws(GatewayError) {
-            let identity = try await authenticate(request.headers.map { ($0.name.rawName, $0.value) })
-            return await RequestIdentity.$current.withValue(identity) { await route() }
-        } catch {
-            return refuse(error)
+        if let refusal = browsers.refusal(request) { return refuse(Self.error(refusal)) }
+        var response: Response
+        if let authenticate {
+            do throws(GatewayError) {
+                let identity = try await authenticate(request.headers.map { ($0.name.rawName, $0.value) })
+                response = await RequestIdentity.$current.withValue(identity) { await route() }
+            } catch {
+                response = refuse(error)
+            }
+        } else {
+            response = await route()
         }
+        if let origin = request.headers[.origin] {
+            BrowserGuard.allowCORS(&response, origin: origin, methods: "\(request.method.rawValue), OPTIONS", headers: Self.corsHeaders, exposed: Self.exposedHeaders)
+        }
+        return response
+    }
+
+    /// A browser's preflight: 204 with what an allowed origin may send (the headers it asks
+    /// for: the SDKs add their own), or the guard's refusal.
+    func preflight(_ request: Request, method: HTTPRequest.Method) -> Response {
+        if let refusal = browsers.refusal(request) { return Self.errorResponse(Self.error(refusal), path: request.uri.path) }
+        var response = Response(status: .noContent, headers: [.allow: "\(method.rawValue), OPTIONS"])
+        if let origin = request.headers[.origin] {
+            let asked = request.headers[.accessControlRequestHeaders]
+            BrowserGuard.allowCORS(&response, origin: origin, methods: "\(method.rawValue), OPTIONS", headers: asked ?? Self.corsHeaders, exposed: Self.exposedHeaders)
+            response.headers[.accessControlMaxAge] = "600"
+        }
+        return response
+    }
+
+    /// The request headers a browser client sends by default.
+    static let corsHeaders = "Content-Type, Authorization, X-Api-Key, Anthropic-Version, Anthropic-Beta"
+    /// The answer's headers a page may read: what happened, and the limits.
+    static let exposedHeaders =
+        "x-toolgate-instance, x-toolgate-attempts, x-toolgate-overhead-ms, Retry-After, RateLimit, RateLimit-Policy, x-ratelimit-remaining-requests"
+
+    static func error(_ refusal: (status: HTTPResponse.Status, message: String)) -> GatewayError {
+        GatewayError(refusal.status == .misdirectedRequest ? .misdirected : .denied, refusal.message)
     }
 
     func modelCall(_ request: Request, operation: ModelRequest.Operation) async -> Response {

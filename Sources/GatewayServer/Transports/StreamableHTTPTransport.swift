@@ -20,10 +20,8 @@ public struct StreamableHTTPTransport: Sendable {
         public typealias Replies = ReplyMode
 
         public var replies: Replies
-        /// Origins (`scheme://host[:port]`) that browsers may call from; loopback origins are always allowed.
-        public var allowedOrigins: Set<String>
-        /// Host names the `Host` header may carry (DNS-rebinding guard); loopback names are always allowed.
-        public var allowedHosts: Set<String>
+        /// The `Host` and `Origin` checks (DNS rebinding, cross-site calls) and CORS.
+        public var browsers: BrowserGuard
         public var maxBodyBytes: Int
         public var maxSessions: Int
         public var sessionIdleTimeout: Duration
@@ -39,8 +37,7 @@ public struct StreamableHTTPTransport: Sendable {
             sessionIdleTimeout: Duration = .seconds(3600), replies: Replies = .auto
         ) {
             self.replies = replies
-            self.allowedOrigins = allowedOrigins
-            self.allowedHosts = allowedHosts
+            self.browsers = BrowserGuard(allowedOrigins: allowedOrigins, allowedHosts: allowedHosts)
             self.maxBodyBytes = maxBodyBytes
             self.maxSessions = maxSessions
             self.sessionIdleTimeout = sessionIdleTimeout
@@ -50,7 +47,6 @@ public struct StreamableHTTPTransport: Sendable {
     static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
     static let versionHeader = HTTPField.Name("MCP-Protocol-Version")!
     static let lastEventIDHeader = HTTPField.Name("Last-Event-ID")!
-    static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "[::1]", "::1"]
 
     let path: String
     /// Where the legacy transport's `/sse` and `/messages` live (by default under `path`).
@@ -101,13 +97,8 @@ public struct StreamableHTTPTransport: Sendable {
 
     /// Host and Origin checks first, CORS headers on whatever comes back.
     func guarded(_ request: Request, _ body: (Request) async throws -> Response) async -> Response {
-        if let host = request.head.authority.map(Self.hostName), !Self.loopbackHosts.contains(host), !configuration.allowedHosts.contains(host) {
-            return Self.error(.misdirectedRequest, "Host '\(host)' is not served here")
-        }
+        if let refusal = configuration.browsers.refusal(request) { return Self.error(refusal.status, refusal.message) }
         let origin = request.headers.value(.origin)
-        if let origin, !isAllowed(origin: origin) {
-            return Self.error(.forbidden, "Origin '\(origin)' is not allowed")
-        }
         var response: Response
         do {
             if request.method != .options, let authenticate = configuration.authentication?() {
@@ -124,26 +115,15 @@ public struct StreamableHTTPTransport: Sendable {
             response = Self.error(.internalServerError, "internal error")
         }
         if let origin {
-            response.headers[.accessControlAllowOrigin] = origin
-            response.headers[values: .vary] = ["Origin"]
-            response.headers[.accessControlExposeHeaders] = "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate"
-            response.headers[.accessControlAllowMethods] = "GET, POST, DELETE, OPTIONS"
-            response.headers[.accessControlAllowHeaders] = "Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID"
+            BrowserGuard.allowCORS(
+                &response, origin: origin, methods: "GET, POST, DELETE, OPTIONS",
+                headers: "Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID",
+                exposed: "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate"
+            )
         }
         return response
     }
 
-    private func isAllowed(origin: String) -> Bool {
-        if configuration.allowedOrigins.contains(origin) { return true }
-        guard let components = origin.split(separator: "/").dropFirst().first else { return false }
-        return Self.loopbackHosts.contains(Self.hostName(String(components)))
-    }
-
-    /// `host[:port]` → host (IPv6 literals keep their brackets).
-    static func hostName(_ authority: String) -> String {
-        if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") { return String(authority[...end]).lowercased() }
-        return String(authority.split(separator: ":").first ?? "").lowercased()
-    }
 
     static func error(_ status: HTTPResponse.Status, _ message: String, code: Int = -32600, headers: HTTPFields = [:]) -> Response {
         let body = JSONRPCMessage.error(id: nil, error: JSONRPCError(code: .init(rawValue: code), message: message)).serialized()
