@@ -268,12 +268,12 @@ def test_browser_host_and_origin_checks_guard_the_model_routes(toolgate, fake):
         # DNS rebinding: a page whose name was made to resolve to the gateway names its own host.
         answer = httpx.post(gw.v1 + "/chat/completions", json={"model": "chat", "messages": MESSAGES}, headers={"Host": "attacker.example"}, timeout=10)
         assert answer.status_code == 421
-        assert answer.json()["error"] == {"message": "Host 'attacker.example' is not served here", "type": "misdirected_request", "param": None, "code": "misdirected_request"}
+        assert answer.json()["error"] == {"message": "Host 'attacker.example' is not served here (a name other than loopback must be listed in http.allowed_hosts)", "type": "misdirected_request", "param": None, "code": "misdirected_request"}
         # A page on another site, through the official SDK as a browser build of it would send it.
         evil = openai.OpenAI(base_url=gw.v1, api_key=CALLER_KEY, max_retries=0, timeout=20, default_headers={"Origin": "https://evil.example"})
         with pytest.raises(openai.PermissionDeniedError) as caught:
             evil.chat.completions.create(model="chat", messages=MESSAGES, stream=True)
-        assert caught.value.body["message"] == "Origin 'https://evil.example' is not allowed"
+        assert caught.value.body["message"].startswith("Origin 'https://evil.example' is not allowed (")
         answer = httpx.post(gw.v1 + "/messages", json=anthropic_body, headers={"Origin": "https://evil.example"}, timeout=10)
         assert answer.status_code == 403 and answer.json()["error"]["type"] == "permission_error"
         answer = httpx.options(gw.v1 + "/chat/completions", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}, timeout=10)

@@ -23,10 +23,10 @@ public struct BrowserGuard: Sendable {
     /// allowed), or nil.
     public func refusal(_ request: Request) -> (status: HTTPResponse.Status, message: String)? {
         if let host = request.head.authority.map(Self.hostName), !Self.loopbackHosts.contains(host), !allowedHosts.contains(host) {
-            return (.misdirectedRequest, "Host '\(host)' is not served here")
+            return (.misdirectedRequest, "Host '\(host)' is not served here (a name other than loopback must be listed in http.allowed_hosts)")
         }
         if let origin = request.headers[.origin], !isAllowed(origin: origin) {
-            return (.forbidden, "Origin '\(origin)' is not allowed")
+            return (.forbidden, "Origin '\(origin)' is not allowed (a browser origin other than loopback must be listed in http.allowed_origins)")
         }
         return nil
     }
