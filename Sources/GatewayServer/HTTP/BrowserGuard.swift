@@ -22,13 +22,22 @@ public struct BrowserGuard: Sendable {
     /// Why `request` is refused (421 for a host that is not served, 403 for an origin that is not
     /// allowed), or nil.
     public func refusal(_ request: Request) -> (status: HTTPResponse.Status, message: String)? {
-        if let host = request.head.authority.map(Self.hostName), !Self.loopbackHosts.contains(host), !allowedHosts.contains(host) {
-            return (.misdirectedRequest, "Host '\(host)' is not served here (a name other than loopback must be listed in http.allowed_hosts)")
+        if let authority = request.head.authority, !serves(authority: authority) {
+            return (.misdirectedRequest, "Host '\(Self.hostName(authority))' is not served here (a name other than loopback must be listed in http.allowed_hosts)")
         }
         if let origin = request.headers[.origin], !isAllowed(origin: origin) {
             return (.forbidden, "Origin '\(origin)' is not allowed (a browser origin other than loopback must be listed in http.allowed_origins)")
         }
         return nil
+    }
+
+    /// Whether the `Host` header's `host[:port]` names loopback or an allowed host; the usual
+    /// loopback names are matched as they come (no copy on every request).
+    func serves(authority: String) -> Bool {
+        let host = authority.firstIndex(of: ":").map { authority[..<$0] } ?? authority[...]
+        if host == "127.0.0.1" || host == "localhost" { return true }
+        let name = Self.hostName(authority)
+        return Self.loopbackHosts.contains(name) || allowedHosts.contains(name)
     }
 
     func isAllowed(origin: String) -> Bool {
