@@ -72,7 +72,7 @@ struct GatewayRoutesTests {
             let base = "http://127.0.0.1:\(port)"
             let other = try await Self.send("GET", base + "/admin")
             #expect(other.status == 404)
-            #expect(other.error?["message"] == "no route for GET /admin; MCP servers answer at /mcp/<name>, models at /v1/chat/completions")
+            #expect(other.error?["message"] == "no route for GET /admin; MCP servers answer at /mcp/<name>")
             #expect(other.error?["code"] == "not_found")
             let model = try await Self.send("POST", base + "/v1/chat/completions")
             #expect(model.status == 404)

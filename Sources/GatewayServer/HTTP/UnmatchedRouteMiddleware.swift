@@ -5,7 +5,7 @@ import Hummingbird
 /// Answers a request no route takes with a JSON error that says what is served, in place of
 /// Hummingbird's empty 404: a known path asked with another method gets 405 and `Allow`; an
 /// unknown path under `/v1/` is told the model endpoints (or that no models are configured), any
-/// other path where MCP servers and models are. Errors on `/v1/messages...` are in Anthropic's
+/// other path where MCP servers (and models) are. Errors on `/v1/messages...` are in Anthropic's
 /// format, the rest in OpenAI's.
 ///
 /// Add it to the router after every route: Hummingbird applies a middleware to the routes added
@@ -43,7 +43,8 @@ public struct UnmatchedRouteMiddleware: RouterMiddleware {
             return error
         }
         guard path == "/v1" || path.hasPrefix("/v1/") else {
-            return GatewayError(.notFound, "no route for \(method.rawValue) \(path); MCP servers answer at /mcp/<name>, models at /v1/chat/completions")
+            let models = modelsServed ? ", models at /v1/chat/completions" : ""
+            return GatewayError(.notFound, "no route for \(method.rawValue) \(path); MCP servers answer at /mcp/<name>\(models)")
         }
         guard modelsServed else {
             return GatewayError(.notFound, "no route for \(method.rawValue) \(path): this gateway serves no models (the configuration has no `models:`)")

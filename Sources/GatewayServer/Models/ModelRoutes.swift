@@ -119,9 +119,9 @@ public struct ModelRoutes: Sendable {
 
     /// The request headers a browser client sends by default.
     static let corsHeaders = "Content-Type, Authorization, X-Api-Key, Anthropic-Version, Anthropic-Beta"
-    /// The answer's headers a page may read: what happened, and the limits.
-    static let exposedHeaders =
-        "x-toolgate-instance, x-toolgate-attempts, x-toolgate-overhead-ms, Retry-After, RateLimit, RateLimit-Policy, x-ratelimit-remaining-requests"
+    /// The answer's headers a page may read: what happened, and the limits (the headers the
+    /// gateway sets).
+    static let exposedHeaders = "x-toolgate-instance, x-toolgate-attempts, x-toolgate-overhead-ms, Retry-After, RateLimit, RateLimit-Policy"
 
     static func error(_ refusal: (status: HTTPResponse.Status, message: String)) -> GatewayError {
         GatewayError(refusal.status == .misdirectedRequest ? .misdirected : .denied, refusal.message)

@@ -124,7 +124,6 @@ public struct StreamableHTTPTransport: Sendable {
         return response
     }
 
-
     static func error(_ status: HTTPResponse.Status, _ message: String, code: Int = -32600, headers: HTTPFields = [:]) -> Response {
         let body = JSONRPCMessage.error(id: nil, error: JSONRPCError(code: .init(rawValue: code), message: message)).serialized()
         var fields = headers
