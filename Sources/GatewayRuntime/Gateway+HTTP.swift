@@ -151,6 +151,7 @@ extension Gateway {
         // The resources come first: a group shuts down in reverse order, so they stop after the
         // listener has drained its calls (or at once, when the listener failed to start), and
         // after the gateway's services (the audit store writes its queue after the last call).
+        if let warning = BrowserGuard.listenerWarning(listenHost: host, allowedHosts: http.allowedHosts) { logger.warning("\(warning)") }
         var services: [any Service] = [resources, live.services, app]
         if let metricsListener = metricsListener() { services.insert(metricsListener, at: 2) }
         if reload != nil { services.append(live.reloader) }

@@ -19,6 +19,15 @@ public struct BrowserGuard: Sendable {
 
     static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "[::1]", "::1"]
 
+    /// What to tell an operator whose listener on `listenHost` is reachable beyond loopback while
+    /// no `allowedHosts` are listed: every request naming another host would be refused. Nil when
+    /// there is nothing to say.
+    public static func listenerWarning(listenHost: String, allowedHosts: some Collection<String>) -> String? {
+        guard allowedHosts.isEmpty, !loopbackHosts.contains(listenHost.lowercased()), !listenHost.hasPrefix("127.") else { return nil }
+        return "the listener is bound to \(listenHost), beyond loopback, and http.allowed_hosts is empty: requests whose Host header "
+            + "names anything but 127.0.0.1, localhost or [::1] are refused (421); list the names clients use in http.allowed_hosts"
+    }
+
     /// Why `request` is refused (421 for a host that is not served, 403 for an origin that is not
     /// allowed), or nil.
     public func refusal(_ request: Request) -> (status: HTTPResponse.Status, message: String)? {

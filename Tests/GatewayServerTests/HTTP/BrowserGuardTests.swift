@@ -17,6 +17,17 @@ struct BrowserGuardTests {
         #expect(BrowserGuard().serves(authority: "gateway.example.com") == false, "nothing beyond loopback by default")
     }
 
+    @Test("a listener beyond loopback with no allowed hosts is warned about; loopback or listed hosts are not")
+    func listenerWarning() {
+        for quiet in [("127.0.0.1", [String]()), ("127.0.0.2", []), ("localhost", []), ("::1", []), ("0.0.0.0", ["gateway.example.com"])] {
+            #expect(BrowserGuard.listenerWarning(listenHost: quiet.0, allowedHosts: quiet.1) == nil, "\(quiet)")
+        }
+        for exposed in ["0.0.0.0", "::", "10.0.0.5", "gateway.example.com"] {
+            let warning = BrowserGuard.listenerWarning(listenHost: exposed, allowedHosts: [String]())
+            #expect(warning?.hasPrefix("the listener is bound to \(exposed), beyond loopback, and http.allowed_hosts is empty") == true, "\(exposed)")
+        }
+    }
+
     @Test("loopback origins and the listed ones are allowed; other sites and opaque origins are not")
     func origins() {
         for allowed in ["http://localhost:3000", "http://127.0.0.1", "http://[::1]:8080", "https://app.example.com"] {
