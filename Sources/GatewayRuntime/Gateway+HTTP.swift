@@ -104,7 +104,7 @@ extension Gateway {
         // Last, so it wraps only the not-found responder (see the middleware).
         var endpoints: [(path: String, method: HTTPRequest.Method)] = [("/healthz", .get), ("/readyz", .get)]
         if metrics != nil, configuration.metricsListen == nil { endpoints.append(("/metrics", .get)) }
-        if models != nil { endpoints += ModelRoutes.endpoints + ModelRoutes.endpoints.map { ($0.path, .options) } }
+        if models != nil { endpoints += ModelRoutes.routes }
         router.add(middleware: UnmatchedRouteMiddleware(endpoints: endpoints, modelsServed: models != nil))
         return (router, services)
     }

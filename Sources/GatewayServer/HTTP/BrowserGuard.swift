@@ -28,13 +28,13 @@ public struct BrowserGuard: Sendable {
             + "names anything but 127.0.0.1, localhost or [::1] are refused (421); list the names clients use in http.allowed_hosts"
     }
 
-    /// Why `request` is refused (421 for a host that is not served, 403 for an origin that is not
-    /// allowed), or nil.
-    public func refusal(_ request: Request) -> (status: HTTPResponse.Status, message: String)? {
+    /// Why `request`, whose `Origin` header the caller read (it needs it again for CORS), is
+    /// refused (421 for a host that is not served, 403 for an origin that is not allowed), or nil.
+    public func refusal(_ request: Request, origin: String?) -> (status: HTTPResponse.Status, message: String)? {
         if let authority = request.head.authority, !serves(authority: authority) {
             return (.misdirectedRequest, "Host '\(Self.hostName(authority))' is not served here (a name other than loopback must be listed in http.allowed_hosts)")
         }
-        if let origin = request.headers[.origin], !isAllowed(origin: origin) {
+        if let origin, !isAllowed(origin: origin) {
             return (.forbidden, "Origin '\(origin)' is not allowed (a browser origin other than loopback must be listed in http.allowed_origins)")
         }
         return nil

@@ -67,6 +67,11 @@ public struct ModelRoutes: Sendable {
         ("/v1/chat/completions", .post), ("/v1/embeddings", .post), ("/v1/models", .get), ("/v1/messages", .post), ("/v1/messages/count_tokens", .post),
     ]
 
+    /// Every path and method `register` answers: the endpoints and their browsers' preflights.
+    public static var routes: [(path: String, method: HTTPRequest.Method)] {
+        endpoints + endpoints.map { ($0.path, .options) }
+    }
+
     /// Whether errors on `path` are answered in Anthropic's format (`/v1/messages...`).
     public static func speaksAnthropic(_ path: String) -> Bool {
         path == "/v1/messages" || path.hasPrefix("/v1/messages/")
@@ -86,7 +91,8 @@ public struct ModelRoutes: Sendable {
     /// A browser's request from a host or origin not allowed is refused first (`BrowserGuard`);
     /// an allowed origin's answer carries the CORS headers.
     func authenticated(_ request: Request, refuse: (GatewayError) -> Response, route: () async -> Response) async -> Response {
-        if let refusal = browsers.refusal(request) { return refuse(Self.error(refusal)) }
+        let origin = request.headers[.origin]
+        if let refusal = browsers.refusal(request, origin: origin) { return refuse(Self.error(refusal)) }
         var response: Response
         if let authenticate {
             do throws(GatewayError) {
@@ -98,7 +104,7 @@ public struct ModelRoutes: Sendable {
         } else {
             response = await route()
         }
-        if let origin = request.headers[.origin] {
+        if let origin {
             BrowserGuard.allowCORS(&response, origin: origin, methods: "\(request.method.rawValue), OPTIONS", headers: Self.corsHeaders, exposed: Self.exposedHeaders)
         }
         return response
@@ -107,9 +113,10 @@ public struct ModelRoutes: Sendable {
     /// A browser's preflight: 204 with what an allowed origin may send (the headers it asks
     /// for: the SDKs add their own), or the guard's refusal.
     func preflight(_ request: Request, method: HTTPRequest.Method) -> Response {
-        if let refusal = browsers.refusal(request) { return Self.errorResponse(Self.error(refusal), path: request.uri.path) }
+        let origin = request.headers[.origin]
+        if let refusal = browsers.refusal(request, origin: origin) { return Self.errorResponse(Self.error(refusal), path: request.uri.path) }
         var response = Response(status: .noContent, headers: [.allow: "\(method.rawValue), OPTIONS"])
-        if let origin = request.headers[.origin] {
+        if let origin {
             let asked = request.headers[.accessControlRequestHeaders]
             BrowserGuard.allowCORS(&response, origin: origin, methods: "\(method.rawValue), OPTIONS", headers: asked ?? Self.corsHeaders, exposed: Self.exposedHeaders)
             response.headers[.accessControlMaxAge] = "600"

@@ -97,8 +97,8 @@ public struct StreamableHTTPTransport: Sendable {
 
     /// Host and Origin checks first, CORS headers on whatever comes back.
     func guarded(_ request: Request, _ body: (Request) async throws -> Response) async -> Response {
-        if let refusal = configuration.browsers.refusal(request) { return Self.error(refusal.status, refusal.message) }
         let origin = request.headers.value(.origin)
+        if let refusal = configuration.browsers.refusal(request, origin: origin) { return Self.error(refusal.status, refusal.message) }
         var response: Response
         do {
             if request.method != .options, let authenticate = configuration.authentication?() {
